@@ -1,0 +1,25 @@
+import { env, type ConfigOf } from "./config/index.ts";
+import { logLevels } from "./logging/index.ts";
+
+/** Environment variables every service reads (each service adds its own). */
+export function baseConfigSpec(serviceName: string, defaultPort: number) {
+  return {
+    PORT: env.port("TCP port for gRPC (h2c), gRPC-Web and Connect (HTTP/1.1), and /healthz, /readyz", defaultPort),
+    HOST: env.string("Interface to listen on (0.0.0.0 in containers)", "127.0.0.1"),
+    DATABASE_URL: env.optionalUrl("PostgreSQL server URL; when unset (and DATABASE_HOST unset) the service uses embedded PGlite", ["postgres:", "postgresql:"]),
+    DATABASE_HOST: env.optionalString("PostgreSQL host, used with DATABASE_PORT/NAME/USER/PASSWORD when DATABASE_URL is unset (containers)"),
+    DATABASE_PORT: env.port("PostgreSQL port (with DATABASE_HOST)", 5432),
+    DATABASE_NAME: env.optionalString("PostgreSQL database name (with DATABASE_HOST)"),
+    DATABASE_USER: env.optionalString("PostgreSQL user (with DATABASE_HOST)"),
+    DATABASE_PASSWORD: env.optionalString("PostgreSQL password (with DATABASE_HOST; inject from a secret store)"),
+    DATABASE_SSLMODE: env.optionalString("sslmode for the PostgreSQL connection (with DATABASE_HOST), e.g. require"),
+    DATABASE_POOL_MAX: env.int("Maximum pooled PostgreSQL connections per process", { min: 1, max: 200, defaultValue: 10 }),
+    PGLITE_DATA_DIR: env.string("Folder of the embedded PGlite database (\"memory://\" keeps it in memory)", `.data/${serviceName}`),
+    SEED_DEMO_DATA: env.boolean("Load the demo data set on the first start against an empty database", false),
+    LOG_LEVEL: env.oneOf("Log level of the JSON logs", logLevels, "info"),
+    SHUTDOWN_GRACE_MS: env.int("On SIGTERM, how long in-flight calls may take to finish before the process exits", { min: 0, max: 120_000, defaultValue: 10_000 }),
+    READ_MAX_BYTES: env.int("Largest request message accepted, in bytes", { min: 1024, max: 64 * 1024 * 1024, defaultValue: 4 * 1024 * 1024 }),
+  };
+}
+
+export type BaseConfig = ConfigOf<ReturnType<typeof baseConfigSpec>>;

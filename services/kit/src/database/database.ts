@@ -1,0 +1,18 @@
+/** What repositories need from a database: parameterised queries. */
+export interface Queryable {
+  /** Runs one statement with `$1…$n` parameters and returns its rows. */
+  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs a script of several statements without parameters (migrations, seeds). */
+  exec(sql: string): Promise<void>;
+}
+
+/**
+ * The same SQL runs on both implementations: embedded PGlite (default, data in
+ * a local folder) and a PostgreSQL server through a connection pool.
+ */
+export interface Database extends Queryable {
+  readonly kind: "pglite" | "postgres";
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,5 @@
+export type { Database, Queryable } from "./database.ts";
+export { migrate, readMigrations, seedOnce, type Migration, type MigrationResult } from "./migrate.ts";
+export { databaseUrlFromParts, openDatabase, type DatabaseSettings } from "./open-database.ts";
+export { openPGliteDatabase } from "./pglite-database.ts";
+export { openPostgresDatabase, type PostgresOptions } from "./postgres-database.ts";

@@ -1,0 +1,164 @@
+import { readFile } from "node:fs/promises";
+import type { DescService } from "@bufbuild/protobuf";
+import type { ConnectRouter } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { Health } from "@grpc-edge/proto/grpc/health/v1";
+import { baseConfigSpec, type BaseConfig } from "./base-config.ts";
+import { ConfigError, loadConfig, type ConfigOf, type ConfigSpec } from "./config/index.ts";
+import { databaseUrlFromParts, migrate, openDatabase, readMigrations, seedOnce, type Database } from "./database/index.ts";
+import { HealthRegistry, ServingStatus, healthService } from "./health/index.ts";
+import { httpHealthHandler } from "./health/http-health-handler.ts";
+import { createLogger, loggingInterceptor, type Logger } from "./logging/index.ts";
+import { listenDualProtocol } from "./server/index.ts";
+
+export interface ServiceContext<C> {
+  config: C;
+  db: Database;
+  logger: Logger;
+}
+
+export interface ServiceSetup {
+  routes(router: ConnectRouter): void;
+  /** Releases what setup created (clients, timers); runs after in-flight calls finished. */
+  close?(): Promise<void> | void;
+}
+
+/** What makes one service different from the other; everything else is shared. */
+export interface ServiceDefinition<S extends ConfigSpec> {
+  name: string;
+  defaultPort: number;
+  /** The RPC services it serves, reported by grpc.health.v1. */
+  services: readonly DescService[];
+  migrationsDir: string;
+  seedFile?: string;
+  config: S;
+  setup(ctx: ServiceContext<BaseConfig & ConfigOf<S>>): ServiceSetup;
+}
+
+export interface RunningService<C = BaseConfig> {
+  readonly port: number;
+  /** http://host:port, for Connect/gRPC-Web (HTTP/1.1) and gRPC (h2c) clients alike. */
+  readonly url: string;
+  readonly config: C;
+  readonly db: Database;
+  readonly health: HealthRegistry;
+  readonly logger: Logger;
+  /** Readiness off, stop accepting, drain in-flight calls for up to `graceMs`, close the database. */
+  stop(graceMs?: number): Promise<{ drained: boolean }>;
+}
+
+export async function startService<S extends ConfigSpec>(
+  definition: ServiceDefinition<S>,
+  source: Record<string, string | undefined> = process.env,
+): Promise<RunningService<BaseConfig & ConfigOf<S>>> {
+  const config = loadConfig({ ...baseConfigSpec(definition.name, definition.defaultPort), ...definition.config }, source) as BaseConfig & ConfigOf<S>;
+  const logger = createLogger(definition.name, config.LOG_LEVEL);
+  const databaseUrl =
+    config.DATABASE_URL ??
+    databaseUrlFromParts({
+      host: config.DATABASE_HOST,
+      port: config.DATABASE_PORT,
+      name: config.DATABASE_NAME,
+      user: config.DATABASE_USER,
+      password: config.DATABASE_PASSWORD,
+      sslMode: config.DATABASE_SSLMODE,
+    });
+  const db = await openDatabase({ url: databaseUrl, pgliteDataDir: config.PGLITE_DATA_DIR, maxConnections: config.DATABASE_POOL_MAX }, logger);
+  try {
+    const { applied, current } = await migrate(db, await readMigrations(definition.migrationsDir), definition.name);
+    logger.info({ database: db.kind, applied: applied.map((m) => `${m.version}_${m.name}`), schemaVersion: current }, "migrations");
+    if (config.SEED_DEMO_DATA && definition.seedFile && (await seedOnce(db, "demo", await readFile(definition.seedFile, "utf8")))) {
+      logger.info("demo data loaded");
+    }
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+
+  const health = new HealthRegistry(definition.services.map((s) => s.typeName));
+  const shutdown = new AbortController();
+  const app = definition.setup({ config, db, logger });
+  const rpcHandler = connectNodeAdapter({
+    routes(router) {
+      app.routes(router);
+      router.service(Health, healthService(health));
+    },
+    readMaxBytes: config.READ_MAX_BYTES,
+    interceptors: [loggingInterceptor(logger)],
+    shutdownSignal: shutdown.signal,
+  });
+  const probes = httpHealthHandler(health, () => pingWithin(db, 1_000));
+  const server = await listenDualProtocol({
+    host: config.HOST,
+    port: config.PORT,
+    handler: (req, res) => probes(req, res) || rpcHandler(req, res),
+  });
+  health.setAll(ServingStatus.SERVING);
+  const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`;
+  logger.info({ url, database: db.kind, startMs: Math.round(performance.now()) }, "ready");
+
+  let stopping: Promise<{ drained: boolean }> | undefined;
+  return {
+    port: server.port,
+    url,
+    config,
+    db,
+    health,
+    logger,
+    stop(graceMs = config.SHUTDOWN_GRACE_MS) {
+      stopping ??= (async () => {
+        health.setAll(ServingStatus.NOT_SERVING);
+        logger.info({ inFlight: server.inFlight(), graceMs }, "draining");
+        const result = await server.close(graceMs, () => shutdown.abort());
+        await app.close?.();
+        await db.close();
+        logger.info({ drained: result.drained }, "stopped");
+        return result;
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function pingWithin(db: Database, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    return await Promise.race([db.query("SELECT 1").then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Process entry point: start, then drain on SIGTERM/SIGINT and exit. A second
+ * signal exits at once. Start-up failures print one clear message and exit 1.
+ */
+export async function runService<S extends ConfigSpec>(definition: ServiceDefinition<S>): Promise<void> {
+  let service: RunningService<BaseConfig & ConfigOf<S>>;
+  try {
+    service = await startService(definition);
+  } catch (error) {
+    const message = error instanceof ConfigError ? error.message : `start-up failed: ${(error as Error).message}`;
+    process.stderr.write(`${definition.name}: ${message}\n`);
+    process.exit(1);
+  }
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(130);
+    signalled = true;
+    service.logger.info({ signal }, "shutting down");
+    service.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        service.logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}

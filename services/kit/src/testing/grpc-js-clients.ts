@@ -1,0 +1,41 @@
+import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
+import { protoRoot } from "@grpc-edge/proto/proto-root";
+
+/**
+ * Plain @grpc/grpc-js clients built from the .proto files at run time, the way
+ * a client in another language would call the services: native gRPC over
+ * HTTP/2, snake_case field names, nothing from connect involved.
+ */
+export function grpcJsClients(address: string) {
+  const definition = protoLoader.loadSync(["user/v1/user.proto", "orders/v1/order.proto", "grpc/health/v1/health.proto"], {
+    includeDirs: [protoRoot],
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: true,
+  });
+  const loaded = grpc.loadPackageDefinition(definition) as unknown as Record<string, any>;
+  const credentials = grpc.credentials.createInsecure();
+  const target = address.replace(/^http:\/\//, "");
+  const clients = {
+    user: new loaded.user.v1.UserService(target, credentials) as grpc.Client,
+    order: new loaded.orders.v1.OrderService(target, credentials) as grpc.Client,
+    health: new loaded.grpc.health.v1.Health(target, credentials) as grpc.Client,
+  };
+  return {
+    ...clients,
+    /** Unary call as a promise; rejects with the grpc-js ServiceError (which carries `code`). */
+    call<Res = any>(client: grpc.Client, method: string, request: object, deadlineMs = 5_000): Promise<Res> {
+      return new Promise((resolve, reject) => {
+        const fn = (client as unknown as Record<string, Function>)[method]!.bind(client);
+        fn(request, { deadline: Date.now() + deadlineMs }, (error: grpc.ServiceError | null, res: Res) => (error ? reject(error) : resolve(res)));
+      });
+    },
+    close() {
+      for (const client of Object.values(clients)) client.close();
+    },
+  };
+}
+
+export { grpc };

@@ -1,0 +1,3 @@
+export { freePort } from "./free-port.ts";
+export { findPostgresBin, startPostgresCluster, type PostgresCluster } from "./postgres-cluster.ts";
+export { grpc, grpcJsClients } from "./grpc-js-clients.ts";

@@ -1,0 +1,67 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./free-port.ts";
+
+/** A throwaway PostgreSQL server on loopback, for integration tests. */
+export interface PostgresCluster {
+  /** Connection URL of the default `postgres` database. */
+  readonly url: string;
+  /** Creates an empty database and returns its URL. */
+  createDatabase(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Folder holding initdb/pg_ctl: $PG_BIN, else PATH, else Debian's versioned folders. */
+export function findPostgresBin(): string | undefined {
+  if (process.env.PG_BIN) return process.env.PG_BIN;
+  const which = spawnSync("sh", ["-c", "command -v initdb"], { encoding: "utf8" });
+  // Resolve symlinks: /usr/local/bin may link initdb alone, without psql beside it.
+  if (which.status === 0 && which.stdout.trim()) return join(realpathSync(which.stdout.trim()), "..");
+  const debian = "/usr/lib/postgresql";
+  if (!existsSync(debian)) return undefined;
+  const newest = readdirSync(debian).sort((a, b) => Number(b) - Number(a))[0];
+  return newest ? join(debian, newest, "bin") : undefined;
+}
+
+// PostgreSQL refuses to run as root; tests running as root start it as `postgres`.
+function runAs(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
+  const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
+  return { uid, gid };
+}
+
+export async function startPostgresCluster(): Promise<PostgresCluster> {
+  const bin = findPostgresBin();
+  if (!bin) throw new Error("PostgreSQL server binaries (initdb, pg_ctl) not found: install PostgreSQL or set PG_BIN");
+  const dir = mkdtempSync(join(tmpdir(), "grpc-edge-pg-"));
+  const data = join(dir, "data");
+  const user = runAs();
+  if (user) chownSync(dir, user.uid, user.gid);
+  const port = await freePort();
+  const run = (cmd: string, args: string[]) =>
+    execFileSync(join(bin, cmd), args, { stdio: "pipe", ...(user ?? {}), env: { ...process.env, LC_ALL: "C" } });
+  run("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]);
+  run("pg_ctl", [
+    "-D", data, "-l", join(dir, "server.log"), "-w", "-t", "30", "start",
+    "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+  ]);
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  return {
+    url,
+    async createDatabase(name) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name ${name}`);
+      run("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-c", `CREATE DATABASE ${name}`]);
+      return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    },
+    async stop() {
+      try {
+        run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { runService } from "@grpc-edge/service-kit";
+import { orderServiceDefinition } from "./definition.ts";
+
+await runService(orderServiceDefinition);

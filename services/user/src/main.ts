@@ -1,0 +1,4 @@
+import { runService } from "@grpc-edge/service-kit";
+import { userServiceDefinition } from "./definition.ts";
+
+await runService(userServiceDefinition);

@@ -1,0 +1,46 @@
+import { Code, ConnectError, createClient, type CallOptions, type Client } from "@connectrpc/connect";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { OrderService, type Order } from "@grpc-edge/proto/orders/v1";
+
+export type OrderServiceClient = Client<typeof OrderService>;
+
+/**
+ * One native gRPC (HTTP/2) client for the whole process: the session is reused
+ * across calls instead of being set up per request. `close` drops it at shutdown.
+ */
+export function createOrderClient(baseUrl: string): { client: OrderServiceClient; close(): void } {
+  const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 });
+  const client = createClient(OrderService, createGrpcTransport({ baseUrl, sessionManager }));
+  return { client, close: () => sessionManager.abort() };
+}
+
+/**
+ * The user service's view of an order-service failure: unavailability and
+ * deadlines keep their code (callers may retry or give up); anything else is
+ * our fault, reported as INTERNAL without the downstream details.
+ */
+export function orderServiceError(error: unknown): ConnectError {
+  const cause = ConnectError.from(error);
+  switch (cause.code) {
+    case Code.Unavailable:
+      return new ConnectError("order service unavailable", Code.Unavailable, undefined, undefined, cause);
+    case Code.DeadlineExceeded:
+    case Code.Canceled:
+      return new ConnectError("order service did not answer in time", cause.code, undefined, undefined, cause);
+    default:
+      return new ConnectError("order lookup failed", Code.Internal, undefined, undefined, cause);
+  }
+}
+
+/** Groups orders by user id, keeping their order. */
+export function groupByUser(orders: readonly Order[]): Map<number, Order[]> {
+  const byUser = new Map<number, Order[]>();
+  for (const order of orders) {
+    const list = byUser.get(order.userId);
+    if (list) list.push(order);
+    else byUser.set(order.userId, [order]);
+  }
+  return byUser;
+}
+
+export type { CallOptions };
