@@ -1,0 +1,93 @@
+import { Code, ConnectError, createClient, createRouterTransport, type ServiceImpl } from "@connectrpc/connect";
+import { OrderService } from "@grpc-edge/proto/orders/v1";
+import { UserService } from "@grpc-edge/proto/user/v1";
+import { migrate, openPGliteDatabase, readMigrations, seedOnce, type Database } from "@grpc-edge/service-kit";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UserRepository } from "./user-repository.ts";
+import { userService } from "./user-service.ts";
+
+// Unit level: the real repository on in-memory PGlite, the order service replaced
+// by an in-memory router transport that records what the user service sends it.
+let db: Database;
+beforeAll(async () => {
+  db = await openPGliteDatabase();
+  await migrate(db, await readMigrations(fileURLToPath(new URL("../migrations", import.meta.url))), "test");
+  await seedOnce(db, "demo", await readFile(fileURLToPath(new URL("../seed/demo.sql", import.meta.url)), "utf8"));
+});
+afterAll(() => db?.close());
+
+interface OrderCall {
+  method: string;
+  timeoutMs?: number | undefined;
+  requestId?: string | null;
+  userIds: number[];
+}
+
+function harness(makeOrders: (calls: OrderCall[]) => Partial<ServiceImpl<typeof OrderService>>) {
+  const calls: OrderCall[] = [];
+  const orders = createClient(OrderService, createRouterTransport(({ service }) => service(OrderService, makeOrders(calls))));
+  const users = createClient(UserService, createRouterTransport(({ service }) => service(UserService, userService(new UserRepository(db), orders))));
+  return { users, calls };
+}
+
+const recordingOrders = (error?: ConnectError) => (calls: OrderCall[]): Partial<ServiceImpl<typeof OrderService>> => ({
+  getOrdersByUserId(req, ctx) {
+    calls.push({ method: "GetOrdersByUserId", timeoutMs: ctx.timeoutMs(), requestId: ctx.requestHeader.get("x-request-id"), userIds: [req.userId] });
+    if (error) throw error;
+    return { orders: [{ id: 7, userId: req.userId, amount: 3 }] };
+  },
+  getOrdersByUserIds(req, ctx) {
+    calls.push({ method: "GetOrdersByUserIds", timeoutMs: ctx.timeoutMs(), userIds: [...req.userIds] });
+    if (error) throw error;
+    return { orders: req.userIds.filter((id) => id !== 3).map((id) => ({ id: id * 10, userId: id, amount: 1 })) };
+  },
+});
+
+describe("UserService", () => {
+  it("lists every user with their orders using ONE batched order-service call", async () => {
+    const { users, calls } = harness(recordingOrders());
+    const res = await users.getAllUsers({});
+    expect(res.users.map((u) => [u.id, u.firstName, u.orders.map((o) => o.id)])).toEqual([
+      [1, "Petar", [10]],
+      [2, "Jovan", [20]],
+      [3, "Jovica", []],
+    ]);
+    expect(calls).toEqual([expect.objectContaining({ method: "GetOrdersByUserIds", userIds: [1, 2, 3] })]);
+  });
+
+  it("passes the caller's remaining deadline and request id to the order service", async () => {
+    const { users, calls } = harness(recordingOrders());
+    await users.getUserById({ id: 1 }, { timeoutMs: 2_000, headers: { "x-request-id": "req-42" } });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.timeoutMs).toBeGreaterThan(1_000);
+    expect(calls[0]!.timeoutMs).toBeLessThanOrEqual(2_000);
+    expect(calls[0]!.requestId).toBe("req-42");
+  });
+
+  it.each([
+    [0, Code.InvalidArgument],
+    [-1, Code.InvalidArgument],
+    [999, Code.NotFound],
+  ])("GetUserById(%i) fails with %s and asks the order service nothing", async (id, code) => {
+    const { users, calls } = harness(recordingOrders());
+    await expect(users.getUserById({ id })).rejects.toMatchObject({ code });
+    expect(calls).toEqual([]);
+  });
+
+  it.each([
+    [Code.Unavailable, Code.Unavailable],
+    [Code.DeadlineExceeded, Code.DeadlineExceeded],
+    [Code.InvalidArgument, Code.Internal],
+    [Code.Internal, Code.Internal],
+  ])("an order-service %s becomes %s without leaking its message", async (downstream, expected) => {
+    const { users } = harness(recordingOrders(new ConnectError("secret downstream detail", downstream)));
+    const error = await users.getUserById({ id: 1 }).then(
+      () => expect.unreachable(),
+      (e: unknown) => ConnectError.from(e),
+    );
+    expect(error.code).toBe(expected);
+    expect(error.message).not.toContain("secret downstream detail");
+  });
+});
