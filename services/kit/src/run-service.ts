@@ -108,7 +108,7 @@ export async function startService<S extends ConfigSpec>(
     logger,
     stop(graceMs = config.SHUTDOWN_GRACE_MS) {
       stopping ??= (async () => {
-        health.setAll(ServingStatus.NOT_SERVING);
+        health.shutDown();
         logger.info({ inFlight: server.inFlight(), graceMs }, "draining");
         const result = await server.close(graceMs, () => shutdown.abort());
         await app.close?.();

@@ -9,6 +9,7 @@ export { ServingStatus };
 export class HealthRegistry {
   readonly #statuses = new Map<string, ServingStatus>();
   readonly #listeners = new Set<() => void>();
+  #shuttingDown = false;
 
   constructor(services: readonly string[], initial: ServingStatus = ServingStatus.NOT_SERVING) {
     for (const service of ["", ...services]) this.#statuses.set(service, initial);
@@ -30,6 +31,17 @@ export class HealthRegistry {
       this.#statuses.set(service, status);
     }
     if (changed) for (const listener of this.#listeners) listener();
+  }
+
+  /** Everything NOT_SERVING for good: watchers see that last status, then their streams end. */
+  shutDown(): void {
+    this.#shuttingDown = true;
+    this.setAll(ServingStatus.NOT_SERVING);
+    for (const listener of this.#listeners) listener();
+  }
+
+  get shuttingDown(): boolean {
+    return this.#shuttingDown;
   }
 
   /** Calls `listener` after every change; returns the function that unsubscribes. */

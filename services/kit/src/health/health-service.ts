@@ -35,6 +35,8 @@ export function healthService(registry: HealthRegistry): ServiceImpl<typeof Heal
             last = status;
             yield create(HealthCheckResponseSchema, { status });
           }
+          // Open watch streams must not hold up a drain.
+          if (registry.shuttingDown) return;
         }
       } finally {
         unsubscribe();

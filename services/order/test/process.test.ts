@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort, grpcJsClients } from "@grpc-edge/service-kit/testing";
+import { afterEach, describe, expect, it } from "vitest";
+
+// The service as its container runs it: `node src/main.ts`, configured by environment only.
+const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+const running: ChildProcess[] = [];
+afterEach(() => running.splice(0).forEach((p) => p.kill("SIGKILL")));
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  running.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (c) => (stdout += c));
+  child.stderr!.on("data", (c) => (stderr += c));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+async function waitReady(url: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not ready: ${url}`);
+}
+
+describe("order service process", () => {
+  it("refuses to start on bad configuration with one clear message and exit code 1", async () => {
+    const proc = start({ PORT: "seventy", LOG_LEVEL: "loud", PGLITE_DATA_DIR: "memory://" });
+    expect(await proc.exited).toBe(1);
+    const { stderr } = proc.output();
+    expect(stderr).toContain('PORT must be an integer between 0 and 65535 (got "seventy")');
+    expect(stderr).toContain("LOG_LEVEL must be one of debug, info, warn, error, silent");
+    expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("on SIGTERM turns NOT_SERVING for watchers, drains and exits 0", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const proc = start({ PORT: String(port), PGLITE_DATA_DIR: "memory://" });
+    await waitReady(url);
+    const clients = grpcJsClients(url);
+    const seen: string[] = [];
+    const watch = (clients.health as any).Watch({ service: "orders.v1.OrderService" });
+    const ended = new Promise<void>((resolve) => {
+      watch.on("data", (res: { status: string }) => seen.push(res.status));
+      watch.on("end", resolve);
+      watch.on("error", () => resolve());
+    });
+    await expect.poll(() => seen).toEqual(["SERVING"]);
+    proc.child.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
+    await ended;
+    expect(seen).toEqual(["SERVING", "NOT_SERVING"]);
+    expect(proc.output().stdout).toContain('"drained":true');
+    clients.close();
+  });
+
+  it("keeps its PGlite data across restarts and seeds only the first time", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "order-data-"));
+    try {
+      for (const round of [1, 2]) {
+        const port = await freePort();
+        const url = `http://127.0.0.1:${port}`;
+        const proc = start({ PORT: String(port), PGLITE_DATA_DIR: dataDir, SEED_DEMO_DATA: "true" });
+        await waitReady(url);
+        const clients = grpcJsClients(url);
+        const res = await clients.call(clients.order, "GetOrdersByUserIds", { user_ids: [1, 2] });
+        expect(res.orders).toHaveLength(4);
+        clients.close();
+        proc.child.kill("SIGTERM");
+        expect(await proc.exited).toBe(0);
+        expect(proc.output().stdout.includes("demo data loaded")).toBe(round === 1);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
