@@ -1,0 +1,48 @@
+// The README's first command, as a user runs it: `npm run dev` brings up the
+// three tiers (wrangler dev included), serves the seeded data, and Ctrl-C
+// (SIGINT) stops everything cleanly.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "@grpc-edge/service-kit/testing";
+import { expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+it("npm run dev serves the seeded data through all three tiers and stops on Ctrl-C", { timeout: 150_000 }, async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "grpc-edge-dev-"));
+  const [order, user, gateway] = [await freePort(), await freePort(), await freePort()];
+  const dev = spawn(process.execPath, [join(root, "scripts/dev.ts")], {
+    cwd: root,
+    env: { ...process.env, ORDER_PORT: String(order), USER_PORT: String(user), GATEWAY_PORT: String(gateway), DEV_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  dev.stdout!.on("data", (c) => (output += c));
+  dev.stderr!.on("data", (c) => (output += c));
+  const exited = new Promise<number | null>((resolve) => dev.once("exit", (code) => resolve(code)));
+  try {
+    await expect.poll(() => output, { timeout: 120_000, interval: 250 }).toContain("grpc-edge is running");
+    expect(output).toContain(`curl http://localhost:${gateway}/api/users`);
+
+    const one = await fetch(`http://127.0.0.1:${gateway}/api/users/1`);
+    expect(one.status).toBe(200);
+    const body = (await one.json()) as any;
+    expect(body.user).toMatchObject({ id: 1, firstName: "Petar", lastName: "Petrovic" });
+    expect(body.user.orders).toHaveLength(3);
+    const all = (await (await fetch(`http://127.0.0.1:${gateway}/api/users`)).json()) as any;
+    expect(all.users.map((u: { id: number }) => u.id)).toEqual([1, 2, 3]);
+
+    dev.kill("SIGINT");
+    expect(await exited).toBe(0);
+    // Every tier is gone: nothing answers on any of the three ports.
+    for (const port of [order, user, gateway]) {
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2_000) })).rejects.toThrow();
+    }
+  } finally {
+    dev.kill("SIGKILL");
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

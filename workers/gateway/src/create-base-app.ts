@@ -1,0 +1,18 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { Hono } from "hono";
+import { renderProblem } from "./errors/render-problem.ts";
+import { accessLog, consoleAccessLog, type AccessLog } from "./http/access-log.ts";
+import type { AppEnv } from "./http/app-env.ts";
+import { requestId } from "./http/request-id.ts";
+
+/** What every gateway app shares: request ids, the access log and the one error path. */
+export function createBaseApp(log: AccessLog = consoleAccessLog): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  app.use(accessLog(log));
+  app.notFound((c) =>
+    renderProblem(c, new ConnectError(`no route for ${c.req.method} ${c.req.path}`, Code.NotFound)),
+  );
+  app.onError((err, c) => renderProblem(c, err));
+  return app;
+}

@@ -1,0 +1,39 @@
+import type { Hono } from "hono";
+import { parseConfig, type GatewayEnv } from "./config/parse-config.ts";
+import { createApp } from "./create-app.ts";
+import { createConfigErrorApp } from "./create-config-error-app.ts";
+import { ConfigError } from "./errors/config-error.ts";
+import type { AppEnv } from "./http/app-env.ts";
+import { createFetchTransport } from "./transport/create-fetch-transport.ts";
+
+// One app per isolate and configuration: clients and transports are built once,
+// not per request. Keyed by the raw vars so a changed env is never served stale.
+let cached: { key: string; app: Hono<AppEnv> } | undefined;
+
+function appFor(env: GatewayEnv): Hono<AppEnv> {
+  const key = JSON.stringify([env.USER_SERVICE_URL, env.UPSTREAM_TIMEOUT_MS]);
+  if (cached?.key !== key) cached = { key, app: buildApp(env) };
+  return cached.app;
+}
+
+function buildApp(env: GatewayEnv): Hono<AppEnv> {
+  try {
+    const config = parseConfig(env);
+    return createApp({
+      transport: createFetchTransport({
+        baseUrl: config.userServiceUrl,
+        defaultTimeoutMs: config.upstreamTimeoutMs,
+      }),
+      timeoutMs: config.upstreamTimeoutMs,
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) return createConfigErrorApp(err);
+    throw err;
+  }
+}
+
+export default {
+  fetch(request, env, ctx) {
+    return appFor(env).fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<GatewayEnv>;

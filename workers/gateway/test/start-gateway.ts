@@ -1,0 +1,176 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import type { Miniflare as MiniflareClass } from "miniflare";
+
+export interface StartGatewayOptions {
+  /** Where the gateway finds the user service, e.g. "http://127.0.0.1:50051". */
+  userServiceUrl: string;
+  /** Extra or overriding Worker vars, e.g. { UPSTREAM_TIMEOUT_MS: "200" }. */
+  vars?: Record<string, string>;
+  /** Each line the Worker logs (the access log among them); default: only warnings and errors, to stderr. */
+  onLog?: (log: WorkerLog) => void;
+}
+
+export interface WorkerLog {
+  level: string;
+  message: string;
+}
+
+export interface RunningGateway {
+  /** Origin of the gateway, without a trailing slash: "http://127.0.0.1:<port>". */
+  url: string;
+  /** Everything the Worker logged so far, oldest first. */
+  readonly logs: readonly WorkerLog[];
+  /** Shuts the workerd process down; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const wranglerToml = path.join(repoRoot, "wrangler.toml");
+const requireHere = createRequire(import.meta.url);
+const wranglerPackageJson = requireHere.resolve("wrangler/package.json");
+// Miniflare as wrangler itself depends on it, so the runtime matches what `wrangler dev` runs.
+const requireFromWrangler = createRequire(wranglerPackageJson);
+
+interface WranglerConfig {
+  name?: string;
+  main?: string;
+  compatibility_date?: string;
+  compatibility_flags?: string[];
+  vars?: Record<string, unknown>;
+}
+
+// miniflare's option types need zod's, which it bundles rather than installs, so the
+// shapes used here are spelled out locally.
+interface Bundle {
+  config: WranglerConfig & { compatibilityDate: string };
+  modules: Record<string, { type: "esm" | "sourcemap"; contents: string }>;
+  mainModule: string;
+  Miniflare: typeof MiniflareClass;
+}
+
+let bundle: Promise<Bundle> | undefined;
+
+/**
+ * Runs the gateway in one real workerd (Miniflare, no `wrangler dev` proxy in front),
+ * on 127.0.0.1 and a free port. The Worker is the bundle `wrangler deploy` would ship,
+ * built once per process; its compatibility settings and vars come from wrangler.toml.
+ */
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  // A failed build is not cached: the next call retries.
+  bundle ??= buildBundle().catch((err: unknown) => {
+    bundle = undefined;
+    throw err;
+  });
+  const { config, modules, mainModule, Miniflare } = await bundle;
+  const logs: WorkerLog[] = [];
+  const onLog = options.onLog ?? printWarnings;
+  const vars: Record<string, unknown> = {
+    ...config.vars,
+    USER_SERVICE_URL: options.userServiceUrl,
+    ...options.vars,
+  };
+
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: 0,
+    // Keep tests hermetic: no dev registry files, no telemetry, no cf fetch from the internet.
+    enableDevRegistry: false,
+    telemetry: { enabled: false },
+    logRequests: false,
+    cf: false,
+    handleStructuredLogs: ({ level, message }: WorkerLog) => {
+      logs.push({ level, message });
+      onLog({ level, message });
+    },
+    workers: [
+      {
+        config: {
+          name: config.name ?? "gateway",
+          compatibilityDate: config.compatibilityDate,
+          compatibilityFlags: config.compatibility_flags ?? [],
+          manifest: { mainModule, modules },
+          env: Object.fromEntries(
+            Object.entries(vars).map(([name, value]) => [
+              name,
+              typeof value === "string" ? { type: "text", value } : { type: "json", value },
+            ]),
+          ),
+        },
+        dev: { unsafeRegisterWorker: false },
+      },
+    ],
+  });
+
+  let url: URL;
+  try {
+    url = await mf.ready;
+  } catch (err) {
+    await mf.dispose().catch(() => {});
+    throw err;
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    url: url.origin,
+    logs,
+    stop: () => (stopped ??= mf.dispose()),
+  };
+}
+
+async function buildBundle(): Promise<Bundle> {
+  const outdir = mkdtempSync(path.join(tmpdir(), "grpc-edge-gateway-"));
+  try {
+    return await buildInto(outdir);
+  } finally {
+    // Everything is read into memory; test runners kill workers without an "exit" event.
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+async function buildInto(outdir: string): Promise<Bundle> {
+  const wranglerBin = path.join(path.dirname(wranglerPackageJson), "bin", "wrangler.js");
+  const build = promisify(execFile)(
+    process.execPath,
+    [wranglerBin, "deploy", "--dry-run", "--config", wranglerToml, "--outdir", outdir],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG_PATH: path.join(outdir, "logs") },
+    },
+  ).catch((err: Error & { stdout?: string; stderr?: string }) => {
+    throw new Error(`wrangler deploy --dry-run failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`, { cause: err });
+  });
+  // Wrangler's own config reader (no hand-rolled TOML) and Miniflare load while it builds.
+  const [{ unstable_readConfig }, { Miniflare }] = await Promise.all([
+    importResolved<{ unstable_readConfig(args: { config: string }): WranglerConfig }>(
+      requireHere.resolve("wrangler"),
+    ),
+    importResolved<{ Miniflare: typeof MiniflareClass }>(requireFromWrangler.resolve("miniflare")),
+    build,
+  ]);
+  const config = unstable_readConfig({ config: wranglerToml });
+  if (config.compatibility_date === undefined) throw new Error(`${wranglerToml} has no compatibility_date`);
+
+  const mainModule = `${path.parse(config.main ?? "index.ts").name}.js`;
+  const modules: Bundle["modules"] = {};
+  for (const file of readdirSync(outdir)) {
+    const type = file.endsWith(".js") || file.endsWith(".mjs") ? "esm" : file.endsWith(".map") ? "sourcemap" : undefined;
+    if (type !== undefined) modules[file] = { type, contents: readFileSync(path.join(outdir, file), "utf8") };
+  }
+  if (modules[mainModule] === undefined) {
+    throw new Error(`wrangler deploy --dry-run produced no ${mainModule} in ${outdir}`);
+  }
+  return { config: { ...config, compatibilityDate: config.compatibility_date }, modules, mainModule, Miniflare };
+}
+
+async function importResolved<T>(file: string): Promise<T> {
+  return (await import(pathToFileURL(file).href)) as T;
+}
+
+function printWarnings({ level, message }: WorkerLog): void {
+  if (level === "warn" || level === "error") process.stderr.write(`[gateway ${level}] ${message}\n`);
+}
