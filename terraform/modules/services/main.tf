@@ -1,0 +1,121 @@
+data "aws_availability_zones" "available" {
+  state = "available"
+}
+
+data "aws_region" "current" {}
+
+locals {
+  # Two AZs: enough for ALB + Aurora multi-AZ placement, cheapest NAT footprint.
+  azs = slice(data.aws_availability_zones.available.names, 0, 2)
+
+  # Ports are part of the contract with the service code (env PORT), not tunables.
+  service_ports = {
+    user  = 50051
+    order = 50052
+  }
+
+  service_config = {
+    user  = var.user_service
+    order = var.order_service
+  }
+
+  # Each service owns its database (one Aurora cluster per service, see database.tf).
+  database_names = {
+    user  = "users"
+    order = "orders"
+  }
+
+  # Graceful shutdown, all derived from SHUTDOWN_GRACE_MS:
+  #   ALB stops routing (deregistration delay) -> ECS sends SIGTERM -> the service drains
+  #   for up to the grace period -> SIGKILL after stopTimeout = grace + margin.
+  grace_seconds        = ceil(var.shutdown_grace_ms / 1000)
+  stop_timeout_seconds = local.grace_seconds + var.stop_timeout_margin_seconds
+  deregistration_delay = coalesce(var.deregistration_delay_seconds, local.grace_seconds)
+
+  order_service_url = "http://${aws_service_discovery_service.order.name}.${aws_service_discovery_private_dns_namespace.this.name}:${local.service_ports.order}"
+
+  # Shared secrets by the env var name the containers read. Keys are static (for_each),
+  # values are sensitive.
+  shared_secret_names = toset(["SERVICE_TOKEN_SECRET", "JWT_SECRET"])
+  shared_secret_values = {
+    SERVICE_TOKEN_SECRET = var.service_token_secret
+    JWT_SECRET           = var.jwt_secret
+  }
+
+  # Which shared secrets each service receives (least privilege: the order service
+  # never sees the JWT key).
+  service_shared_secrets = {
+    user  = ["SERVICE_TOKEN_SECRET", "JWT_SECRET"]
+    order = ["SERVICE_TOKEN_SECRET"]
+  }
+
+  common_tags = merge(var.tags, { Module = "grpc-edge/services" })
+}
+
+# --- Container registry ----------------------------------------------------
+
+resource "aws_ecr_repository" "this" {
+  for_each = local.service_ports
+
+  name                 = "${var.name}/${each.key}"
+  image_tag_mutability = "IMMUTABLE"
+
+  image_scanning_configuration {
+    scan_on_push = true
+  }
+
+  encryption_configuration {
+    encryption_type = "AES256"
+  }
+
+  tags = merge(local.common_tags, { Service = each.key })
+}
+
+resource "aws_ecr_lifecycle_policy" "this" {
+  for_each = aws_ecr_repository.this
+
+  repository = each.value.name
+  policy = jsonencode({
+    rules = [{
+      rulePriority = 1
+      description  = "Keep the 30 most recent images (rollback targets)"
+      selection = {
+        tagStatus   = "any"
+        countType   = "imageCountMoreThan"
+        countNumber = 30
+      }
+      action = { type = "expire" }
+    }]
+  })
+}
+
+# --- Logs and cluster ------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "service" {
+  for_each = local.service_ports
+
+  name              = "/ecs/${var.name}/${each.key}"
+  retention_in_days = var.log_retention_days
+  tags              = merge(local.common_tags, { Service = each.key })
+}
+
+resource "aws_ecs_cluster" "this" {
+  name = var.name
+
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+
+  tags = local.common_tags
+}
+
+resource "aws_ecs_cluster_capacity_providers" "this" {
+  cluster_name       = aws_ecs_cluster.this.name
+  capacity_providers = ["FARGATE"]
+
+  default_capacity_provider_strategy {
+    capacity_provider = "FARGATE"
+    weight            = 1
+  }
+}

@@ -1,0 +1,145 @@
+// The container contract, proven without a Docker engine: (1) the Dockerfiles
+// follow the rules, (2) replaying their build here gives an app that starts
+// exactly as the image's CMD does — production dependencies only, configured by
+// environment alone — serves, reports healthy and drains on SIGTERM.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort, grpcJsClients, startPostgresCluster, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { envOf, execForm, last, parseDockerfile, type Dockerfile } from "./dockerfile.ts";
+import { replayInstallStage } from "./replay-build.ts";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const services = ["order", "user"] as const;
+const dockerfiles = Object.fromEntries(services.map((s) => [s, parseDockerfile(join(root, "services", s, "Dockerfile"))])) as Record<
+  (typeof services)[number],
+  Dockerfile
+>;
+
+describe.each(services)("services/%s/Dockerfile", (service) => {
+  const file = dockerfiles[service];
+  const final = file.stages.at(-1)!;
+
+  it("is multi-stage on a Node 24 slim base pinned to an exact version", () => {
+    expect(file.stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of file.stages) expect(stage.from).toMatch(/^node:24\.\d+\.\d+-[a-z]+-slim$/);
+  });
+
+  it("installs production dependencies only, without install scripts", () => {
+    const runs = file.stages.flatMap((s) => s.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args));
+    expect(runs.some((r) => /npm ci\b.*--omit=dev/.test(r) && r.includes("--ignore-scripts"))).toBe(true);
+  });
+
+  it("runs as a non-root user, under an init, with an exec-form CMD", () => {
+    expect(last(final, "USER")?.args).toMatch(/^(?!root\b|0\b)\w+/);
+    expect(execForm(last(final, "ENTRYPOINT"))?.[0]).toMatch(/tini$/);
+    expect(execForm(last(final, "CMD"))).toEqual(["node", `services/${service}/src/main.ts`]);
+  });
+
+  it("has a HEALTHCHECK on the service's readiness endpoint", () => {
+    expect(last(final, "HEALTHCHECK")?.args).toContain("/readyz");
+  });
+
+  it("listens on all interfaces on its documented port", () => {
+    const env = envOf(final);
+    expect(env.HOST).toBe("0.0.0.0");
+    expect(env.PORT).toBe(service === "order" ? "50052" : "50051");
+    expect(last(final, "EXPOSE")?.args).toBe(env.PORT);
+  });
+});
+
+describe(".dockerignore", () => {
+  it("keeps dependencies, local data, VCS and secrets out of the build context", () => {
+    const ignore = readFileSync(join(root, ".dockerignore"), "utf8");
+    for (const pattern of ["**/node_modules", "**/.data", ".git", ".env*", ".dev.vars*"]) expect(ignore).toContain(pattern);
+  });
+});
+
+describe("the images, replayed on this machine", { timeout: 180_000 }, () => {
+  let cluster: PostgresCluster;
+  const built: Record<string, string> = {};
+  const tempDirs: string[] = [];
+
+  beforeAll(async () => {
+    cluster = await startPostgresCluster();
+    for (const service of services) {
+      const install = dockerfiles[service].stages.find((s) => s.name === "install")!;
+      const { appDir, dir } = replayInstallStage(root, install);
+      built[service] = appDir;
+      tempDirs.push(dir);
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.stop();
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("contain no dev dependencies and no tests", () => {
+    for (const service of services) {
+      const modules = join(built[service]!, "node_modules");
+      expect(existsSync(join(modules, "@connectrpc/connect-node"))).toBe(true);
+      for (const dev of ["vitest", "wrangler", "typescript", "@grpc/grpc-js", "@bufbuild/buf"]) expect(existsSync(join(modules, dev))).toBe(false);
+      expect(existsSync(join(built[service]!, `services/${service}/test`))).toBe(false);
+    }
+  });
+
+  function run(service: (typeof services)[number], env: Record<string, string>) {
+    const final = dockerfiles[service].stages.at(-1)!;
+    const [command, ...args] = execForm(last(final, "CMD"))!;
+    // Only the image's ENV plus what the orchestrator injects; `node` is the image's node.
+    const child = spawn(command === "node" ? process.execPath : command!, args, {
+      cwd: built[service],
+      env: { ...envOf(final), ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout!.on("data", (c) => (output += c));
+    child.stderr!.on("data", (c) => (output += c));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    return { child, exited, output: () => output };
+  }
+
+  async function healthy(port: number): Promise<void> {
+    // What the HEALTHCHECK does, against the running process.
+    await expect.poll(() => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0), { timeout: 30_000, interval: 200 }).toBe(200);
+  }
+
+  it("serve gRPC with the database given as parts (as ECS injects it), report healthy, and drain on SIGTERM", async () => {
+    const url = new URL(cluster.url);
+    const database = (name: string) => ({
+      DATABASE_HOST: url.hostname,
+      DATABASE_PORT: url.port,
+      DATABASE_USER: "postgres",
+      DATABASE_PASSWORD: "unused-with-trust-auth",
+      DATABASE_NAME: name,
+      SEED_DEMO_DATA: "true",
+      LOG_LEVEL: "info",
+    });
+    await cluster.createDatabase("image_orders");
+    await cluster.createDatabase("image_users");
+    const [orderPort, userPort] = [await freePort(), await freePort()];
+    const order = run("order", { ...database("image_orders"), PORT: String(orderPort) });
+    const user = run("user", { ...database("image_users"), PORT: String(userPort), ORDER_SERVICE_URL: `http://127.0.0.1:${orderPort}` });
+    try {
+      await healthy(orderPort);
+      await healthy(userPort);
+      const clients = grpcJsClients(`http://127.0.0.1:${userPort}`);
+      const res = await clients.call(clients.user, "GetUserById", { id: 1 });
+      expect(res.user.first_name).toBe("Petar");
+      expect(res.user.orders).toHaveLength(3);
+      clients.close();
+      expect(user.output()).toContain('"database":"postgres"');
+
+      user.child.kill("SIGTERM");
+      order.child.kill("SIGTERM");
+      expect(await user.exited).toBe(0);
+      expect(await order.exited).toBe(0);
+      expect(user.output()).toContain('"drained":true');
+    } finally {
+      user.child.kill("SIGKILL");
+      order.child.kill("SIGKILL");
+    }
+  });
+});

@@ -1,0 +1,47 @@
+// Replays the install stage of a service Dockerfile in a temp folder: the same
+// COPY sources and RUN commands, from the repository as build context. What
+// comes out is the /app the image's final stage copies and runs.
+import { execSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { Stage } from "./dockerfile.ts";
+
+function ignoredBy(root: string): (path: string) => boolean {
+  const patterns = readFileSync(join(root, ".dockerignore"), "utf8")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
+  return (path) =>
+    patterns.some((pattern) => {
+      const name = pattern.replace(/^\*\*\//, "");
+      const base = path.split("/").at(-1) ?? "";
+      if (name.startsWith("*.")) return base.endsWith(name.slice(1));
+      return path.split("/").includes(name);
+    });
+}
+
+export function replayInstallStage(root: string, stage: Stage): { appDir: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), "grpc-edge-image-"));
+  const ignored = ignoredBy(root);
+  let workdir = dir;
+  for (const { keyword, args } of stage.instructions) {
+    if (keyword === "WORKDIR") {
+      workdir = join(dir, args);
+      mkdirSync(workdir, { recursive: true });
+    } else if (keyword === "COPY") {
+      const parts = args.split(" ").filter((p) => !p.startsWith("--"));
+      const target = parts.pop()!;
+      for (const source of parts) {
+        const destination = target.endsWith("/") || parts.length > 1 ? join(workdir, target, source.split("/").at(-1)!) : join(workdir, target);
+        mkdirSync(dirname(destination), { recursive: true });
+        cpSync(join(root, source), destination, { recursive: true, filter: (src) => !ignored(src.slice(root.length + 1)) });
+      }
+    } else if (keyword === "RUN") {
+      // The build reaches the registry the way any npm call on this machine does
+      // (its CA and proxy settings); only the running service gets a bare environment.
+      execSync(args, { cwd: workdir, stdio: "pipe", env: process.env });
+    }
+  }
+  return { appDir: workdir, dir };
+}
