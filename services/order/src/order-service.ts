@@ -23,7 +23,7 @@ function requirePositive(id: number, field: string): void {
   }
 }
 
-export function orderService(orders: OrderRepository): ServiceImpl<typeof OrderService> {
+export function orderService(orders: OrderRepository): Partial<ServiceImpl<typeof OrderService>> {
   return {
     async getOrdersByUserId(req) {
       requirePositive(req.userId, "user_id");

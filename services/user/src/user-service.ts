@@ -13,7 +13,7 @@ function downstream(ctx: HandlerContext): CallOptions {
   return { signal: ctx.signal, timeoutMs: ctx.timeoutMs(), headers: requestId ? { "x-request-id": requestId } : undefined };
 }
 
-export function userService(users: UserRepository, orders: OrderServiceClient): ServiceImpl<typeof UserService> {
+export function userService(users: UserRepository, orders: OrderServiceClient): Partial<ServiceImpl<typeof UserService>> {
   return {
     async getUserById(req, ctx) {
       if (req.id <= 0) throw new ConnectError(`id must be a positive integer, got ${req.id}`, Code.InvalidArgument);

@@ -5,7 +5,7 @@
 // Orders and the items they are for. Field names and numbers below are a wire
 // contract shared with gRPC clients in other languages: add, never rename or renumber.
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 
@@ -65,6 +65,18 @@ export declare type Order = Message<"orders.v1.Order"> & {
    * @generated from field: int32 amount = 5;
    */
   amount: number;
+
+  /**
+   * @generated from field: orders.v1.OrderStatus status = 6;
+   */
+  status: OrderStatus;
+
+  /**
+   * Set once the order is cancelled.
+   *
+   * @generated from field: google.protobuf.Timestamp cancel_time = 7;
+   */
+  cancelTime?: Timestamp | undefined;
 };
 
 /**
@@ -113,7 +125,7 @@ export declare const OrdersByUserIdResponseSchema: GenMessage<OrdersByUserIdResp
  */
 export declare type OrdersByUserIdsRequest = Message<"orders.v1.OrdersByUserIdsRequest"> & {
   /**
-   * At most 1000 distinct ids per call.
+   * At most 1000 ids per call.
    *
    * @generated from field: repeated int32 user_ids = 1;
    */
@@ -145,10 +157,224 @@ export declare type OrdersByUserIdsResponse = Message<"orders.v1.OrdersByUserIds
 export declare const OrdersByUserIdsResponseSchema: GenMessage<OrdersByUserIdsResponse>;
 
 /**
+ * @generated from message orders.v1.ListItemsRequest
+ */
+export declare type ListItemsRequest = Message<"orders.v1.ListItemsRequest"> & {
+  /**
+   * How many items per page: 0 means the default (50); at most 500.
+   *
+   * @generated from field: int32 page_size = 1;
+   */
+  pageSize: number;
+
+  /**
+   * next_page_token of the previous page; empty for the first page.
+   *
+   * @generated from field: string page_token = 2;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message orders.v1.ListItemsRequest.
+ * Use `create(ListItemsRequestSchema)` to create a new message.
+ */
+export declare const ListItemsRequestSchema: GenMessage<ListItemsRequest>;
+
+/**
+ * @generated from message orders.v1.ListItemsResponse
+ */
+export declare type ListItemsResponse = Message<"orders.v1.ListItemsResponse"> & {
+  /**
+   * @generated from field: repeated orders.v1.Item items = 1;
+   */
+  items: Item[];
+
+  /**
+   * Pass as page_token to get the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message orders.v1.ListItemsResponse.
+ * Use `create(ListItemsResponseSchema)` to create a new message.
+ */
+export declare const ListItemsResponseSchema: GenMessage<ListItemsResponse>;
+
+/**
+ * @generated from message orders.v1.GetItemRequest
+ */
+export declare type GetItemRequest = Message<"orders.v1.GetItemRequest"> & {
+  /**
+   * @generated from field: int32 id = 1;
+   */
+  id: number;
+};
+
+/**
+ * Describes the message orders.v1.GetItemRequest.
+ * Use `create(GetItemRequestSchema)` to create a new message.
+ */
+export declare const GetItemRequestSchema: GenMessage<GetItemRequest>;
+
+/**
+ * @generated from message orders.v1.CreateOrderRequest
+ */
+export declare type CreateOrderRequest = Message<"orders.v1.CreateOrderRequest"> & {
+  /**
+   * The user placing the order; must exist.
+   *
+   * @generated from field: int32 user_id = 1;
+   */
+  userId: number;
+
+  /**
+   * The item ordered; must exist.
+   *
+   * @generated from field: int32 item_id = 2;
+   */
+  itemId: number;
+
+  /**
+   * @generated from field: int32 amount = 3;
+   */
+  amount: number;
+};
+
+/**
+ * Describes the message orders.v1.CreateOrderRequest.
+ * Use `create(CreateOrderRequestSchema)` to create a new message.
+ */
+export declare const CreateOrderRequestSchema: GenMessage<CreateOrderRequest>;
+
+/**
+ * @generated from message orders.v1.GetOrderRequest
+ */
+export declare type GetOrderRequest = Message<"orders.v1.GetOrderRequest"> & {
+  /**
+   * @generated from field: int32 id = 1;
+   */
+  id: number;
+};
+
+/**
+ * Describes the message orders.v1.GetOrderRequest.
+ * Use `create(GetOrderRequestSchema)` to create a new message.
+ */
+export declare const GetOrderRequestSchema: GenMessage<GetOrderRequest>;
+
+/**
+ * @generated from message orders.v1.ListOrdersRequest
+ */
+export declare type ListOrdersRequest = Message<"orders.v1.ListOrdersRequest"> & {
+  /**
+   * Whose orders.
+   *
+   * @generated from field: int32 user_id = 1;
+   */
+  userId: number;
+
+  /**
+   * How many orders per page: 0 means the default (50); at most 500.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * next_page_token of the previous page; empty for the first page.
+   *
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message orders.v1.ListOrdersRequest.
+ * Use `create(ListOrdersRequestSchema)` to create a new message.
+ */
+export declare const ListOrdersRequestSchema: GenMessage<ListOrdersRequest>;
+
+/**
+ * @generated from message orders.v1.ListOrdersResponse
+ */
+export declare type ListOrdersResponse = Message<"orders.v1.ListOrdersResponse"> & {
+  /**
+   * @generated from field: repeated orders.v1.Order orders = 1;
+   */
+  orders: Order[];
+
+  /**
+   * Pass as page_token to get the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message orders.v1.ListOrdersResponse.
+ * Use `create(ListOrdersResponseSchema)` to create a new message.
+ */
+export declare const ListOrdersResponseSchema: GenMessage<ListOrdersResponse>;
+
+/**
+ * @generated from message orders.v1.CancelOrderRequest
+ */
+export declare type CancelOrderRequest = Message<"orders.v1.CancelOrderRequest"> & {
+  /**
+   * @generated from field: int32 id = 1;
+   */
+  id: number;
+};
+
+/**
+ * Describes the message orders.v1.CancelOrderRequest.
+ * Use `create(CancelOrderRequestSchema)` to create a new message.
+ */
+export declare const CancelOrderRequestSchema: GenMessage<CancelOrderRequest>;
+
+/**
+ * Where an order is in its life.
+ *
+ * @generated from enum orders.v1.OrderStatus
+ */
+export enum OrderStatus {
+  /**
+   * @generated from enum value: ORDER_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Placed and not cancelled.
+   *
+   * @generated from enum value: ORDER_STATUS_PLACED = 1;
+   */
+  PLACED = 1,
+
+  /**
+   * Cancelled by CancelOrder; kept for the record.
+   *
+   * @generated from enum value: ORDER_STATUS_CANCELLED = 2;
+   */
+  CANCELLED = 2,
+}
+
+/**
+ * Describes the enum orders.v1.OrderStatus.
+ */
+export declare const OrderStatusSchema: GenEnum<OrderStatus>;
+
+/**
  * @generated from service orders.v1.OrderService
  */
 export declare const OrderService: GenService<{
   /**
+   * Internal (user service → order service): no REST binding.
+   *
    * @generated from rpc orders.v1.OrderService.GetOrdersByUserId
    */
   getOrdersByUserId: {
@@ -157,12 +383,69 @@ export declare const OrderService: GenService<{
     output: typeof OrdersByUserIdResponseSchema;
   },
   /**
+   * Internal batched lookup behind listing users with their orders: no REST binding.
+   *
    * @generated from rpc orders.v1.OrderService.GetOrdersByUserIds
    */
   getOrdersByUserIds: {
     methodKind: "unary";
     input: typeof OrdersByUserIdsRequestSchema;
     output: typeof OrdersByUserIdsResponseSchema;
+  },
+  /**
+   * @generated from rpc orders.v1.OrderService.ListItems
+   */
+  listItems: {
+    methodKind: "unary";
+    input: typeof ListItemsRequestSchema;
+    output: typeof ListItemsResponseSchema;
+  },
+  /**
+   * @generated from rpc orders.v1.OrderService.GetItem
+   */
+  getItem: {
+    methodKind: "unary";
+    input: typeof GetItemRequestSchema;
+    output: typeof ItemSchema;
+  },
+  /**
+   * Places an order for an existing user and item (unknown user: NOT_FOUND;
+   * unknown item: INVALID_ARGUMENT on item_id).
+   *
+   * @generated from rpc orders.v1.OrderService.CreateOrder
+   */
+  createOrder: {
+    methodKind: "unary";
+    input: typeof CreateOrderRequestSchema;
+    output: typeof OrderSchema;
+  },
+  /**
+   * @generated from rpc orders.v1.OrderService.GetOrder
+   */
+  getOrder: {
+    methodKind: "unary";
+    input: typeof GetOrderRequestSchema;
+    output: typeof OrderSchema;
+  },
+  /**
+   * A user's orders, newest last (unknown user: NOT_FOUND).
+   *
+   * @generated from rpc orders.v1.OrderService.ListOrders
+   */
+  listOrders: {
+    methodKind: "unary";
+    input: typeof ListOrdersRequestSchema;
+    output: typeof ListOrdersResponseSchema;
+  },
+  /**
+   * Cancels a placed order; cancelling a cancelled order is a no-op.
+   *
+   * @generated from rpc orders.v1.OrderService.CancelOrder
+   */
+  cancelOrder: {
+    methodKind: "unary";
+    input: typeof CancelOrderRequestSchema;
+    output: typeof OrderSchema;
   },
 }>;
 

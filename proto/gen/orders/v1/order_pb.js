@@ -5,14 +5,17 @@
 // Orders and the items they are for. Field names and numbers below are a wire
 // contract shared with gRPC clients in other languages: add, never rename or renumber.
 
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc, tsEnum } from "@bufbuild/protobuf/codegenv2";
+import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import { file_google_api_annotations } from "../../google/api/annotations_pb.js";
+import { file_google_api_field_behavior } from "../../google/api/field_behavior_pb.js";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 
 /**
  * Describes the file orders/v1/order.proto.
  */
 export const file_orders_v1_order = /*@__PURE__*/
-  fileDesc("ChVvcmRlcnMvdjEvb3JkZXIucHJvdG8SCW9yZGVycy52MSIgCgRJdGVtEgoKAmlkGAEgASgFEgwKBG5hbWUYAiABKAkigwEKBU9yZGVyEgoKAmlkGAEgASgFEg8KB3VzZXJfaWQYAiABKAUSHQoEaXRlbRgDIAEoCzIPLm9yZGVycy52MS5JdGVtEi4KCm9yZGVyX2RhdGUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBmFtb3VudBgFIAEoBSIoChVPcmRlcnNCeVVzZXJJZFJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoBSI6ChZPcmRlcnNCeVVzZXJJZFJlc3BvbnNlEiAKBm9yZGVycxgBIAMoCzIQLm9yZGVycy52MS5PcmRlciIqChZPcmRlcnNCeVVzZXJJZHNSZXF1ZXN0EhAKCHVzZXJfaWRzGAEgAygFIjsKF09yZGVyc0J5VXNlcklkc1Jlc3BvbnNlEiAKBm9yZGVycxgBIAMoCzIQLm9yZGVycy52MS5PcmRlcjLFAQoMT3JkZXJTZXJ2aWNlElgKEUdldE9yZGVyc0J5VXNlcklkEiAub3JkZXJzLnYxLk9yZGVyc0J5VXNlcklkUmVxdWVzdBohLm9yZGVycy52MS5PcmRlcnNCeVVzZXJJZFJlc3BvbnNlElsKEkdldE9yZGVyc0J5VXNlcklkcxIhLm9yZGVycy52MS5PcmRlcnNCeVVzZXJJZHNSZXF1ZXN0GiIub3JkZXJzLnYxLk9yZGVyc0J5VXNlcklkc1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChVvcmRlcnMvdjEvb3JkZXIucHJvdG8SCW9yZGVycy52MSIgCgRJdGVtEgoKAmlkGAEgASgFEgwKBG5hbWUYAiABKAki5gEKBU9yZGVyEgoKAmlkGAEgASgFEg8KB3VzZXJfaWQYAiABKAUSHQoEaXRlbRgDIAEoCzIPLm9yZGVycy52MS5JdGVtEi4KCm9yZGVyX2RhdGUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBmFtb3VudBgFIAEoBRIrCgZzdGF0dXMYBiABKA4yFi5vcmRlcnMudjEuT3JkZXJTdGF0dXNCA+BBAxI0CgtjYW5jZWxfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBAyIxChVPcmRlcnNCeVVzZXJJZFJlcXVlc3QSGAoHdXNlcl9pZBgBIAEoBUIHukgEGgIgACI6ChZPcmRlcnNCeVVzZXJJZFJlc3BvbnNlEiAKBm9yZGVycxgBIAMoCzIQLm9yZGVycy52MS5PcmRlciI7ChZPcmRlcnNCeVVzZXJJZHNSZXF1ZXN0EiEKCHVzZXJfaWRzGAEgAygFQg+6SAySAQkQ6AciBBoCIAAiOwoXT3JkZXJzQnlVc2VySWRzUmVzcG9uc2USIAoGb3JkZXJzGAEgAygLMhAub3JkZXJzLnYxLk9yZGVyIk8KEExpc3RJdGVtc1JlcXVlc3QSHQoJcGFnZV9zaXplGAEgASgFQgq6SAcaBRj0AygAEhwKCnBhZ2VfdG9rZW4YAiABKAlCCLpIBXIDGIACIkwKEUxpc3RJdGVtc1Jlc3BvbnNlEh4KBWl0ZW1zGAEgAygLMg8ub3JkZXJzLnYxLkl0ZW0SFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIiUKDkdldEl0ZW1SZXF1ZXN0EhMKAmlkGAEgASgFQge6SAQaAiAAImQKEkNyZWF0ZU9yZGVyUmVxdWVzdBIYCgd1c2VyX2lkGAEgASgFQge6SAQaAiAAEhgKB2l0ZW1faWQYAiABKAVCB7pIBBoCIAASGgoGYW1vdW50GAMgASgFQgq6SAcaBRiQTigBIiYKD0dldE9yZGVyUmVxdWVzdBITCgJpZBgBIAEoBUIHukgEGgIgACJqChFMaXN0T3JkZXJzUmVxdWVzdBIYCgd1c2VyX2lkGAEgASgFQge6SAQaAiAAEh0KCXBhZ2Vfc2l6ZRgCIAEoBUIKukgHGgUY9AMoABIcCgpwYWdlX3Rva2VuGAMgASgJQgi6SAVyAxiAAiJPChJMaXN0T3JkZXJzUmVzcG9uc2USIAoGb3JkZXJzGAEgAygLMhAub3JkZXJzLnYxLk9yZGVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIpChJDYW5jZWxPcmRlclJlcXVlc3QSEwoCaWQYASABKAVCB7pIBBoCIAAqYAoLT3JkZXJTdGF0dXMSHAoYT1JERVJfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFwoTT1JERVJfU1RBVFVTX1BMQUNFRBABEhoKFk9SREVSX1NUQVRVU19DQU5DRUxMRUQQAjKBBgoMT3JkZXJTZXJ2aWNlElgKEUdldE9yZGVyc0J5VXNlcklkEiAub3JkZXJzLnYxLk9yZGVyc0J5VXNlcklkUmVxdWVzdBohLm9yZGVycy52MS5PcmRlcnNCeVVzZXJJZFJlc3BvbnNlElsKEkdldE9yZGVyc0J5VXNlcklkcxIhLm9yZGVycy52MS5PcmRlcnNCeVVzZXJJZHNSZXF1ZXN0GiIub3JkZXJzLnYxLk9yZGVyc0J5VXNlcklkc1Jlc3BvbnNlEloKCUxpc3RJdGVtcxIbLm9yZGVycy52MS5MaXN0SXRlbXNSZXF1ZXN0Ghwub3JkZXJzLnYxLkxpc3RJdGVtc1Jlc3BvbnNlIhKC0+STAgwSCi9hcGkvaXRlbXMSTgoHR2V0SXRlbRIZLm9yZGVycy52MS5HZXRJdGVtUmVxdWVzdBoPLm9yZGVycy52MS5JdGVtIheC0+STAhESDy9hcGkvaXRlbXMve2lkfRJmCgtDcmVhdGVPcmRlchIdLm9yZGVycy52MS5DcmVhdGVPcmRlclJlcXVlc3QaEC5vcmRlcnMudjEuT3JkZXIiJoLT5JMCIDoBKiIbL2FwaS91c2Vycy97dXNlcl9pZH0vb3JkZXJzElIKCEdldE9yZGVyEhoub3JkZXJzLnYxLkdldE9yZGVyUmVxdWVzdBoQLm9yZGVycy52MS5PcmRlciIYgtPkkwISEhAvYXBpL29yZGVycy97aWR9Em4KCkxpc3RPcmRlcnMSHC5vcmRlcnMudjEuTGlzdE9yZGVyc1JlcXVlc3QaHS5vcmRlcnMudjEuTGlzdE9yZGVyc1Jlc3BvbnNlIiOC0+STAh0SGy9hcGkvdXNlcnMve3VzZXJfaWR9L29yZGVycxJiCgtDYW5jZWxPcmRlchIdLm9yZGVycy52MS5DYW5jZWxPcmRlclJlcXVlc3QaEC5vcmRlcnMudjEuT3JkZXIiIoLT5JMCHDoBKiIXL2FwaS9vcmRlcnMve2lkfTpjYW5jZWxiBnByb3RvMw", [file_buf_validate_validate, file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp]);
 
 /**
  * Describes the message orders.v1.Item.
@@ -55,6 +58,76 @@ export const OrdersByUserIdsRequestSchema = /*@__PURE__*/
  */
 export const OrdersByUserIdsResponseSchema = /*@__PURE__*/
   messageDesc(file_orders_v1_order, 5);
+
+/**
+ * Describes the message orders.v1.ListItemsRequest.
+ * Use `create(ListItemsRequestSchema)` to create a new message.
+ */
+export const ListItemsRequestSchema = /*@__PURE__*/
+  messageDesc(file_orders_v1_order, 6);
+
+/**
+ * Describes the message orders.v1.ListItemsResponse.
+ * Use `create(ListItemsResponseSchema)` to create a new message.
+ */
+export const ListItemsResponseSchema = /*@__PURE__*/
+  messageDesc(file_orders_v1_order, 7);
+
+/**
+ * Describes the message orders.v1.GetItemRequest.
+ * Use `create(GetItemRequestSchema)` to create a new message.
+ */
+export const GetItemRequestSchema = /*@__PURE__*/
+  messageDesc(file_orders_v1_order, 8);
+
+/**
+ * Describes the message orders.v1.CreateOrderRequest.
+ * Use `create(CreateOrderRequestSchema)` to create a new message.
+ */
+export const CreateOrderRequestSchema = /*@__PURE__*/
+  messageDesc(file_orders_v1_order, 9);
+
+/**
+ * Describes the message orders.v1.GetOrderRequest.
+ * Use `create(GetOrderRequestSchema)` to create a new message.
+ */
+export const GetOrderRequestSchema = /*@__PURE__*/
+  messageDesc(file_orders_v1_order, 10);
+
+/**
+ * Describes the message orders.v1.ListOrdersRequest.
+ * Use `create(ListOrdersRequestSchema)` to create a new message.
+ */
+export const ListOrdersRequestSchema = /*@__PURE__*/
+  messageDesc(file_orders_v1_order, 11);
+
+/**
+ * Describes the message orders.v1.ListOrdersResponse.
+ * Use `create(ListOrdersResponseSchema)` to create a new message.
+ */
+export const ListOrdersResponseSchema = /*@__PURE__*/
+  messageDesc(file_orders_v1_order, 12);
+
+/**
+ * Describes the message orders.v1.CancelOrderRequest.
+ * Use `create(CancelOrderRequestSchema)` to create a new message.
+ */
+export const CancelOrderRequestSchema = /*@__PURE__*/
+  messageDesc(file_orders_v1_order, 13);
+
+/**
+ * Describes the enum orders.v1.OrderStatus.
+ */
+export const OrderStatusSchema = /*@__PURE__*/
+  enumDesc(file_orders_v1_order, 0);
+
+/**
+ * Where an order is in its life.
+ *
+ * @generated from enum orders.v1.OrderStatus
+ */
+export const OrderStatus = /*@__PURE__*/
+  tsEnum(OrderStatusSchema);
 
 /**
  * @generated from service orders.v1.OrderService

@@ -9,6 +9,7 @@
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
 import type { Order } from "../../orders/v1/order_pb.js";
+import type { EmptySchema } from "@bufbuild/protobuf/wkt";
 
 /**
  * Describes the file user/v1/user.proto.
@@ -87,6 +88,19 @@ export declare const GetUserResponseSchema: GenMessage<GetUserResponse>;
  * @generated from message user.v1.GetAllUsersRequest
  */
 export declare type GetAllUsersRequest = Message<"user.v1.GetAllUsersRequest"> & {
+  /**
+   * How many users per page: 0 means the default (50); at most 500.
+   *
+   * @generated from field: int32 page_size = 1;
+   */
+  pageSize: number;
+
+  /**
+   * next_page_token of the previous page; empty for the first page.
+   *
+   * @generated from field: string page_token = 2;
+   */
+  pageToken: string;
 };
 
 /**
@@ -103,6 +117,13 @@ export declare type GetAllUsersResponse = Message<"user.v1.GetAllUsersResponse">
    * @generated from field: repeated user.v1.User users = 1;
    */
   users: User[];
+
+  /**
+   * Pass as page_token to get the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
 };
 
 /**
@@ -112,10 +133,89 @@ export declare type GetAllUsersResponse = Message<"user.v1.GetAllUsersResponse">
 export declare const GetAllUsersResponseSchema: GenMessage<GetAllUsersResponse>;
 
 /**
+ * @generated from message user.v1.CreateUserRequest
+ */
+export declare type CreateUserRequest = Message<"user.v1.CreateUserRequest"> & {
+  /**
+   * @generated from field: string first_name = 1;
+   */
+  firstName: string;
+
+  /**
+   * @generated from field: string last_name = 2;
+   */
+  lastName: string;
+
+  /**
+   * Unique, whatever its capitalisation (taken: ALREADY_EXISTS).
+   *
+   * @generated from field: string email = 3;
+   */
+  email: string;
+};
+
+/**
+ * Describes the message user.v1.CreateUserRequest.
+ * Use `create(CreateUserRequestSchema)` to create a new message.
+ */
+export declare const CreateUserRequestSchema: GenMessage<CreateUserRequest>;
+
+/**
+ * PATCH semantics: only the fields that are set change.
+ *
+ * @generated from message user.v1.UpdateUserRequest
+ */
+export declare type UpdateUserRequest = Message<"user.v1.UpdateUserRequest"> & {
+  /**
+   * @generated from field: int32 id = 1;
+   */
+  id: number;
+
+  /**
+   * @generated from field: optional string first_name = 2;
+   */
+  firstName?: string | undefined;
+
+  /**
+   * @generated from field: optional string last_name = 3;
+   */
+  lastName?: string | undefined;
+
+  /**
+   * @generated from field: optional string email = 4;
+   */
+  email?: string | undefined;
+};
+
+/**
+ * Describes the message user.v1.UpdateUserRequest.
+ * Use `create(UpdateUserRequestSchema)` to create a new message.
+ */
+export declare const UpdateUserRequestSchema: GenMessage<UpdateUserRequest>;
+
+/**
+ * @generated from message user.v1.DeleteUserRequest
+ */
+export declare type DeleteUserRequest = Message<"user.v1.DeleteUserRequest"> & {
+  /**
+   * @generated from field: int32 id = 1;
+   */
+  id: number;
+};
+
+/**
+ * Describes the message user.v1.DeleteUserRequest.
+ * Use `create(DeleteUserRequestSchema)` to create a new message.
+ */
+export declare const DeleteUserRequestSchema: GenMessage<DeleteUserRequest>;
+
+/**
  * @generated from service user.v1.UserService
  */
 export declare const UserService: GenService<{
   /**
+   * One user with her orders.
+   *
    * @generated from rpc user.v1.UserService.GetUserById
    */
   getUserById: {
@@ -124,7 +224,7 @@ export declare const UserService: GenService<{
     output: typeof GetUserResponseSchema;
   },
   /**
-   * Every user with their orders (one batched order-service call behind it).
+   * A page of users, each with their orders (one batched order-service call behind it).
    *
    * @generated from rpc user.v1.UserService.GetAllUsers
    */
@@ -132,6 +232,32 @@ export declare const UserService: GenService<{
     methodKind: "unary";
     input: typeof GetAllUsersRequestSchema;
     output: typeof GetAllUsersResponseSchema;
+  },
+  /**
+   * @generated from rpc user.v1.UserService.CreateUser
+   */
+  createUser: {
+    methodKind: "unary";
+    input: typeof CreateUserRequestSchema;
+    output: typeof UserSchema;
+  },
+  /**
+   * @generated from rpc user.v1.UserService.UpdateUser
+   */
+  updateUser: {
+    methodKind: "unary";
+    input: typeof UpdateUserRequestSchema;
+    output: typeof UserSchema;
+  },
+  /**
+   * Deletes a user without orders (a user with orders: FAILED_PRECONDITION).
+   *
+   * @generated from rpc user.v1.UserService.DeleteUser
+   */
+  deleteUser: {
+    methodKind: "unary";
+    input: typeof DeleteUserRequestSchema;
+    output: typeof EmptySchema;
   },
 }>;
 

@@ -7,13 +7,17 @@
 // rename or renumber.
 
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import { file_google_api_annotations } from "../../google/api/annotations_pb.js";
+import { file_google_api_field_behavior } from "../../google/api/field_behavior_pb.js";
+import { file_google_protobuf_empty } from "@bufbuild/protobuf/wkt";
 import { file_orders_v1_order } from "../../orders/v1/order_pb.js";
 
 /**
  * Describes the file user/v1/user.proto.
  */
 export const file_user_v1_user = /*@__PURE__*/
-  fileDesc("ChJ1c2VyL3YxL3VzZXIucHJvdG8SB3VzZXIudjEiagoEVXNlchIKCgJpZBgBIAEoBRISCgpmaXJzdF9uYW1lGAIgASgJEhEKCWxhc3RfbmFtZRgDIAEoCRINCgVlbWFpbBgEIAEoCRIgCgZvcmRlcnMYBSADKAsyEC5vcmRlcnMudjEuT3JkZXIiHAoOR2V0VXNlclJlcXVlc3QSCgoCaWQYASABKAUiLgoPR2V0VXNlclJlc3BvbnNlEhsKBHVzZXIYASABKAsyDS51c2VyLnYxLlVzZXIiFAoSR2V0QWxsVXNlcnNSZXF1ZXN0IjMKE0dldEFsbFVzZXJzUmVzcG9uc2USHAoFdXNlcnMYASADKAsyDS51c2VyLnYxLlVzZXIymQEKC1VzZXJTZXJ2aWNlEkAKC0dldFVzZXJCeUlkEhcudXNlci52MS5HZXRVc2VyUmVxdWVzdBoYLnVzZXIudjEuR2V0VXNlclJlc3BvbnNlEkgKC0dldEFsbFVzZXJzEhsudXNlci52MS5HZXRBbGxVc2Vyc1JlcXVlc3QaHC51c2VyLnYxLkdldEFsbFVzZXJzUmVzcG9uc2ViBnByb3RvMw", [file_orders_v1_order]);
+  fileDesc("ChJ1c2VyL3YxL3VzZXIucHJvdG8SB3VzZXIudjEidAoEVXNlchIPCgJpZBgBIAEoBUID4EEDEhIKCmZpcnN0X25hbWUYAiABKAkSEQoJbGFzdF9uYW1lGAMgASgJEg0KBWVtYWlsGAQgASgJEiUKBm9yZGVycxgFIAMoCzIQLm9yZGVycy52MS5PcmRlckID4EEDIiUKDkdldFVzZXJSZXF1ZXN0EhMKAmlkGAEgASgFQge6SAQaAiAAIi4KD0dldFVzZXJSZXNwb25zZRIbCgR1c2VyGAEgASgLMg0udXNlci52MS5Vc2VyIlEKEkdldEFsbFVzZXJzUmVxdWVzdBIdCglwYWdlX3NpemUYASABKAVCCrpIBxoFGPQDKAASHAoKcGFnZV90b2tlbhgCIAEoCUIIukgFcgMYgAIiTAoTR2V0QWxsVXNlcnNSZXNwb25zZRIcCgV1c2VycxgBIAMoCzINLnVzZXIudjEuVXNlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiawoRQ3JlYXRlVXNlclJlcXVlc3QSHQoKZmlyc3RfbmFtZRgBIAEoCUIJukgGcgQQARhkEhwKCWxhc3RfbmFtZRgCIAEoCUIJukgGcgQQARhkEhkKBWVtYWlsGAMgASgJQgq6SAdyBRj+AWABIrYBChFVcGRhdGVVc2VyUmVxdWVzdBITCgJpZBgBIAEoBUIHukgEGgIgABIiCgpmaXJzdF9uYW1lGAIgASgJQgm6SAZyBBABGGRIAIgBARIhCglsYXN0X25hbWUYAyABKAlCCbpIBnIEEAEYZEgBiAEBEh4KBWVtYWlsGAQgASgJQgq6SAdyBRj+AWABSAKIAQFCDQoLX2ZpcnN0X25hbWVCDAoKX2xhc3RfbmFtZUIICgZfZW1haWwiKAoRRGVsZXRlVXNlclJlcXVlc3QSEwoCaWQYASABKAVCB7pIBBoCIAAyxgMKC1VzZXJTZXJ2aWNlElkKC0dldFVzZXJCeUlkEhcudXNlci52MS5HZXRVc2VyUmVxdWVzdBoYLnVzZXIudjEuR2V0VXNlclJlc3BvbnNlIheC0+STAhESDy9hcGkvdXNlcnMve2lkfRJcCgtHZXRBbGxVc2VycxIbLnVzZXIudjEuR2V0QWxsVXNlcnNSZXF1ZXN0GhwudXNlci52MS5HZXRBbGxVc2Vyc1Jlc3BvbnNlIhKC0+STAgwSCi9hcGkvdXNlcnMSTgoKQ3JlYXRlVXNlchIaLnVzZXIudjEuQ3JlYXRlVXNlclJlcXVlc3QaDS51c2VyLnYxLlVzZXIiFYLT5JMCDzoBKiIKL2FwaS91c2VycxJTCgpVcGRhdGVVc2VyEhoudXNlci52MS5VcGRhdGVVc2VyUmVxdWVzdBoNLnVzZXIudjEuVXNlciIagtPkkwIUOgEqMg8vYXBpL3VzZXJzL3tpZH0SWQoKRGVsZXRlVXNlchIaLnVzZXIudjEuRGVsZXRlVXNlclJlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkiF4LT5JMCESoPL2FwaS91c2Vycy97aWR9YgZwcm90bzM", [file_buf_validate_validate, file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_empty, file_orders_v1_order]);
 
 /**
  * Describes the message user.v1.User.
@@ -49,6 +53,27 @@ export const GetAllUsersRequestSchema = /*@__PURE__*/
  */
 export const GetAllUsersResponseSchema = /*@__PURE__*/
   messageDesc(file_user_v1_user, 4);
+
+/**
+ * Describes the message user.v1.CreateUserRequest.
+ * Use `create(CreateUserRequestSchema)` to create a new message.
+ */
+export const CreateUserRequestSchema = /*@__PURE__*/
+  messageDesc(file_user_v1_user, 5);
+
+/**
+ * Describes the message user.v1.UpdateUserRequest.
+ * Use `create(UpdateUserRequestSchema)` to create a new message.
+ */
+export const UpdateUserRequestSchema = /*@__PURE__*/
+  messageDesc(file_user_v1_user, 6);
+
+/**
+ * Describes the message user.v1.DeleteUserRequest.
+ * Use `create(DeleteUserRequestSchema)` to create a new message.
+ */
+export const DeleteUserRequestSchema = /*@__PURE__*/
+  messageDesc(file_user_v1_user, 7);
 
 /**
  * @generated from service user.v1.UserService
