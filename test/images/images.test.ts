@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, grpcJsClients, startPostgresCluster, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { freePort, grpc, grpcJsClients, startPostgresCluster, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envOf, execForm, last, parseDockerfile, type Dockerfile } from "./dockerfile.ts";
 import { replayInstallStage } from "./replay-build.ts";
@@ -79,7 +79,8 @@ describe("the images, replayed on this machine", { timeout: 180_000 }, () => {
   it("contain no dev dependencies and no tests", () => {
     for (const service of services) {
       const modules = join(built[service]!, "node_modules");
-      expect(existsSync(join(modules, "@connectrpc/connect-node"))).toBe(true);
+      // protovalidate checks every request at run time, so it is a production dependency.
+      for (const production of ["@connectrpc/connect-node", "@bufbuild/protovalidate"]) expect(existsSync(join(modules, production))).toBe(true);
       for (const dev of ["vitest", "wrangler", "typescript", "@grpc/grpc-js", "@bufbuild/buf"]) expect(existsSync(join(modules, dev))).toBe(false);
       expect(existsSync(join(built[service]!, `services/${service}/test`))).toBe(false);
     }
@@ -129,6 +130,10 @@ describe("the images, replayed on this machine", { timeout: 180_000 }, () => {
       const res = await clients.call(clients.user, "GetUserById", { id: 1 });
       expect(res.user.first_name).toBe("Petar");
       expect(res.user.orders).toHaveLength(3);
+      // Request validation and the order-service facade work from the production install.
+      const invalid = await clients.fail(clients.user, "GetUserById", { id: 0 });
+      expect([invalid.code, violationsOf(invalid)]).toEqual([grpc.status.INVALID_ARGUMENT, ["id: must be greater than 0"]]);
+      expect((await clients.call(clients.order, "CreateOrder", { user_id: 3, item_id: 4, amount: 1 })).status).toBe("ORDER_STATUS_PLACED");
       clients.close();
       expect(user.output()).toContain('"database":"postgres"');
 

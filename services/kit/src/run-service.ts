@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { DescService } from "@bufbuild/protobuf";
-import type { ConnectRouter } from "@connectrpc/connect";
+import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { Health } from "@grpc-edge/proto/grpc/health/v1";
 import { baseConfigSpec, type BaseConfig } from "./base-config.ts";
@@ -10,6 +10,7 @@ import { HealthRegistry, ServingStatus, healthService } from "./health/index.ts"
 import { httpHealthHandler } from "./health/http-health-handler.ts";
 import { createLogger, loggingInterceptor, type Logger } from "./logging/index.ts";
 import { listenDualProtocol } from "./server/index.ts";
+import { validationInterceptor } from "./validation/index.ts";
 
 export interface ServiceContext<C> {
   config: C;
@@ -47,9 +48,18 @@ export interface RunningService<C = BaseConfig> {
   stop(graceMs?: number): Promise<{ drained: boolean }>;
 }
 
+export interface StartOptions {
+  /**
+   * Extra server interceptors, run after logging and before validation (tests
+   * count RPCs with them).
+   */
+  interceptors?: readonly Interceptor[];
+}
+
 export async function startService<S extends ConfigSpec>(
   definition: ServiceDefinition<S>,
   source: Record<string, string | undefined> = process.env,
+  options: StartOptions = {},
 ): Promise<RunningService<BaseConfig & ConfigOf<S>>> {
   const config = loadConfig({ ...baseConfigSpec(definition.name, definition.defaultPort), ...definition.config }, source) as BaseConfig & ConfigOf<S>;
   const logger = createLogger(definition.name, config.LOG_LEVEL);
@@ -84,7 +94,8 @@ export async function startService<S extends ConfigSpec>(
       router.service(Health, healthService(health));
     },
     readMaxBytes: config.READ_MAX_BYTES,
-    interceptors: [loggingInterceptor(logger)],
+    // Outermost first: every call is logged, even one that fails validation.
+    interceptors: [loggingInterceptor(logger), ...(options.interceptors ?? []), validationInterceptor()],
     shutdownSignal: shutdown.signal,
   });
   const probes = httpHealthHandler(health, () => pingWithin(db, 1_000));

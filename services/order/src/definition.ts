@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { OrderService } from "@grpc-edge/proto/orders/v1";
 import type { ServiceDefinition } from "@grpc-edge/service-kit";
+import { ItemRepository } from "./item-repository.ts";
 import { OrderRepository } from "./order-repository.ts";
 import { orderService } from "./order-service.ts";
 
@@ -12,7 +13,7 @@ export const orderServiceDefinition: ServiceDefinition<{}> = {
   seedFile: fileURLToPath(new URL("../seed/demo.sql", import.meta.url)),
   config: {},
   setup({ db }) {
-    const impl = orderService(new OrderRepository(db));
+    const impl = orderService(new ItemRepository(db), new OrderRepository(db));
     return { routes: (router) => router.service(OrderService, impl) };
   },
 };

@@ -1,3 +1,4 @@
 export { orderServiceDefinition } from "./definition.ts";
-export { OrderRepository, type OrderRow } from "./order-repository.ts";
-export { MAX_USER_IDS_PER_CALL, orderService } from "./order-service.ts";
+export { ItemRepository, type ItemRow } from "./item-repository.ts";
+export { OrderRepository, type OrderRow, type OrderState } from "./order-repository.ts";
+export { orderService } from "./order-service.ts";

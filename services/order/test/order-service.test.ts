@@ -2,7 +2,7 @@ import { createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { grpc, grpcJsClients } from "@grpc-edge/service-kit/testing";
+import { grpc, grpcJsClients, messageOf, violationsOf } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderServiceDefinition } from "../src/index.ts";
 
@@ -24,10 +24,10 @@ afterAll(async () => {
 describe("order service over native gRPC (@grpc/grpc-js, HTTP/2)", () => {
   it("returns a user's orders with items and Timestamp dates", async () => {
     const res = await clients.call(clients.order, "GetOrdersByUserId", { user_id: 1 });
-    expect(res.orders.map((o: any) => [o.id, o.user_id, o.item.name, o.amount, o.order_date.seconds])).toEqual([
-      [1, 1, "pencil", 10, String(MAY_1_2023)],
-      [2, 1, "book", 25, String(MAY_1_2023 + 86_400)],
-      [3, 1, "magic stick", 12, String(MAY_1_2023 + 2 * 86_400)],
+    expect(res.orders.map((o: any) => [o.id, o.user_id, o.item.name, o.amount, o.order_date.seconds, o.status, o.cancel_time])).toEqual([
+      [1, 1, "pencil", 10, String(MAY_1_2023), "ORDER_STATUS_PLACED", null],
+      [2, 1, "book", 25, String(MAY_1_2023 + 86_400), "ORDER_STATUS_PLACED", null],
+      [3, 1, "magic stick", 12, String(MAY_1_2023 + 2 * 86_400), "ORDER_STATUS_PLACED", null],
     ]);
   });
 
@@ -37,12 +37,15 @@ describe("order service over native gRPC (@grpc/grpc-js, HTTP/2)", () => {
   });
 
   it.each([
-    ["GetOrdersByUserId", { user_id: 0 }],
-    ["GetOrdersByUserId", { user_id: -4 }],
-    ["GetOrdersByUserIds", { user_ids: [1, 0] }],
-    ["GetOrdersByUserIds", { user_ids: Array.from({ length: 1001 }, (_, i) => i + 1) }],
-  ])("rejects %s %j with INVALID_ARGUMENT", async (method, request) => {
-    await expect(clients.call(clients.order, method, request)).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
+    ["GetOrdersByUserId", { user_id: 0 }, ["user_id: must be greater than 0"]],
+    ["GetOrdersByUserId", { user_id: -4 }, ["user_id: must be greater than 0"]],
+    ["GetOrdersByUserIds", { user_ids: [1, 0] }, ["user_ids[1]: must be greater than 0"]],
+    ["GetOrdersByUserIds", { user_ids: Array.from({ length: 1001 }, (_, i) => i + 1) }, ["user_ids: must contain no more than 1000 item(s)"]],
+  ])("rejects %s %j with INVALID_ARGUMENT and its violations", async (method, request, expected) => {
+    const error = await clients.call(clients.order, method, request).then(() => expect.unreachable(), (e: grpc.ServiceError) => e);
+    expect(error.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(violationsOf(error)).toEqual(expected);
+    expect(messageOf(error)).toBe(expected.join("; "));
   });
 
   it("reports SERVING through grpc.health.v1", async () => {

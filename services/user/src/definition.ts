@@ -1,7 +1,9 @@
 import { fileURLToPath } from "node:url";
+import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { UserService } from "@grpc-edge/proto/user/v1";
 import { env, type ServiceDefinition } from "@grpc-edge/service-kit";
 import { createOrderClient } from "./order-client.ts";
+import { orderFacade } from "./order-facade.ts";
 import { UserRepository } from "./user-repository.ts";
 import { userService } from "./user-service.ts";
 
@@ -12,13 +14,20 @@ const config = {
 export const userServiceDefinition: ServiceDefinition<typeof config> = {
   name: "user-service",
   defaultPort: 50051,
-  services: [UserService],
+  // The OrderService here is the facade in front of the order service (see order-facade.ts).
+  services: [UserService, OrderService],
   migrationsDir: fileURLToPath(new URL("../migrations", import.meta.url)),
   seedFile: fileURLToPath(new URL("../seed/demo.sql", import.meta.url)),
   config,
   setup({ db, config }) {
     const orders = createOrderClient(config.ORDER_SERVICE_URL);
-    const impl = userService(new UserRepository(db), orders.client);
-    return { routes: (router) => router.service(UserService, impl), close: orders.close };
+    const users = new UserRepository(db);
+    return {
+      routes(router) {
+        router.service(UserService, userService(users, orders.client));
+        router.service(OrderService, orderFacade(users, orders.client));
+      },
+      close: orders.close,
+    };
   },
 };

@@ -1,4 +1,6 @@
 export { userServiceDefinition } from "./definition.ts";
-export { createOrderClient, groupByUser, orderServiceError, type OrderServiceClient } from "./order-client.ts";
-export { UserRepository, type UserRow } from "./user-repository.ts";
-export { LIST_LIMIT, userService } from "./user-service.ts";
+export { downstreamCallOptions } from "./downstream-call-options.ts";
+export { createOrderClient, forwardedError, groupByUser, orderServiceError, type OrderServiceClient } from "./order-client.ts";
+export { orderFacade } from "./order-facade.ts";
+export { EMAIL_CONSTRAINT, UserRepository, type UserChanges, type UserRow } from "./user-repository.ts";
+export { userService } from "./user-service.ts";

@@ -1,4 +1,4 @@
-import { Code, ConnectError, createClient, type CallOptions, type Client } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { OrderService, type Order } from "@grpc-edge/proto/orders/v1";
 
@@ -28,8 +28,25 @@ export function orderServiceError(error: unknown): ConnectError {
     case Code.Canceled:
       return new ConnectError("order service did not answer in time", cause.code, undefined, undefined, cause);
     default:
-      return new ConnectError("order lookup failed", Code.Internal, undefined, undefined, cause);
+      return new ConnectError("order service call failed", Code.Internal, undefined, undefined, cause);
   }
+}
+
+// Codes that describe the caller's request, whose message was written for the caller.
+const callerErrors = new Set([Code.InvalidArgument, Code.NotFound, Code.FailedPrecondition, Code.AlreadyExists, Code.OutOfRange]);
+
+/**
+ * An order-service failure of a call the user service forwards for its caller
+ * (the OrderService facade): errors about the request keep their code, message
+ * and details (e.g. INVALID_ARGUMENT's violations); unavailability and deadlines
+ * keep their code; anything else is INTERNAL without the downstream details.
+ */
+export function forwardedError(error: unknown): ConnectError {
+  const cause = ConnectError.from(error);
+  if (!callerErrors.has(cause.code)) return orderServiceError(cause);
+  const forwarded = new ConnectError(cause.rawMessage, cause.code, undefined, undefined, cause);
+  forwarded.details.push(...cause.details);
+  return forwarded;
 }
 
 /** Groups orders by user id, keeping their order. */
@@ -42,5 +59,3 @@ export function groupByUser(orders: readonly Order[]): Map<number, Order[]> {
   }
   return byUser;
 }
-
-export type { CallOptions };

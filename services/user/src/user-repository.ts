@@ -7,6 +7,13 @@ export interface UserRow {
   email: string;
 }
 
+/** The fields a PATCH may set; undefined ones keep their value. */
+export interface UserChanges {
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  email?: string | undefined;
+}
+
 interface Row {
   id: number;
   first_name: string;
@@ -15,6 +22,9 @@ interface Row {
 }
 
 const columns = "id, first_name, last_name, email";
+
+/** The unique index behind "one account per address, whatever its capitalisation". */
+export const EMAIL_CONSTRAINT = "users_email_key";
 
 function toUser(row: Row): UserRow {
   return { id: row.id, firstName: row.first_name, lastName: row.last_name, email: row.email };
@@ -33,9 +43,37 @@ export class UserRepository {
     return rows[0] && toUser(rows[0]);
   }
 
-  /** The first `limit` users in id order. */
-  async list(limit: number): Promise<UserRow[]> {
-    const rows = await this.#db.query<Row>(`SELECT ${columns} FROM users ORDER BY id LIMIT $1`, [limit]);
+  /** Up to `limit` users after `afterId`, in id order (keyset pagination on the primary key). */
+  async list(afterId: number, limit: number): Promise<UserRow[]> {
+    const rows = await this.#db.query<Row>(`SELECT ${columns} FROM users WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit]);
     return rows.map(toUser);
+  }
+
+  /** Throws a unique violation on EMAIL_CONSTRAINT when the address is taken. */
+  async create(user: Omit<UserRow, "id">): Promise<UserRow> {
+    const rows = await this.#db.query<Row>(`INSERT INTO users (first_name, last_name, email) VALUES ($1, $2, $3) RETURNING ${columns}`, [
+      user.firstName,
+      user.lastName,
+      user.email,
+    ]);
+    return toUser(rows[0]!);
+  }
+
+  /** Sets the given fields only; undefined when the user does not exist. Unique violation as for `create`. */
+  async update(id: number, changes: UserChanges): Promise<UserRow | undefined> {
+    const rows = await this.#db.query<Row>(
+      `UPDATE users
+          SET first_name = COALESCE($2, first_name), last_name = COALESCE($3, last_name), email = COALESCE($4, email)
+        WHERE id = $1
+        RETURNING ${columns}`,
+      [id, changes.firstName ?? null, changes.lastName ?? null, changes.email ?? null],
+    );
+    return rows[0] && toUser(rows[0]);
+  }
+
+  /** Whether a user was deleted. */
+  async delete(id: number): Promise<boolean> {
+    const rows = await this.#db.query("DELETE FROM users WHERE id = $1 RETURNING id", [id]);
+    return rows.length > 0;
   }
 }

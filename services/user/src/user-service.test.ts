@@ -1,9 +1,9 @@
-import { Code, ConnectError, createClient, createRouterTransport, type ServiceImpl } from "@connectrpc/connect";
-import { OrderService } from "@grpc-edge/proto/orders/v1";
-import { UserService } from "@grpc-edge/proto/user/v1";
-import { migrate, openPGliteDatabase, readMigrations, seedOnce, type Database } from "@grpc-edge/service-kit";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { Code, ConnectError, createClient, createRouterTransport, type ServiceImpl } from "@connectrpc/connect";
+import { OrderService, OrderStatus } from "@grpc-edge/proto/orders/v1";
+import { UserService } from "@grpc-edge/proto/user/v1";
+import { migrate, openPGliteDatabase, readMigrations, seedOnce, validationInterceptor, type Database } from "@grpc-edge/service-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserRepository } from "./user-repository.ts";
 import { userService } from "./user-service.ts";
@@ -28,22 +28,36 @@ interface OrderCall {
 function harness(makeOrders: (calls: OrderCall[]) => Partial<ServiceImpl<typeof OrderService>>) {
   const calls: OrderCall[] = [];
   const orders = createClient(OrderService, createRouterTransport(({ service }) => service(OrderService, makeOrders(calls))));
-  const users = createClient(UserService, createRouterTransport(({ service }) => service(UserService, userService(new UserRepository(db), orders))));
+  const users = createClient(
+    UserService,
+    createRouterTransport(({ service }) => service(UserService, userService(new UserRepository(db), orders)), {
+      router: { interceptors: [validationInterceptor()] },
+    }),
+  );
   return { users, calls };
 }
 
-const recordingOrders = (error?: ConnectError) => (calls: OrderCall[]): Partial<ServiceImpl<typeof OrderService>> => ({
-  getOrdersByUserId(req, ctx) {
-    calls.push({ method: "GetOrdersByUserId", timeoutMs: ctx.timeoutMs(), requestId: ctx.requestHeader.get("x-request-id"), userIds: [req.userId] });
-    if (error) throw error;
-    return { orders: [{ id: 7, userId: req.userId, amount: 3 }] };
-  },
-  getOrdersByUserIds(req, ctx) {
-    calls.push({ method: "GetOrdersByUserIds", timeoutMs: ctx.timeoutMs(), userIds: [...req.userIds] });
-    if (error) throw error;
-    return { orders: req.userIds.filter((id) => id !== 3).map((id) => ({ id: id * 10, userId: id, amount: 1 })) };
-  },
-});
+/** Every user has one placed order (id = user id × 10), except user 3, who has none; `cancelled` users' orders are cancelled. */
+const recordingOrders =
+  (error?: ConnectError, cancelled: number[] = []) =>
+  (calls: OrderCall[]): Partial<ServiceImpl<typeof OrderService>> => {
+    const ordersOf = (ids: number[]) =>
+      ids
+        .filter((id) => id !== 3)
+        .map((id) => ({ id: id * 10, userId: id, amount: 1, status: cancelled.includes(id) ? OrderStatus.CANCELLED : OrderStatus.PLACED }));
+    return {
+      getOrdersByUserId(req, ctx) {
+        calls.push({ method: "GetOrdersByUserId", timeoutMs: ctx.timeoutMs(), requestId: ctx.requestHeader.get("x-request-id"), userIds: [req.userId] });
+        if (error) throw error;
+        return { orders: ordersOf([req.userId]) };
+      },
+      getOrdersByUserIds(req, ctx) {
+        calls.push({ method: "GetOrdersByUserIds", timeoutMs: ctx.timeoutMs(), userIds: [...req.userIds] });
+        if (error) throw error;
+        return { orders: ordersOf(req.userIds) };
+      },
+    };
+  };
 
 describe("UserService", () => {
   it("lists every user with their orders using ONE batched order-service call", async () => {
@@ -54,7 +68,19 @@ describe("UserService", () => {
       [2, "Jovan", [20]],
       [3, "Jovica", []],
     ]);
+    expect(res.nextPageToken).toBe("");
     expect(calls).toEqual([expect.objectContaining({ method: "GetOrdersByUserIds", userIds: [1, 2, 3] })]);
+  });
+
+  it("pages users: one batched call per page, for that page's users only", async () => {
+    const { users, calls } = harness(recordingOrders());
+    const first = await users.getAllUsers({ pageSize: 2 });
+    const second = await users.getAllUsers({ pageSize: 2, pageToken: first.nextPageToken });
+    expect([first.users.map((u) => u.id), second.users.map((u) => u.id), second.nextPageToken]).toEqual([[1, 2], [3], ""]);
+    expect(calls.map((c) => [c.method, c.userIds])).toEqual([
+      ["GetOrdersByUserIds", [1, 2]],
+      ["GetOrdersByUserIds", [3]],
+    ]);
   });
 
   it("passes the caller's remaining deadline and request id to the order service", async () => {
@@ -89,5 +115,34 @@ describe("UserService", () => {
     );
     expect(error.code).toBe(expected);
     expect(error.message).not.toContain("secret downstream detail");
+  });
+
+  it("CreateUser asks the order service nothing; a taken email, whatever its case, is ALREADY_EXISTS", async () => {
+    const { users, calls } = harness(recordingOrders());
+    const created = await users.createUser({ firstName: "Ana", lastName: "Anic", email: "ana@example.com" });
+    expect(created).toMatchObject({ firstName: "Ana", lastName: "Anic", email: "ana@example.com", orders: [] });
+    await expect(users.createUser({ firstName: "Ana", lastName: "B", email: "ANA@example.com" })).rejects.toMatchObject({ code: Code.AlreadyExists });
+    expect(calls).toEqual([]);
+  });
+
+  it("UpdateUser does not write when the order service is unavailable", async () => {
+    const { users } = harness(recordingOrders(new ConnectError("down", Code.Unavailable)));
+    await expect(users.updateUser({ id: 2, firstName: "Changed" })).rejects.toMatchObject({ code: Code.Unavailable });
+    expect((await new UserRepository(db).byId(2))?.firstName).toBe("Jovan");
+  });
+
+  it("DeleteUser refuses a user with placed orders, and deletes one whose orders are all cancelled", async () => {
+    const repository = new UserRepository(db);
+    const placed = await repository.create({ firstName: "P", lastName: "P", email: "placed@example.com" });
+    const cancelled = await repository.create({ firstName: "C", lastName: "C", email: "cancelled@example.com" });
+    const { users } = harness(recordingOrders(undefined, [cancelled.id]));
+    const error = await users.deleteUser({ id: placed.id }).then(
+      () => expect.unreachable(),
+      (e: unknown) => ConnectError.from(e),
+    );
+    expect([error.code, error.rawMessage]).toEqual([Code.FailedPrecondition, `user ${placed.id} has 1 placed order; cancel it first`]);
+    await users.deleteUser({ id: cancelled.id });
+    expect(await repository.byId(cancelled.id)).toBeUndefined();
+    expect(await repository.byId(placed.id)).toBeDefined();
   });
 });

@@ -1,12 +1,14 @@
 import net from "node:net";
-import { createClient } from "@connectrpc/connect";
+import { ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
+import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { UserService } from "@grpc-edge/proto/user/v1";
-import { orderServiceDefinition } from "@grpc-edge/order-service";
-import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { freePort, grpc, grpcJsClients, startPostgresCluster, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { startService } from "@grpc-edge/service-kit";
+import { freePort, grpc, grpcJsClients, messageOf, violationsOf } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userServiceDefinition } from "../src/index.ts";
+import { engines, startPair, stopPostgres } from "./service-pair.ts";
 
 const quiet = { PORT: "0", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent" };
 
@@ -18,25 +20,9 @@ const petar = {
   email: "petar.petrovic@gmail.com",
 };
 
-async function startPair(db: { user: Record<string, string>; order: Record<string, string> }) {
-  const order = await startService(orderServiceDefinition, { ...quiet, ...db.order });
-  const user = await startService(userServiceDefinition, { ...quiet, ...db.user, ORDER_SERVICE_URL: order.url });
-  return { order, user, stop: () => Promise.all([user.stop(1_000), order.stop(1_000)]) };
-}
+afterAll(stopPostgres);
 
-// The same behaviour on embedded PGlite and on a real PostgreSQL server.
-let cluster: PostgresCluster;
-beforeAll(async () => {
-  cluster = await startPostgresCluster();
-});
-afterAll(() => cluster?.stop());
-
-const engines = [
-  ["PGlite", async () => ({ user: { PGLITE_DATA_DIR: "memory://" }, order: { PGLITE_DATA_DIR: "memory://" } })],
-  ["PostgreSQL", async () => ({ user: { DATABASE_URL: await cluster.createDatabase("users_it") }, order: { DATABASE_URL: await cluster.createDatabase("orders_it") } })],
-] as const;
-
-describe.each(engines)("user service + order service on %s", (_engine, databases) => {
+describe.each(engines("it"))("user service + order service on %s", (_engine, databases) => {
   let pair: Awaited<ReturnType<typeof startPair>>;
   let clients: ReturnType<typeof grpcJsClients>;
   beforeAll(async () => {
@@ -51,25 +37,34 @@ describe.each(engines)("user service + order service on %s", (_engine, databases
   it("GetUserById returns the user with her orders to a plain @grpc/grpc-js client", async () => {
     const res = await clients.call(clients.user, "GetUserById", { id: 1 });
     expect(res.user).toMatchObject(petar);
-    expect(res.user.orders.map((o: any) => [o.id, o.item.name, o.amount, o.order_date.seconds])).toEqual([
-      [1, "pencil", 10, "1682899200"],
-      [2, "book", 25, "1682985600"],
-      [3, "magic stick", 12, "1683072000"],
+    expect(res.user.orders.map((o: any) => [o.id, o.item.name, o.amount, o.order_date.seconds, o.status])).toEqual([
+      [1, "pencil", 10, "1682899200", "ORDER_STATUS_PLACED"],
+      [2, "book", 25, "1682985600", "ORDER_STATUS_PLACED"],
+      [3, "magic stick", 12, "1683072000", "ORDER_STATUS_PLACED"],
     ]);
   });
 
-  it("GetAllUsers returns every user with their orders", async () => {
+  it("GetAllUsers returns every user with their orders, on one page", async () => {
     const res = await clients.call(clients.user, "GetAllUsers", {});
     expect(res.users.map((u: any) => [u.id, u.first_name, u.email, u.orders.length])).toEqual([
       [1, "Petar", "petar.petrovic@gmail.com", 3],
       [2, "Jovan", "jovan.jovanovic@gmail.com", 1],
       [3, "Jovica", "jovica.jovic@gamil.com", 0],
     ]);
+    expect(res.next_page_token).toBe("");
   });
 
-  it("answers NOT_FOUND and INVALID_ARGUMENT with gRPC status codes", async () => {
-    await expect(clients.call(clients.user, "GetUserById", { id: 99 })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
-    await expect(clients.call(clients.user, "GetUserById", { id: 0 })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
+  it("answers NOT_FOUND and INVALID_ARGUMENT (with its violations) with gRPC status codes", async () => {
+    const missing = await clients.fail(clients.user, "GetUserById", { id: 99 });
+    expect([missing.code, messageOf(missing)]).toEqual([grpc.status.NOT_FOUND, "user 99 not found"]);
+    const invalid = await clients.fail(clients.user, "GetUserById", { id: 0 });
+    expect([invalid.code, violationsOf(invalid)]).toEqual([grpc.status.INVALID_ARGUMENT, ["id: must be greater than 0"]]);
+  });
+
+  it("reports both of the services it serves through grpc.health.v1", async () => {
+    for (const service of ["user.v1.UserService", "orders.v1.OrderService"]) {
+      expect(await clients.call(clients.health, "Check", { service })).toEqual({ status: "SERVING" });
+    }
   });
 
   it("answers Connect over HTTP/1.1 on the same port, as the Worker calls it", async () => {
@@ -77,6 +72,21 @@ describe.each(engines)("user service + order service on %s", (_engine, databases
     const res = await client.getUserById({ id: 2 });
     expect(res.user?.firstName).toBe("Jovan");
     expect(res.user?.orders[0]?.orderDate?.seconds).toBe(1683158400n);
+  });
+
+  it("gives Connect callers the violations as a buf.validate.Violations detail, on the OrderService facade too", async () => {
+    const transport = createConnectTransport({ baseUrl: pair.user.url, httpVersion: "1.1" });
+    const error = await createClient(OrderService, transport)
+      .createOrder({ userId: 1, itemId: 99, amount: 0 })
+      .then(() => expect.unreachable(), (e: unknown) => ConnectError.from(e));
+    expect([error.code, error.rawMessage]).toEqual([Code.InvalidArgument, "amount: must be greater than or equal to 1 and less than or equal to 10000"]);
+    expect(error.findDetails(ViolationsSchema)[0]?.violations.map((v) => [v.field?.elements[0]?.fieldName, v.ruleId])).toEqual([["amount", "int32.gte_lte"]]);
+    const unknownItem = await createClient(OrderService, transport)
+      .createOrder({ userId: 1, itemId: 99, amount: 1 })
+      .then(() => expect.unreachable(), (e: unknown) => ConnectError.from(e));
+    expect(unknownItem.findDetails(ViolationsSchema)[0]?.violations.map((v) => [v.field?.elements[0]?.fieldName, v.message])).toEqual([
+      ["item_id", "item 99 does not exist"],
+    ]);
   });
 });
 

@@ -3,3 +3,4 @@ export { migrate, readMigrations, seedOnce, type Migration, type MigrationResult
 export { databaseUrlFromParts, openDatabase, type DatabaseSettings } from "./open-database.ts";
 export { openPGliteDatabase } from "./pglite-database.ts";
 export { openPostgresDatabase, type PostgresOptions } from "./postgres-database.ts";
+export { isUniqueViolation } from "./unique-violation.ts";

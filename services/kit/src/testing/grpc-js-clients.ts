@@ -9,7 +9,9 @@ import { protoRoot } from "@grpc-edge/proto/proto-root";
  */
 export function grpcJsClients(address: string) {
   const definition = protoLoader.loadSync(["user/v1/user.proto", "orders/v1/order.proto", "grpc/health/v1/health.proto"], {
-    includeDirs: [protoRoot],
+    // google/api and buf/validate, imported by our protos, are vendored; protobufjs
+    // brings google/protobuf (empty, timestamp, descriptor) itself.
+    includeDirs: [protoRoot, `${protoRoot}vendor`],
     keepCase: true,
     longs: String,
     enums: String,
@@ -23,14 +25,22 @@ export function grpcJsClients(address: string) {
     order: new loaded.orders.v1.OrderService(target, credentials) as grpc.Client,
     health: new loaded.grpc.health.v1.Health(target, credentials) as grpc.Client,
   };
+  /** Unary call as a promise; rejects with the grpc-js ServiceError (which carries `code`). */
+  function call<Res = any>(client: grpc.Client, method: string, request: object, deadlineMs = 5_000): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      const fn = (client as unknown as Record<string, Function>)[method]!.bind(client);
+      fn(request, { deadline: Date.now() + deadlineMs }, (error: grpc.ServiceError | null, res: Res) => (error ? reject(error) : resolve(res)));
+    });
+  }
   return {
     ...clients,
-    /** Unary call as a promise; rejects with the grpc-js ServiceError (which carries `code`). */
-    call<Res = any>(client: grpc.Client, method: string, request: object, deadlineMs = 5_000): Promise<Res> {
-      return new Promise((resolve, reject) => {
-        const fn = (client as unknown as Record<string, Function>)[method]!.bind(client);
-        fn(request, { deadline: Date.now() + deadlineMs }, (error: grpc.ServiceError | null, res: Res) => (error ? reject(error) : resolve(res)));
-      });
+    call,
+    /** A unary call expected to fail: resolves with its ServiceError, rejects if it succeeds. */
+    fail(client: grpc.Client, method: string, request: object, deadlineMs = 5_000): Promise<grpc.ServiceError> {
+      return call(client, method, request, deadlineMs).then(
+        (res) => Promise.reject(new Error(`${method} succeeded: ${JSON.stringify(res)}`)),
+        (error: grpc.ServiceError) => error,
+      );
     },
     close() {
       for (const client of Object.values(clients)) client.close();

@@ -1,3 +1,5 @@
 export { freePort } from "./free-port.ts";
 export { findPostgresBin, startPostgresCluster, type PostgresCluster } from "./postgres-cluster.ts";
 export { grpc, grpcJsClients } from "./grpc-js-clients.ts";
+export { messageOf, violationsOf } from "./grpc-status-details.ts";
+export { createRpcCounter, type RpcCounter } from "./rpc-counter.ts";

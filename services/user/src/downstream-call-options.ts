@@ -1,0 +1,7 @@
+import type { CallOptions, HandlerContext } from "@connectrpc/connect";
+
+/** Forwards the caller's remaining deadline, cancellation and request id downstream. */
+export function downstreamCallOptions(ctx: HandlerContext): CallOptions {
+  const requestId = ctx.requestHeader.get("x-request-id");
+  return { signal: ctx.signal, timeoutMs: ctx.timeoutMs(), headers: requestId ? { "x-request-id": requestId } : undefined };
+}

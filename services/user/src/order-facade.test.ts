@@ -1,0 +1,106 @@
+import { ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import { Code, ConnectError, createClient, createRouterTransport, type ServiceImpl } from "@connectrpc/connect";
+import { CreateOrderRequestSchema, OrderService } from "@grpc-edge/proto/orders/v1";
+import { fieldViolation, migrate, openPGliteDatabase, readMigrations, validationInterceptor, violationsError, type Database } from "@grpc-edge/service-kit";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { orderFacade } from "./order-facade.ts";
+import { UserRepository } from "./user-repository.ts";
+
+// Unit level: the facade on the real user repository (in-memory PGlite, one
+// user), the order service replaced by an in-memory router transport.
+let db: Database;
+let userId: number;
+beforeAll(async () => {
+  db = await openPGliteDatabase();
+  await migrate(db, await readMigrations(fileURLToPath(new URL("../migrations", import.meta.url))), "test");
+  userId = (await new UserRepository(db).create({ firstName: "Ana", lastName: "Anic", email: "ana@example.com" })).id;
+});
+afterAll(() => db?.close());
+
+function harness(orderService: Partial<ServiceImpl<typeof OrderService>>) {
+  const seen: { method: string; requestId: string | null }[] = [];
+  const downstream = createRouterTransport(({ service }) => service(OrderService, orderService), {
+    router: {
+      interceptors: [
+        (next) => (req) => {
+          seen.push({ method: req.method.name, requestId: req.header.get("x-request-id") });
+          return next(req);
+        },
+      ],
+    },
+  });
+  const facade = orderFacade(new UserRepository(db), createClient(OrderService, downstream));
+  const client = createClient(
+    OrderService,
+    createRouterTransport(({ service }) => service(OrderService, facade), { router: { interceptors: [validationInterceptor()] } }),
+  );
+  return { client, seen };
+}
+
+const failure = (call: Promise<unknown>) =>
+  call.then(
+    () => expect.unreachable("the call should fail"),
+    (error: unknown) => ConnectError.from(error),
+  );
+
+describe("orderFacade (orders.v1.OrderService served by the user service)", () => {
+  it("forwards a call with the caller's request id and remaining deadline, and returns the answer as it is", async () => {
+    let timeoutMs: number | undefined;
+    const { client, seen } = harness({
+      getItem(req, ctx) {
+        timeoutMs = ctx.timeoutMs();
+        return { id: req.id, name: "book" };
+      },
+    });
+    expect(await client.getItem({ id: 2 }, { headers: { "x-request-id": "req-7" }, timeoutMs: 2_000 })).toMatchObject({ id: 2, name: "book" });
+    expect(seen).toEqual([{ method: "GetItem", requestId: "req-7" }]);
+    expect(timeoutMs).toBeGreaterThan(1_000);
+    expect(timeoutMs).toBeLessThanOrEqual(2_000);
+  });
+
+  it("checks the user of CreateOrder and ListOrders first: unknown is NOT_FOUND, and the order service is not asked", async () => {
+    const { client, seen } = harness({ createOrder: () => ({}), listOrders: () => ({}) });
+    for (const call of [client.createOrder({ userId: 9_999, itemId: 1, amount: 1 }), client.listOrders({ userId: 9_999 })]) {
+      const error = await failure(call);
+      expect([error.code, error.rawMessage]).toEqual([Code.NotFound, "user 9999 not found"]);
+    }
+    expect(seen).toEqual([]);
+    await client.listOrders({ userId });
+    expect(seen.map((s) => s.method)).toEqual(["ListOrders"]);
+  });
+
+  it("keeps INVALID_ARGUMENT with its violations and NOT_FOUND with its message", async () => {
+    const { client } = harness({
+      createOrder(req) {
+        throw violationsError([fieldViolation(CreateOrderRequestSchema.field.itemId, `item ${req.itemId} does not exist`, "item_id.exists")]);
+      },
+      getOrder: (req) => Promise.reject(new ConnectError(`order ${req.id} not found`, Code.NotFound)),
+    });
+    const invalid = await failure(client.createOrder({ userId, itemId: 99, amount: 1 }));
+    expect([invalid.code, invalid.rawMessage]).toEqual([Code.InvalidArgument, "item_id: item 99 does not exist"]);
+    const [violations] = invalid.findDetails(ViolationsSchema);
+    expect(violations?.violations.map((v) => [v.field?.elements[0]?.fieldName, v.message])).toEqual([["item_id", "item 99 does not exist"]]);
+    const missing = await failure(client.getOrder({ id: 5 }));
+    expect([missing.code, missing.rawMessage]).toEqual([Code.NotFound, "order 5 not found"]);
+  });
+
+  it.each([
+    [Code.Unavailable, Code.Unavailable],
+    [Code.DeadlineExceeded, Code.DeadlineExceeded],
+    [Code.Internal, Code.Internal],
+    [Code.Unimplemented, Code.Internal],
+  ])("an order-service %s becomes %s without leaking its message", async (downstream, expected) => {
+    const { client } = harness({ cancelOrder: () => Promise.reject(new ConnectError("secret downstream detail", downstream)) });
+    const error = await failure(client.cancelOrder({ id: 1 }));
+    expect(error.code).toBe(expected);
+    expect(error.message).not.toContain("secret downstream detail");
+  });
+
+  it("does not expose the internal batched lookups", async () => {
+    const { client, seen } = harness({ getOrdersByUserIds: () => ({ orders: [] }), getOrdersByUserId: () => ({ orders: [] }) });
+    expect((await failure(client.getOrdersByUserIds({ userIds: [1] }))).code).toBe(Code.Unimplemented);
+    expect((await failure(client.getOrdersByUserId({ userId: 1 }))).code).toBe(Code.Unimplemented);
+    expect(seen).toEqual([]);
+  });
+});

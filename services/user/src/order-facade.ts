@@ -1,0 +1,35 @@
+import { Code, ConnectError, type CallOptions, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import type { OrderService } from "@grpc-edge/proto/orders/v1";
+import { downstreamCallOptions } from "./downstream-call-options.ts";
+import { forwardedError, type OrderServiceClient } from "./order-client.ts";
+import type { UserRepository } from "./user-repository.ts";
+
+/**
+ * orders.v1.OrderService as the user service serves it: the gateway reaches only
+ * the user service (the order service is VPC-internal), so the public order RPCs
+ * are forwarded over native gRPC. Only the user service knows users, so it checks
+ * them here. The internal batched lookups are left out (UNIMPLEMENTED).
+ */
+export function orderFacade(users: UserRepository, orders: OrderServiceClient): Partial<ServiceImpl<typeof OrderService>> {
+  const forward = <T>(call: (options: CallOptions) => Promise<T>, ctx: HandlerContext): Promise<T> =>
+    call(downstreamCallOptions(ctx)).catch((error: unknown) => {
+      throw forwardedError(error);
+    });
+  const requireUser = async (id: number) => {
+    if (!(await users.byId(id))) throw new ConnectError(`user ${id} not found`, Code.NotFound);
+  };
+  return {
+    listItems: (req, ctx) => forward((options) => orders.listItems(req, options), ctx),
+    getItem: (req, ctx) => forward((options) => orders.getItem(req, options), ctx),
+    getOrder: (req, ctx) => forward((options) => orders.getOrder(req, options), ctx),
+    cancelOrder: (req, ctx) => forward((options) => orders.cancelOrder(req, options), ctx),
+    async createOrder(req, ctx) {
+      await requireUser(req.userId);
+      return forward((options) => orders.createOrder(req, options), ctx);
+    },
+    async listOrders(req, ctx) {
+      await requireUser(req.userId);
+      return forward((options) => orders.listOrders(req, options), ctx);
+    },
+  };
+}
