@@ -5,6 +5,7 @@ import {
   type HandlerContext,
   type Transport,
 } from "@connectrpc/connect";
+import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { UserService } from "@grpc-edge/proto/user/v1";
 import { describe, expect, it } from "vitest";
 import {
@@ -21,6 +22,7 @@ function setup(options: { timeoutMs?: number; before?: (ctx: HandlerContext) => 
   const logs: AccessLogEntry[] = [];
   const app = createApp({
     transport: createRouterTransport((router) => router.service(UserService, service.impl)),
+    services: [UserService, OrderService],
     timeoutMs: options.timeoutMs ?? 3000,
     log: (entry) => logs.push(entry),
   });
@@ -157,7 +159,7 @@ describe("errors", () => {
       unary: () => Promise.reject(new Error(secret)),
       stream: () => Promise.reject(new Error(secret)),
     };
-    const app = createApp({ transport: broken, timeoutMs: 3000, log: (entry) => logs.push(entry) });
+    const app = createApp({ transport: broken, services: [UserService, OrderService], timeoutMs: 3000, log: (entry) => logs.push(entry) });
     const res = await app.request("/api/users");
     const body = await expectProblem(res, 500, "internal");
     expect(JSON.stringify(body)).not.toContain("db.internal");

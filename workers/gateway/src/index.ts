@@ -1,3 +1,5 @@
+import { OrderService } from "@grpc-edge/proto/orders/v1";
+import { UserService } from "@grpc-edge/proto/user/v1";
 import type { Hono } from "hono";
 import { parseConfig, type GatewayEnv } from "./config/parse-config.ts";
 import { createApp } from "./create-app.ts";
@@ -24,6 +26,8 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
         baseUrl: config.userServiceUrl,
         defaultTimeoutMs: config.upstreamTimeoutMs,
       }),
+      // The user service serves both: its own RPCs and the public ones of the order service.
+      services: [UserService, OrderService],
       timeoutMs: config.upstreamTimeoutMs,
     });
   } catch (err) {

@@ -53,7 +53,7 @@ export interface RecordedCall {
 }
 
 export interface FixtureUserService {
-  impl: ServiceImpl<typeof UserService>;
+  impl: Partial<ServiceImpl<typeof UserService>>;
   calls: RecordedCall[];
 }
 
@@ -68,7 +68,7 @@ export function createFixtureUserService(
   const record = (ctx: HandlerContext, method: RecordedCall["method"], id?: number) =>
     calls.push({ method, id, timeoutMs: ctx.timeoutMs(), requestId: ctx.requestHeader.get("x-request-id") });
 
-  const impl: ServiceImpl<typeof UserService> = {
+  const impl: Partial<ServiceImpl<typeof UserService>> = {
     async getUserById(req, ctx) {
       record(ctx, "getUserById", req.id);
       await before?.(ctx);

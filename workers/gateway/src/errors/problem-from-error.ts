@@ -1,8 +1,10 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { codeToString } from "@connectrpc/connect/protocol-connect";
 import { ConfigError } from "./config-error.ts";
+import { HttpError } from "./http-error.ts";
 import { MethodNotAllowedError } from "./method-not-allowed-error.ts";
 import { problemByCode } from "./problem-by-code.ts";
+import { ViolationsError, type FieldViolation } from "./violations-error.ts";
 
 /** Everything needed to answer with RFC 9457 problem JSON, minus the request id. */
 export interface Problem {
@@ -13,45 +15,72 @@ export interface Problem {
   /** Connect code string, e.g. "not_found": one vocabulary for REST and RPC callers. */
   code: string;
   headers: Record<string, string>;
+  /** Only for invalid input that names its fields. */
+  violations?: readonly FieldViolation[];
 }
 
-const typeBase = "https://grpc-edge.dev/problems/";
+export const problemTypeBase = "https://grpc-edge.dev/problems/";
 const maxDetailLength = 300;
+const maxViolations = 50;
+const maxViolationText = 200;
 
 /** Maps anything thrown while serving a request to the problem the caller sees. */
 export function problemFromError(err: unknown): Problem {
   if (err instanceof MethodNotAllowedError) {
     return {
       status: 405,
-      type: typeBase + "method-not-allowed",
+      type: problemTypeBase + "method-not-allowed",
       title: "Method not allowed",
       detail: err.message,
       code: codeToString(Code.Unimplemented),
       headers: { Allow: err.allow.join(", ") },
     };
   }
+  if (err instanceof HttpError) {
+    return {
+      status: err.status,
+      type: problemTypeBase + err.slug,
+      title: err.title,
+      detail: err.message.slice(0, maxDetailLength),
+      code: codeToString(err.code),
+      headers: {},
+    };
+  }
   if (err instanceof ConfigError) {
     return {
       status: 500,
-      type: typeBase + "gateway-misconfigured",
+      type: problemTypeBase + "gateway-misconfigured",
       title: "Gateway misconfigured",
       detail: err.message,
       code: codeToString(Code.Internal),
       headers: {},
     };
   }
-  // Anything that is not a ConnectError is a bug in the gateway: Internal, message hidden.
-  const code = err instanceof ConnectError ? err.code : Code.Internal;
+  // Anything else that is not a ConnectError is a bug in the gateway: Internal, message hidden.
+  const violations = err instanceof ViolationsError ? err : undefined;
+  const code = violations !== undefined ? Code.InvalidArgument : err instanceof ConnectError ? err.code : Code.Internal;
   const spec = problemByCode[code];
-  const message = err instanceof ConnectError ? err.rawMessage : "";
+  const message = violations !== undefined ? violations.message : err instanceof ConnectError ? err.rawMessage : "";
   const headers: Record<string, string> = {};
   if (spec.retryAfter !== undefined) headers["Retry-After"] = String(spec.retryAfter);
-  return {
+  const problem: Problem = {
     status: spec.status,
-    type: typeBase + codeToString(code).replaceAll("_", "-"),
+    type: problemTypeBase + codeToString(code).replaceAll("_", "-"),
     title: spec.title,
-    detail: spec.exposeMessage && message !== "" ? message.slice(0, maxDetailLength) : spec.detail,
+    detail: spec.exposeMessage && message !== "" ? truncate(message, maxDetailLength) : spec.detail,
     code: codeToString(code),
     headers,
   };
+  if (violations !== undefined && violations.violations.length > 0) {
+    // Bounded: a list of 10,000 bad items must not become a megabyte of problem JSON.
+    problem.violations = violations.violations.slice(0, maxViolations).map((v) => ({
+      field: truncate(v.field, maxViolationText),
+      message: truncate(v.message, maxViolationText),
+    }));
+  }
+  return problem;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -10,7 +10,7 @@ export function renderProblem(c: Context<AppEnv>, err: unknown): Response {
     // Kept for the access log line only; the body must not carry internals.
     c.set("errorCause", describe(err));
   }
-  const body = {
+  const body: Record<string, unknown> = {
     type: problem.type,
     title: problem.title,
     status: problem.status,
@@ -18,6 +18,7 @@ export function renderProblem(c: Context<AppEnv>, err: unknown): Response {
     code: problem.code,
     requestId,
   };
+  if (problem.violations !== undefined) body.violations = problem.violations;
   return new Response(JSON.stringify(body), {
     status: problem.status,
     headers: { ...problem.headers, "Content-Type": "application/problem+json" },

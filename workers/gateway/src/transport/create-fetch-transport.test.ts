@@ -4,7 +4,9 @@ import { GetUserRequestSchema, GetUserResponseSchema, UserService } from "@grpc-
 import { describe, expect, it } from "vitest";
 import { createFetchTransport } from "./create-fetch-transport.ts";
 
-function clientWith(fetch: (req: Request) => Promise<Response>, defaultTimeoutMs?: number) {
+// `signal` is the one fetch() was given: Node's Request follows it only through a WeakRef
+// that garbage collection may clear, so `req.signal` alone can miss the abort.
+function clientWith(fetch: (req: Request, signal?: AbortSignal) => Promise<Response>, defaultTimeoutMs?: number) {
   const requests: Request[] = [];
   const transport = createFetchTransport({
     baseUrl: "http://users.test:50051",
@@ -12,7 +14,7 @@ function clientWith(fetch: (req: Request) => Promise<Response>, defaultTimeoutMs
     fetch: async (input, init) => {
       const req = new Request(input, init);
       requests.push(req.clone());
-      return fetch(req);
+      return fetch(req, init?.signal ?? undefined);
     },
   });
   return { users: createClient(UserService, transport), requests };
@@ -75,11 +77,11 @@ describe("createFetchTransport", () => {
   it("aborts the subrequest at the deadline: DEADLINE_EXCEEDED", async () => {
     let aborted = false;
     const { users } = clientWith(
-      (req) =>
+      (_req, signal) =>
         new Promise((_, reject) => {
-          req.signal.addEventListener("abort", () => {
+          signal?.addEventListener("abort", () => {
             aborted = true;
-            reject(req.signal.reason);
+            reject(signal.reason);
           });
         }),
     );

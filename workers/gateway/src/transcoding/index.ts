@@ -1,0 +1,11 @@
+export { createRouter, type Routable, type RouteResult, type Router } from "./create-router.ts";
+export { findField, jsonPath, resolveFieldPath } from "./field-path.ts";
+export { httpBindings, type BodyBinding, type HttpBinding, type PathField } from "./http-bindings.ts";
+export { matchPathTemplate, splitPath, type PathVariables } from "./match-path-template.ts";
+export { parseEnum, parseScalar, ScalarSyntaxError } from "./parse-scalar.ts";
+export { parsePathTemplate, type PathTemplate, type TemplateSegment, type TemplateVariable } from "./path-template.ts";
+export { applyQueryParams, type QueryBinding } from "./query-params.ts";
+export { defaultMaxBodyBytes, readJsonBody } from "./read-json-body.ts";
+export { requestMessage, type HttpRequestParts } from "./request-message.ts";
+export { responseJson } from "./response-json.ts";
+export { transcodingHandler, type TranscodingOptions } from "./transcoding-handler.ts";

@@ -1,0 +1,54 @@
+import type { JsonValue } from "@bufbuild/protobuf";
+import { Code, ConnectError, type Transport } from "@connectrpc/connect";
+import type { Handler } from "hono";
+import { MethodNotAllowedError } from "../errors/method-not-allowed-error.ts";
+import { withRestViolations } from "../errors/upstream-violations.ts";
+import { ViolationsError } from "../errors/violations-error.ts";
+import type { AppEnv } from "../http/app-env.ts";
+import { pathToJson, validateMessage } from "../validation/index.ts";
+import { createRouter } from "./create-router.ts";
+import type { HttpBinding } from "./http-bindings.ts";
+import { readJsonBody } from "./read-json-body.ts";
+import { requestMessage } from "./request-message.ts";
+import { responseJson } from "./response-json.ts";
+
+export interface TranscodingOptions {
+  bindings: readonly HttpBinding[];
+  /** Every RPC goes through it: the user service is the front door for both services. */
+  transport: Transport;
+  /** Deadline of every upstream call. */
+  timeoutMs: number;
+  maxBodyBytes?: number;
+}
+
+/**
+ * REST → RPC for every binding: route, build the request message, validate it (no
+ * upstream call for a request the contract rejects anyway), call, answer with proto3
+ * JSON. Every failure is thrown, for the app's one problem+json error path.
+ */
+export function transcodingHandler({ bindings, transport, timeoutMs, maxBodyBytes }: TranscodingOptions): Handler<AppEnv> {
+  const router = createRouter(bindings);
+  return async (c) => {
+    const url = new URL(c.req.url);
+    const route = router.route(c.req.method, url.pathname);
+    if (route.kind === "not-found") throw new ConnectError(`no route for ${c.req.method} ${c.req.path}`, Code.NotFound);
+    if (route.kind === "method-not-allowed") throw new MethodNotAllowedError(c.req.method, route.allow);
+    const { binding, vars } = route;
+
+    const body = binding.body.kind === "none" ? undefined : await readJsonBody(c.req.raw, maxBodyBytes);
+    const input = requestMessage(binding, { vars, query: url.searchParams, body });
+    const violations = validateMessage(binding.method.input, input);
+    if (violations.length > 0) {
+      throw new ViolationsError(violations.map((v) => ({ field: pathToJson(v.path), message: v.message })));
+    }
+
+    let response;
+    try {
+      // Where the runtime aborts it, a client that gives up cancels the upstream call too.
+      response = await transport.unary(binding.method, c.req.raw.signal, timeoutMs, { "x-request-id": c.get("requestId") }, input);
+    } catch (err) {
+      throw withRestViolations(err, binding.method.input);
+    }
+    return c.json(responseJson(binding, response.message) as Exclude<JsonValue, undefined>);
+  };
+}
