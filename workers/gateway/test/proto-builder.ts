@@ -1,4 +1,4 @@
-import { create, createFileRegistry, setExtension, type MessageInitShape } from "@bufbuild/protobuf";
+import { create, createFileRegistry, setExtension, type FileRegistry, type MessageInitShape } from "@bufbuild/protobuf";
 import {
   DescriptorProtoSchema,
   FieldDescriptorProto_Label as Label,
@@ -14,7 +14,7 @@ import {
   OneofDescriptorProtoSchema,
   type DescriptorProto,
   type FieldDescriptorProto,
-  type FileRegistry,
+
 } from "@bufbuild/protobuf/wkt";
 import { field as fieldRulesExtension, FieldRulesSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { http } from "@grpc-edge/proto/google/api";
