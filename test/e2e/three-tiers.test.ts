@@ -35,9 +35,9 @@ const petar = {
   lastName: "Petrovic",
   email: "petar.petrovic@gmail.com",
   orders: [
-    { id: 1, userId: 1, item: { id: 1, name: "pencil" }, orderDate: "2023-05-01T00:00:00Z", amount: 10 },
-    { id: 2, userId: 1, item: { id: 2, name: "book" }, orderDate: "2023-05-02T00:00:00Z", amount: 25 },
-    { id: 3, userId: 1, item: { id: 3, name: "magic stick" }, orderDate: "2023-05-03T00:00:00Z", amount: 12 },
+    { id: 1, userId: 1, item: { id: 1, name: "pencil" }, orderDate: "2023-05-01T00:00:00Z", amount: 10, status: "ORDER_STATUS_PLACED" },
+    { id: 2, userId: 1, item: { id: 2, name: "book" }, orderDate: "2023-05-02T00:00:00Z", amount: 25, status: "ORDER_STATUS_PLACED" },
+    { id: 3, userId: 1, item: { id: 3, name: "magic stick" }, orderDate: "2023-05-03T00:00:00Z", amount: 12, status: "ORDER_STATUS_PLACED" },
   ],
 };
 
