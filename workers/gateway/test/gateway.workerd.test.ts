@@ -73,7 +73,7 @@ describe("gateway in workerd", () => {
     const res = await fetch(`${gateway.url}/api/users`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(await res.json()).toEqual({ users: [adaJson, graceJson] });
+    expect(await res.json()).toEqual({ users: [adaJson, graceJson], nextPageToken: "" });
   });
 
   it("GET /api/users/1 returns the user, forwarding request id and deadline", async () => {
@@ -111,9 +111,9 @@ describe("gateway in workerd", () => {
     expect(notFound.status).toBe(404);
     expect(notFound.headers.get("content-type")).toBe("application/problem+json");
 
-    const wrongMethod = await fetch(`${gateway.url}/api/users`, { method: "POST", body: "{}" });
+    const wrongMethod = await fetch(`${gateway.url}/api/users`, { method: "PUT", body: "{}" });
     expect(wrongMethod.status).toBe(405);
-    expect(wrongMethod.headers.get("allow")).toBe("GET, HEAD");
+    expect(wrongMethod.headers.get("allow")).toBe("GET, HEAD, POST");
     expect(await wrongMethod.json()).toMatchObject({ status: 405 });
   });
 

@@ -1,6 +1,7 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import { OrderStatus } from "@grpc-edge/proto/orders/v1";
 import { UserService, type UserSchema } from "@grpc-edge/proto/user/v1";
 
 // Shared by the in-memory unit tests and the workerd test, so both assert the same JSON.
@@ -18,6 +19,7 @@ export const fixtureUsers: MessageInitShape<typeof UserSchema>[] = [
         item: { id: 100, name: "Analytical Engine" },
         orderDate: timestampFromDate(new Date("2023-05-01T00:00:00Z")),
         amount: 2,
+        status: OrderStatus.PLACED,
       },
     ],
   },
@@ -38,6 +40,7 @@ export const adaJson = {
       item: { id: 100, name: "Analytical Engine" },
       orderDate: "2023-05-01T00:00:00Z",
       amount: 2,
+      status: "ORDER_STATUS_PLACED",
     },
   ],
 };
