@@ -1,5 +1,6 @@
 import { create, toJson, type JsonValue } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
+import { ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { Code, ConnectError, createRouterTransport } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
 import { createLibraryService, LibraryService, libraryMessage } from "../test/library-service.ts";
@@ -234,5 +235,15 @@ describe("upstream errors through the gateway", () => {
     const problem = await problemOf(res, status);
     expect(problem.detail).toBe(detail);
     expect(JSON.stringify(problem)).not.toContain("db.internal");
+  });
+
+  it("the service's protovalidate violations reach the caller in REST naming", async () => {
+    const detail = create(ViolationsSchema, {
+      violations: [{ field: { elements: [{ fieldNumber: 2, fieldName: "book" }, { fieldNumber: 6, fieldName: "page_count" }] }, message: "value must be less than 10000" }],
+    });
+    const err = new ConnectError("invalid request", Code.InvalidArgument, undefined, [{ desc: ViolationsSchema, value: detail }]);
+    const { send } = setup({ override: { createBook: () => { throw err; } } });
+    const problem = await problemOf(await send("POST", "/v1/shelves/1/books", { pageCount: "20000" }), 400);
+    expect(problem.violations).toEqual([{ field: "book.pageCount", message: "value must be less than 10000" }]);
   });
 });
