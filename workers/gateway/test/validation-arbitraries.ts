@@ -10,7 +10,7 @@ import fc from "fast-check";
 
 type Arb = fc.Arbitrary<unknown>;
 // The rules messages are read generically: the property names are protovalidate's.
-type AnyRules = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type AnyRules = Record<string, any>;
 
 export function messageArbitrary(desc: DescMessage, depth = 2): fc.Arbitrary<Message> {
   return initArbitrary(desc, depth).map((init) => create(desc, init));

@@ -13,8 +13,11 @@ const implicitPresence = 2;
 /**
  * Checks a message against the buf.validate standard rules of its descriptor, the way
  * protovalidate does (same rule ids, messages and field paths; the conformance test
- * holds the two together) but without CEL: `cel` expressions and the rarer formats
- * are skipped here and enforced by the services, which run full protovalidate.
+ * holds the two together) but without CEL. Skipped here, and enforced by the services,
+ * which run full protovalidate: `cel` rules (field and message), bytes, timestamp,
+ * duration, any and field_mask rules, the rarer string formats (hostname, ip*, uri*,
+ * address, ulid, protobuf_fqn, host_and_port, well_known_regex) and patterns
+ * JavaScript cannot read as RE2 does. It never reports what protovalidate would not.
  */
 export function validateMessage(desc: DescMessage, message: Message): RuleViolation[] {
   const violations: RuleViolation[] = [];
