@@ -65,6 +65,7 @@ describe("the /docs page as static assets", () => {
     ["/nope", 404, /^application\/problem\+json$/],
     ["/docsx", 404, /^application\/problem\+json$/],
     ["/index.html", 404, /^application\/problem\+json$/],
+    ["/docs/nope.js", 404, /^application\/problem\+json$/],
   ])("%s still reaches the Worker (%i)", async (p, status, type) => {
     const res = await get(p);
     expect(res.status).toBe(status);
