@@ -5,7 +5,7 @@
 // run this first: the gateway's `build`/`dev` scripts, `npm run dev` and the test helper do.
 //
 //     node scripts/build-docs-assets.ts     # → workers/gateway/dist/assets/docs/…
-import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,9 +27,10 @@ const swaggerFiles: Record<string, string> = {
 };
 
 /**
- * Writes `<outDir>/docs/*` and returns the file names written. Safe to run concurrently
- * (parallel test workers, `wrangler dev` watching): each file is replaced atomically
- * with identical content, and only files that are no longer part of the page are removed.
+ * Writes `<outDir>/docs/*` and returns the page's file names. Safe to run concurrently
+ * (parallel test workers, `wrangler dev` watching): files already up to date are not
+ * touched, others are replaced atomically (renamed in from a staging folder beside
+ * `outDir`), and only files that are no longer part of the page are removed.
  */
 export function buildDocsAssets(outDir: string = docsAssetsDir): string[] {
   const swaggerDir = path.dirname(createRequire(path.join(gatewayDir, "package.json")).resolve("swagger-ui-dist/package.json"));
@@ -39,13 +40,19 @@ export function buildDocsAssets(outDir: string = docsAssetsDir): string[] {
   for (const [from, to] of Object.entries(swaggerFiles)) files.set(to, path.join(swaggerDir, from));
   for (const name of readdirSync(pageDir)) files.set(name, path.join(pageDir, name));
 
+  // Temporary files live next to the assets folder, never in it: wrangler may be listing it.
+  const staging = path.join(path.dirname(outDir), ".assets-staging");
+  mkdirSync(staging, { recursive: true });
   for (const [name, source] of files) {
-    const temp = path.join(target, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-    copyFileSync(source, temp);
-    renameSync(temp, path.join(target, name));
+    const dest = path.join(target, name);
+    const content = readFileSync(source);
+    if (existsSync(dest) && readFileSync(dest).equals(content)) continue; // up to date: leave it alone
+    const temp = path.join(staging, `${name}.${process.pid}.${Math.random().toString(36).slice(2)}`);
+    writeFileSync(temp, content);
+    renameSync(temp, dest);
   }
   for (const name of readdirSync(target)) {
-    if (!files.has(name) && !name.endsWith(".tmp")) rmSync(path.join(target, name), { recursive: true, force: true });
+    if (!files.has(name)) rmSync(path.join(target, name), { recursive: true, force: true });
   }
   return [...files.keys()].sort();
 }
