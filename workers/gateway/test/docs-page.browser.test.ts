@@ -14,6 +14,7 @@ import { createFixtureUserService } from "./user-fixtures.ts";
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const haveChromium = existsSync(chromiumPath);
+if (!haveChromium) console.warn(`[docs-page.browser.test.ts] SKIPPED: no chromium at ${chromiumPath} (apt-get install chromium; .ci/run installs it).`);
 
 describe.skipIf(!haveChromium)(
   `/docs in chromium${haveChromium ? "" : ` (SKIPPED: no ${chromiumPath}; apt-get install chromium, as .ci/run does)`}`,
