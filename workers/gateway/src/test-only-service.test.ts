@@ -6,8 +6,9 @@ import { describe, expect, it } from "vitest";
 import { createLibraryService, LibraryService, libraryMessage } from "../test/library-service.ts";
 import { createApp } from "./create-app.ts";
 
-// The claim: a service the gateway has no code for (library.v1, built from descriptors
-// in test/) is published over REST from its google.api.http annotations alone.
+// The claim: a service the gateway has no code for (library.v1, an annotated .proto in
+// test/protos, compiled at test time) is published over REST from its google.api.http
+// annotations alone.
 
 /** `override` replaces methods of the in-memory LibraryService, e.g. to fail them. */
 function setup(options: { maxBodyBytes?: number; override?: Record<string, () => unknown> } = {}) {

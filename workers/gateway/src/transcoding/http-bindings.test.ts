@@ -1,8 +1,6 @@
-import type { MessageInitShape } from "@bufbuild/protobuf";
-import type { HttpRuleSchema } from "@grpc-edge/proto/google/api/http";
 import { describe, expect, it } from "vitest";
 import { LibraryService } from "../../test/library-service.ts";
-import { buildFile, Type } from "../../test/proto-builder.ts";
+import { testProtos } from "../../test/load-test-protos.ts";
 import { httpBindings } from "./http-bindings.ts";
 
 describe("httpBindings of the test-only LibraryService", () => {
@@ -26,50 +24,32 @@ describe("httpBindings of the test-only LibraryService", () => {
   });
 });
 
-/** A one-RPC service whose rule is `http`, over a request with a few kinds of fields. */
-function serviceWith(http: MessageInitShape<typeof HttpRuleSchema>) {
-  return buildFile({
-    name: "t/v1/t.proto",
-    package: "t.v1",
-    messages: {
-      Inner: { fields: { id: [1, {}] } },
-      Req: {
-        fields: {
-          id: [1, { type: Type.INT32 }],
-          name: [2, {}],
-          inner: [3, { message: ".t.v1.Inner" }],
-          tags: [4, { repeated: true }],
-        },
-      },
-      Res: { fields: { value: [1, {}] } },
-    },
-    services: { S: { Call: { input: ".t.v1.Req", output: ".t.v1.Res", http } } },
-  }).getService("t.v1.S")!;
-}
+const registry = await testProtos;
+/** A one-RPC service of test/protos/bindings/v1/bindings.proto, its rule named by the service. */
+const service = (name: string) => registry.getService(`bindings.v1.${name}`)!;
 
 describe("httpBindings refuses a rule it cannot serve, at start-up", () => {
-  it.each<[string, MessageInitShape<typeof HttpRuleSchema>, string]>([
-    ["an unknown path field", { pattern: { case: "get", value: "/v1/{nope}" } }, 'binds unknown field "nope"'],
-    ["a message as a path variable", { pattern: { case: "get", value: "/v1/{inner}" } }, "not a singular scalar or enum"],
-    ["a repeated field as a path variable", { pattern: { case: "get", value: "/v1/{tags}" } }, "not a singular scalar or enum"],
-    ["several segments into an int", { pattern: { case: "get", value: "/v1/{id=a/*}" } }, "which is not a string"],
-    ["an unknown body field", { pattern: { case: "post", value: "/v1/x" }, body: "nope" }, 'body "nope" is not a field'],
-    ["an unknown response_body field", { pattern: { case: "get", value: "/v1/x" }, responseBody: "nope" }, 'response_body "nope" is not a field'],
-    ["no pattern", {}, "has no pattern"],
-    ["a bad template", { pattern: { case: "get", value: "v1/x" } }, "invalid path template"],
-    ["a custom method that is not a token", { pattern: { case: "custom", value: { kind: "FO O", path: "/v1/x" } } }, "is not an HTTP method"],
-    ["nested additional_bindings", { pattern: { case: "get", value: "/v1/x" }, additionalBindings: [{ pattern: { case: "get", value: "/v1/y" }, additionalBindings: [{ pattern: { case: "get", value: "/v1/z" } }] }] }, "cannot nest"],
-    ["one route bound twice", { pattern: { case: "get", value: "/v1/x" }, additionalBindings: [{ pattern: { case: "get", value: "/v1/x" } }] }, "GET /v1/x is bound twice"],
-  ])("%s", (_, http, message) => {
-    const service = serviceWith(http);
-    expect(() => httpBindings([service])).toThrow(message);
+  it.each<[string, string, string]>([
+    ["an unknown path field", "UnknownPathField", 'binds unknown field "nope"'],
+    ["a message as a path variable", "MessagePathVariable", "not a singular scalar or enum"],
+    ["a repeated field as a path variable", "RepeatedPathVariable", "not a singular scalar or enum"],
+    ["several segments into an int", "SegmentsIntoInt", "which is not a string"],
+    ["an unknown body field", "UnknownBody", 'body "nope" is not a field'],
+    ["an unknown response_body field", "UnknownResponseBody", 'response_body "nope" is not a field'],
+    ["no pattern", "NoPattern", "has no pattern"],
+    ["a bad template", "BadTemplate", "invalid path template"],
+    ["a custom method that is not a token", "CustomMethodNotAToken", "is not an HTTP method"],
+    ["nested additional_bindings", "NestedAdditionalBindings", "cannot nest"],
+    ["one route bound twice", "RouteBoundTwice", "GET /v1/x is bound twice"],
+  ])("%s", (_, name, message) => {
+    expect(() => httpBindings([service(name)])).toThrow(message);
   });
 
-  it.each<[string, MessageInitShape<typeof HttpRuleSchema>, string]>([
-    ["a nested path field", { pattern: { case: "get", value: "/v1/{inner.id}" } }, "GET"],
-    ["a custom method", { pattern: { case: "custom", value: { kind: "search", path: "/v1/x" } } }, "SEARCH"],
-    ["a body field that is a list", { pattern: { case: "put", value: "/v1/{name}/tags" }, body: "tags" }, "PUT"],
-  ])("accepts %s", (_, http, method) => {
-    expect(httpBindings([serviceWith(http)]).map((b) => b.httpMethod)).toEqual([method]);
+  it.each<[string, string, string]>([
+    ["a nested path field", "NestedPathField", "GET"],
+    ["a custom method", "CustomMethod", "SEARCH"],
+    ["a body field that is a list", "ListBody", "PUT"],
+  ])("accepts %s", (_, name, method) => {
+    expect(httpBindings([service(name)]).map((b) => b.httpMethod)).toEqual([method]);
   });
 });

@@ -1,29 +1,10 @@
 import { create, mergeFromJson, type JsonObject } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
-import { buildFile, Type } from "../../test/proto-builder.ts";
+import { testProtos } from "../../test/load-test-protos.ts";
 import { jsonViolations } from "./json-body-violations.ts";
 
-const registry = buildFile({
-  name: "shape/v1/shape.proto",
-  package: "shape.v1",
-  dependencies: ["google/protobuf/timestamp.proto", "google/protobuf/wrappers.proto"],
-  messages: {
-    Point: { fields: { x: [1, { type: Type.INT32 }], y: [2, { type: Type.INT32 }] } },
-    Shape: {
-      oneofs: ["kind"],
-      fields: {
-        points: [1, { message: ".shape.v1.Point", repeated: true }],
-        circle_radius: [2, { type: Type.DOUBLE, oneof: 0 }],
-        square_side: [3, { type: Type.DOUBLE, oneof: 0 }],
-        labels: [4, { mapKey: Type.STRING, type: Type.INT32 }],
-        created: [5, { message: ".google.protobuf.Timestamp" }],
-        weight: [6, { message: ".google.protobuf.Int64Value" }],
-        note: [7, { optional: true }],
-      },
-    },
-  },
-});
-const Shape = registry.getMessage("shape.v1.Shape")!;
+// test/protos/shape/v1/shape.proto
+const Shape = (await testProtos).getMessage("shape.v1.Shape")!;
 
 describe("jsonViolations", () => {
   it.each<[string, JsonObject]>([

@@ -2,7 +2,7 @@ import { buildPath } from "@bufbuild/protobuf/reflect";
 import { OrdersByUserIdsRequestSchema } from "@grpc-edge/proto/orders/v1";
 import { UpdateUserRequestSchema } from "@grpc-edge/proto/user/v1";
 import { describe, expect, it } from "vitest";
-import { buildValidationFile } from "../../test/validation-descriptors.ts";
+import { testProtos } from "../../test/load-test-protos.ts";
 import { testMessage } from "../../test/validation-test-protos.ts";
 import { pathToJson } from "./path-to-json.ts";
 
@@ -10,16 +10,8 @@ const Nested = testMessage("Nested");
 const Maps = testMessage("Maps");
 const Inner = testMessage("Inner");
 
-// Oneof names JavaScript reserves: protobuf-es escapes their localName (`constructor$`).
-const Odd = buildValidationFile({
-  package: "validation.paths.v1",
-  messages: {
-    Odd: {
-      oneofs: [{ name: "constructor" }, { name: "payment_method" }],
-      fields: { a: [1, { oneof: 0 }], card_number: [2, { oneof: 1 }] },
-    },
-  },
-}).getMessage("validation.paths.v1.Odd")!;
+// Oneof names JavaScript reserves (test/protos/validation/paths/v1/odd.proto).
+const Odd = (await testProtos).getMessage("validation.paths.v1.Odd")!;
 
 describe("pathToJson", () => {
   it.each([

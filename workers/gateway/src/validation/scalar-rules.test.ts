@@ -1,9 +1,28 @@
-import { create, ScalarType, type DescEnum } from "@bufbuild/protobuf";
+import { create, ScalarType, type DescEnum, type MessageInitShape } from "@bufbuild/protobuf";
 import type { ScalarValue } from "@bufbuild/protobuf/reflect";
 import { FieldRulesSchema, StringRulesSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { describe, expect, it } from "vitest";
-import { rule, testRegistry } from "../../test/validation-test-protos.ts";
+import { testRegistry } from "../../test/validation-test-protos.ts";
 import { checkScalar, hasRule } from "./scalar-rules.ts";
+
+type FieldRulesInit = MessageInitShape<typeof FieldRulesSchema>;
+
+const wellKnown = new Set(["email", "uuid", "tuuid", "hostname", "ip", "ipv4", "ipv6", "uri", "uriRef", "address", "ulid", "protobufFqn", "hostAndPort"]);
+
+/**
+ * `rule("int32", { gt: 0, lte: 10 })` → FieldRules init: gt/gte and lt/lte go to their
+ * oneofs, string formats to `wellKnown`.
+ */
+function rule(kind: string, r: Record<string, unknown> = {}): FieldRulesInit {
+  const value: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(r)) {
+    if (k === "gt" || k === "gte") value.greaterThan = { case: k, value: v };
+    else if (k === "lt" || k === "lte") value.lessThan = { case: k, value: v };
+    else if (wellKnown.has(k)) value.wellKnown = { case: k, value: v };
+    else value[k] = v;
+  }
+  return { type: { case: kind, value } } as FieldRulesInit;
+}
 
 const color = testRegistry.getEnum("validation.test.v1.Color") as DescEnum;
 const S = ScalarType;
