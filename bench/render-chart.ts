@@ -34,7 +34,8 @@ export function niceScale(max: number, ticks = 5): { max: number; step: number }
 }
 
 const escape = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
-const short = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(0)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n >= 10 ? n.toFixed(0) : n.toFixed(1));
+const short = (n: number) =>
+  n >= 10_000 ? `${(n / 1000).toFixed(0)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n >= 10 || Number.isInteger(n) ? n.toFixed(0) : n.toFixed(1);
 
 export function renderChart(summaries: readonly Summary[], options: { title: string; subtitle?: string }): string {
   const groups = groupsOf(summaries);
@@ -45,16 +46,26 @@ export function renderChart(summaries: readonly Summary[], options: { title: str
   const right = 20;
   const panelHeight = 200;
   const scenarios = [...new Set(groups.map((g) => g.scenario))];
-  const plotWidth = groups.length * groupWidth + (scenarios.length - 1) * scenarioGap;
-  const width = Math.max(left + plotWidth + right, 560);
+  // Each request's block is wide enough for its label; its groups are centred in it.
+  const labelWidth = 210;
+  const blocks = scenarios.map((scenario) => {
+    const count = groups.filter((g) => g.scenario === scenario).length;
+    return { scenario, count, width: Math.max(count * groupWidth, labelWidth) };
+  });
+  const plotWidth = blocks.reduce((a, b) => a + b.width, 0) + (blocks.length - 1) * scenarioGap;
+  const width = Math.max(left + plotWidth + right, 900);
   const out: string[] = [];
 
+  const blockLeft = new Map<ScenarioName, number>();
   let x = left;
-  const xs = groups.map((g, i) => {
-    if (i > 0 && groups[i - 1]!.scenario !== g.scenario) x += scenarioGap;
-    const at = x;
-    x += groupWidth;
-    return at;
+  for (const block of blocks) {
+    blockLeft.set(block.scenario, x);
+    x += block.width + scenarioGap;
+  }
+  const xs = groups.map((g) => {
+    const block = blocks.find((b) => b.scenario === g.scenario)!;
+    const index = groups.filter((o) => o.scenario === g.scenario).indexOf(g);
+    return blockLeft.get(g.scenario)! + (block.width - block.count * groupWidth) / 2 + index * groupWidth;
   });
 
   const panel = (top: number, label: string, value: (s: Summary) => number, unit: string) => {
@@ -82,7 +93,7 @@ export function renderChart(summaries: readonly Summary[], options: { title: str
     });
   };
 
-  const top1 = 80;
+  const top1 = 100;
   panel(top1, "Throughput (requests/s, higher is better)", (s) => s.rps, "");
   const top2 = top1 + panelHeight + 70;
   panel(top2, "p99 latency (ms, lower is better)", (s) => s.latencyMs.p99, "");
@@ -93,20 +104,18 @@ export function renderChart(summaries: readonly Summary[], options: { title: str
       out.push(`<text x="${xs[i]! + groupWidth / 2}" y="${top + panelHeight + 14}" class="tick" text-anchor="middle">${dbShort[g.database]} ${g.dataSet}</text>`);
     });
   }
-  for (const scenario of scenarios) {
-    const idx = groups.map((g, i) => (g.scenario === scenario ? i : -1)).filter((i) => i >= 0);
-    const from = xs[idx[0]!]!;
-    const to = xs[idx.at(-1)!]! + groupWidth;
-    out.push(`<text x="${(from + to) / 2}" y="${top2 + panelHeight + 32}" class="label" text-anchor="middle">${escape(requestLabel[scenario])}</text>`);
-    out.push(`<text x="${(from + to) / 2}" y="${top1 + panelHeight + 32}" class="label" text-anchor="middle">${escape(requestLabel[scenario])}</text>`);
+  for (const block of blocks) {
+    const middle = blockLeft.get(block.scenario)! + block.width / 2;
+    for (const top of [top1, top2]) {
+      out.push(`<text x="${middle}" y="${top + panelHeight + 32}" class="label" text-anchor="middle">${escape(requestLabel[block.scenario])}</text>`);
+    }
   }
-
   const height = top2 + panelHeight + 48;
   const legend = (["direct", "gateway"] as const)
     .map((path, i) => {
-      const lx = width - right - 250 + i * 120;
+      const lx = left - 56 + i * 150;
       const text = path === "direct" ? "direct Connect call" : "through the gateway";
-      return `<rect x="${lx}" y="44" width="12" height="12" fill="${colors[path]}"/><text x="${lx + 16}" y="54" class="tick">${text}</text>`;
+      return `<rect x="${lx}" y="50" width="12" height="12" fill="${colors[path]}"/><text x="${lx + 16}" y="60" class="tick">${text}</text>`;
     })
     .join("");
   return [

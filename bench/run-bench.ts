@@ -15,6 +15,7 @@ import { cpuBetween, cpuSnapshot, findPostmaster, readMemory, single, withChildr
 import { renderMarkdown } from "./report-markdown.ts";
 import { replaceBenchSection } from "./readme-section.ts";
 import { renderChart } from "./render-chart.ts";
+import { chartOptions } from "./render-results.ts";
 import { median, requestLabel, summarize, type BenchResults, type CpuPerRequest, type MemoryResult, type RpcCountResult, type RunResult, type StartupResult } from "./results.ts";
 import { internalRpcsOf } from "./rpc-count.ts";
 import { benchTempDir, dataSet, seedPGlite, seedPostgres, type DatabaseLocation, type DataSet } from "./seed-data.ts";
@@ -316,10 +317,7 @@ async function main(): Promise<void> {
   writeFileSync(files.json, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(
     files.svg,
-    renderChart(results.summaries, {
-      title: `grpc-edge benchmark ${date}${opts.quick ? " (quick)" : ""}: direct Connect call vs through the gateway`,
-      subtitle: `${machine.cpuModel}, ${machine.cores} cores · wrk ${opts.connections} connections · ${opts.durationSec} s × ${opts.rounds} rounds · commit ${machine.gitCommit}`,
-    }),
+    renderChart(results.summaries, chartOptions(results)),
   );
   writeFileSync(files.md, renderMarkdown(results, { chartPath: `./${base}.svg` }));
   if (opts.updateReadme) {
