@@ -4,7 +4,7 @@ import type { MachineInfo } from "./machine-info.ts";
 import { replaceBenchSection, startMarker, endMarker } from "./readme-section.ts";
 import { niceScale, renderChart } from "./render-chart.ts";
 import { renderMarkdown } from "./report-markdown.ts";
-import { summarize, type BenchResults, type RunResult } from "./results.ts";
+import { summarize, type BenchResults, type MemoryResult, type RpcCountResult, type RunResult, type StartupResult } from "./results.ts";
 import { rpcLinesFor } from "./rpc-count.ts";
 import { evaluateTargets } from "./targets.ts";
 
@@ -51,16 +51,18 @@ const machine: MachineInfo = {
 function results(): BenchResults {
   const summaries = summarize(runs);
   const headline = { database: "postgres", dataSet: "large" } as const;
-  const startup = [
+  const startup: StartupResult[] = [
     { service: "order", database: "postgres", startsMs: [250, 260, 240], medianMs: 250 },
     { service: "user", database: "postgres", startsMs: [320, 310, 330], medianMs: 320 },
-  ] as const;
-  const memory = [
+  ];
+  const memory: MemoryResult[] = [
     { process: "order", database: "postgres", dataSet: "large", idleRssMB: 80 },
     { process: "user", database: "postgres", dataSet: "large", idleRssMB: 90 },
     { process: "gateway", database: "postgres", dataSet: "large", idleRssMB: 120 },
-  ] as const;
-  const internalRpcs = [{ scenario: "listUsers", request: "GET /api/users?page_size=50", status: 200, count: 2, rpcs: ["user-service: UserService/GetAllUsers", "order-service: OrderService/GetOrdersByUserIds"] }] as const;
+  ];
+  const internalRpcs: RpcCountResult[] = [
+    { scenario: "listUsers", request: "GET /api/users?page_size=50", status: 200, count: 2, rpcs: ["user-service: UserService/GetAllUsers", "order-service: OrderService/GetOrdersByUserIds"] },
+  ];
   return {
     schema: 1,
     date: "2026-01-02",
@@ -73,9 +75,9 @@ function results(): BenchResults {
     bundleGzipKiB: 77.25,
     bundle: { rawKiB: 275, gzipKiB: 77.1, wranglerKiB: 275.43, wranglerGzipKiB: 77.25 },
     headline,
-    startup: [...startup],
-    memory: [...memory],
-    internalRpcs: [...internalRpcs],
+    startup,
+    memory,
+    internalRpcs,
     summaries,
     targets: evaluateTargets({ summaries, headline, bundleGzipKiB: 77.25, startup, memory, internalRpcs }),
     runs,
