@@ -1,4 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import { codeToString } from "@connectrpc/connect/protocol-connect";
 
 /**
  * An RPC outcome as Connect's code string ("ok", "not_found", "deadline_exceeded"…):
@@ -6,8 +7,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
  * REST errors share one vocabulary.
  */
 export function rpcCodeName(code: Code | undefined): string {
-  if (code === undefined) return "ok";
-  return Code[code].replace(/[A-Z]/g, (c, i: number) => (i === 0 ? "" : "_") + c.toLowerCase());
+  return code === undefined ? "ok" : codeToString(code);
 }
 
 /** The code the caller gets for whatever a handler threw: connect answers INTERNAL for anything that is not a ConnectError. */

@@ -8,6 +8,7 @@ type Call = { service: { typeName: string }; method: { name: string }; header: H
 export function rpcSpanStart(call: Call, side: "server" | "client"): { name: string; attributes: Attributes } {
   const name = `${call.service.typeName}/${call.method.name}`;
   const attributes: Attributes = {
+    // Service-to-service calls are native gRPC; a server tells by the request's content type.
     "rpc.system": side === "client" ? "grpc" : wireProtocol(call.header.get("content-type")),
     "rpc.service": call.service.typeName,
     "rpc.method": call.method.name,
