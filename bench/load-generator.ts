@@ -10,7 +10,8 @@ const script = fileURLToPath(new URL("wrk/scenario.lua", import.meta.url));
 export interface LoadSpec {
   /** Origin to load, e.g. http://127.0.0.1:8787. */
   origin: string;
-  scenario: ScenarioName;
+  /** "healthz": GET /healthz, no upstream call. */
+  scenario: ScenarioName | "healthz";
   path: PathName;
   directFormat: "proto" | "json";
   users: number;

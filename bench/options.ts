@@ -35,7 +35,9 @@ export interface BenchOptions {
   outDir: string;
   /** Replace the README's bench section with this run's table. */
   updateReadme: boolean;
-  /** Run the user service under `node --cpu-prof`, profiles into this folder. */
+  /** Extra environment for both services (experiments, e.g. LOG_LEVEL=warn); recorded in the results. */
+  serviceEnv: Record<string, string>;
+  /** Run the services under `node --cpu-prof`, profiles into <dir>/<database>-<set>-<service>/. */
   cpuProfDir: string | undefined;
   quick: boolean;
 }
@@ -58,7 +60,9 @@ const usage = `npm run bench -- [flags]
   --direct-format <f>     proto (default) or json for the direct Connect call
   --out <dir>             results folder (default bench/results)
   --no-readme             do not update README.md
-  --cpu-prof <dir>        run the user service under node --cpu-prof, profiles into <dir>
+  --service-env K=V       extra environment for both services, repeatable (e.g. LOG_LEVEL=warn)
+  --cpu-prof <dir>        run the services under node --cpu-prof (profiles in <dir>/<db>-<set>-<service>/;
+                          summarise with node bench/analyze-profile.ts <file>)
   --help
 `;
 
@@ -97,6 +101,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
       "direct-format": { type: "string" },
       out: { type: "string" },
       "no-readme": { type: "boolean", default: false },
+      "service-env": { type: "string", multiple: true },
       "cpu-prof": { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -123,6 +128,13 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
     outDir: values.out ?? env.BENCH_OUT ?? "bench/results",
     // A smoke run or a run shorter than the issue's 10 s never replaces the README's numbers.
     updateReadme: !values["no-readme"] && !quick && durationSec >= 10,
+    serviceEnv: Object.fromEntries(
+      (values["service-env"] ?? []).map((pair) => {
+        const eq = pair.indexOf("=");
+        if (eq < 1) throw new Error(`--service-env: expected KEY=VALUE, got "${pair}"`);
+        return [pair.slice(0, eq), pair.slice(eq + 1)];
+      }),
+    ),
     cpuProfDir: values["cpu-prof"],
     quick,
   };

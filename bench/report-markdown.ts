@@ -116,6 +116,13 @@ export function renderMarkdown(r: BenchResults, options: { chartPath?: string; h
     `**Gateway bundle** (\`wrangler deploy --dry-run\`): ${fmt(b.wranglerKiB ?? b.rawKiB, 1)} KiB, ` +
       `${fmt(b.wranglerGzipKiB ?? b.gzipKiB, 1)} KiB gzipped as wrangler reports it (${fmt(b.gzipKiB, 1)} KiB at gzip -9).`,
   );
+  if (r.gatewayFloor) {
+    const f = r.gatewayFloor;
+    parts.push(
+      `**Gateway floor**: its own \`GET /healthz\` (no upstream call) runs at ${fmt(f.rps)} req/s, p50 ${ms(f.p50Ms)} ms, ` +
+        `${fmt(f.workerdCpuUsPerRequest)} µs of workerd CPU per request — the part of the gateway's cost that is workerd, Miniflare's entry worker and the [assets] router rather than transcoding and the subrequest.`,
+    );
+  }
   if (r.internalRpcs.length) parts.push(`**Internal RPCs per REST request** (log lines with the request's \`x-request-id\`, both services):\n\n${rpcTable(r)}`);
   if (r.notes.length) parts.push(`**Notes**\n\n${r.notes.map((n) => `- ${n}`).join("\n")}`);
   return `${parts.join("\n\n")}\n`;

@@ -81,6 +81,11 @@ export interface BenchResults {
   /** The gateway's main module gzipped, KiB (wrangler's figure when it printed one). */
   bundleGzipKiB: number;
   bundle: { rawKiB: number; gzipKiB: number; wranglerKiB?: number; wranglerGzipKiB?: number };
+  /**
+   * The gateway's own GET /healthz (no upstream call) on the headline stack: what
+   * a request costs workerd before any transcoding or subrequest.
+   */
+  gatewayFloor?: { rps: number; p50Ms: number; workerdCpuUsPerRequest: number };
   /** Which database and data set the headline ratios are read from. */
   headline: { database: DatabaseKind; dataSet: DataSetName };
   startup: StartupResult[];

@@ -89,6 +89,7 @@ async function measureStartup(options: BenchOptions, database: DatabaseKind, loc
         logFile: join(logDir, `startup-${database}-${service}.log`),
         // Readiness does not call the order service; the user service connects to it lazily.
         orderServiceUrl: service === "user" ? "http://127.0.0.1:9" : undefined,
+        extraEnv: options.serviceEnv,
       });
       startsMs.push(round1(proc.startToReadyMs));
       await proc.stop();
@@ -99,7 +100,26 @@ async function measureStartup(options: BenchOptions, database: DatabaseKind, loc
   return out;
 }
 
-async function measureRun(entry: StackEntry, spec: Omit<LoadSpec, "origin" | "users" | "items">, options: BenchOptions, round: number): Promise<RunResult> {
+function floorSpec(entry: StackEntry, options: BenchOptions): LoadSpec {
+  return {
+    origin: entry.stack.gateway.url,
+    scenario: "healthz",
+    path: "gateway",
+    directFormat: options.directFormat,
+    users: 1,
+    items: 1,
+    durationSec: options.durationSec,
+    connections: options.connections,
+    threads: options.threads,
+  };
+}
+
+async function measureRun(
+  entry: StackEntry,
+  spec: Omit<LoadSpec, "origin" | "users" | "items"> & { scenario: ScenarioName },
+  options: BenchOptions,
+  round: number,
+): Promise<RunResult> {
   const { stack, set } = entry;
   const origin = spec.path === "gateway" ? stack.gateway.url : stack.user.url;
   const full: LoadSpec = { ...spec, origin, users: set.users, items: set.items };
@@ -201,8 +221,8 @@ async function main(): Promise<void> {
         const set = dataSet(name, { users: opts.largeUsers, orders: opts.largeOrders });
         progress(`starting the stack on ${database}, ${name} set`);
         const loc = locations.get(`${database}|${name}`)!;
-        const userNodeArgs = opts.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${resolve(opts.cpuProfDir)}`] : [];
-        const stack = await startStack({ ...loc, logDir, tag: `${database}-${name}`, userNodeArgs });
+        const prof = (service: string) => (opts.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${resolve(opts.cpuProfDir, `${database}-${name}-${service}`)}`] : []);
+        const stack = await startStack({ ...loc, logDir, tag: `${database}-${name}`, userNodeArgs: prof("user"), orderNodeArgs: prof("order"), extraEnv: opts.serviceEnv });
         stacks.push({ database, set, stack, ...(database === "postgres" && postmaster !== undefined ? { db: withChildren(postmaster) } : {}) });
       }
     }
@@ -235,6 +255,18 @@ async function main(): Promise<void> {
       internalRpcs.push({ scenario, request: requestLabel[scenario], status, count: rpcs.length, rpcs: rpcs.map((r) => `${r.service}: ${r.rpc.split(".").at(-1)}`) });
       progress(`${requestLabel[scenario]} → ${status}, ${rpcs.length} internal RPCs`);
     }
+
+    // The floor: the gateway's own /healthz, no upstream call.
+    await runLoad({ ...floorSpec(counted, opts), durationSec: opts.warmupSec });
+    const w0 = cpuSnapshot(single(counted.stack.gateway.pid));
+    const floorRun = await runLoad(floorSpec(counted, opts));
+    const gatewayFloor = {
+      rps: Math.round(floorRun.rps),
+      p50Ms: floorRun.latencyMs.p50,
+      workerdCpuUsPerRequest: round1((cpuBetween(w0, cpuSnapshot(single(counted.stack.gateway.pid))) * 1000) / Math.max(1, floorRun.requests)),
+    };
+    counted.stack.gateway.forgetLogs();
+    progress(`gateway GET /healthz: ${gatewayFloor.rps} req/s, workerd ${gatewayFloor.workerdCpuUsPerRequest} µs/req`);
 
     // The load: per scenario (writes last, so reads see the seeded data), rounds of
     // every database × data set × path, direct and gateway back to back (A B A B).
@@ -290,6 +322,7 @@ async function main(): Promise<void> {
       gatewayToDirectThroughput: ratio ? Math.round(ratio.ratio * 1000) / 1000 : null,
       bundleGzipKiB,
       bundle,
+      gatewayFloor,
       headline,
       startup,
       memory,

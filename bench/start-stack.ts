@@ -31,6 +31,8 @@ export interface StartServiceOptions {
   logFile: string;
   /** The order service's URL (user service only). */
   orderServiceUrl?: string;
+  /** Extra environment, set last (experiments). */
+  extraEnv?: Record<string, string>;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: readonly string[];
   readyTimeoutMs?: number;
@@ -48,7 +50,7 @@ function serviceEnv(options: StartServiceOptions, port: number): Record<string, 
   if (options.database.kind === "postgres") env.DATABASE_URL = options.database.url;
   else env.PGLITE_DATA_DIR = options.database.dataDir;
   if (options.orderServiceUrl) env.ORDER_SERVICE_URL = options.orderServiceUrl;
-  return env;
+  return { ...env, ...options.extraEnv };
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
@@ -163,8 +165,16 @@ export async function startStack(options: {
   logDir: string;
   tag: string;
   userNodeArgs?: readonly string[];
+  orderNodeArgs?: readonly string[];
+  extraEnv?: Record<string, string>;
 }): Promise<Stack> {
-  const order = await startServiceProcess({ service: "order", database: options.order, logFile: join(options.logDir, `${options.tag}-order.log`) });
+  const order = await startServiceProcess({
+    service: "order",
+    database: options.order,
+    logFile: join(options.logDir, `${options.tag}-order.log`),
+    nodeArgs: options.orderNodeArgs,
+    extraEnv: options.extraEnv,
+  });
   let user: ServiceProcess | undefined;
   try {
     user = await startServiceProcess({
@@ -173,6 +183,7 @@ export async function startStack(options: {
       logFile: join(options.logDir, `${options.tag}-user.log`),
       orderServiceUrl: order.url,
       nodeArgs: options.userNodeArgs,
+      extraEnv: options.extraEnv,
     });
     const gateway = await startGatewayProcess(user.url);
     const u = user;

@@ -1,6 +1,7 @@
 -- wrk script for every benchmark scenario, configured by environment variables
 -- (set by bench/load-generator.ts):
---   BENCH_SCENARIO  getUser | listUsers | createOrder
+--   BENCH_SCENARIO  getUser | listUsers | createOrder | healthz (the gateway's own
+--                   /healthz: no upstream call, the floor of a request through workerd)
 --   BENCH_PATH      gateway (REST/JSON) | direct (Connect unary to the user service)
 --   BENCH_FORMAT    proto | json (wire format of the direct Connect call)
 --   BENCH_USERS     ids are drawn from 1..BENCH_USERS
@@ -50,7 +51,9 @@ end
 
 function request()
   local user = math.random(1, users)
-  if scenario == "getUser" then
+  if scenario == "healthz" then
+    return wrk.format("GET", "/healthz")
+  elseif scenario == "getUser" then
     if path == "gateway" then
       return wrk.format("GET", "/api/users/" .. user)
     end

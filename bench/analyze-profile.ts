@@ -1,0 +1,91 @@
+// Summarises a V8 .cpuprofile (node --cpu-prof): where the CPU went, by function
+// (self time) and by package, idle time left out.
+//   node bench/analyze-profile.ts <file.cpuprofile> [--top 30]
+import { readFileSync } from "node:fs";
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+export interface Hotspot {
+  name: string;
+  selfMs: number;
+  /** Share of the non-idle time. */
+  share: number;
+}
+
+/** "pg", "@connectrpc/connect", "node:internal", "(gc)", "app: services/user/src/…". */
+export function packageOf(url: string, functionName: string): string {
+  if (!url) return functionName.startsWith("(") ? functionName : "(native)";
+  if (url.startsWith("node:")) return "node:internal";
+  const nm = url.lastIndexOf("node_modules/");
+  if (nm !== -1) {
+    const rest = url.slice(nm + "node_modules/".length).split("/");
+    return rest[0]!.startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0]!;
+  }
+  const m = /\/((?:services|workers|proto|scripts)\/.*)$/.exec(url);
+  return m ? `app: ${m[1]!.split("/").slice(0, 3).join("/")}` : url;
+}
+
+function shortUrl(url: string): string {
+  const nm = url.lastIndexOf("node_modules/");
+  if (nm !== -1) return url.slice(nm + "node_modules/".length);
+  const m = /\/((?:services|workers|proto|scripts)\/.*)$/.exec(url);
+  return m ? m[1]! : url.replace(/^file:\/\//, "");
+}
+
+export function analyze(profile: CpuProfile): { totalMs: number; idleMs: number; byFunction: Hotspot[]; byPackage: Hotspot[] } {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map<number, number>();
+  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let idleUs = 0;
+  let busyUs = 0;
+  const fn = new Map<string, number>();
+  const pkg = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    if (functionName === "(idle)") {
+      idleUs += us;
+      continue;
+    }
+    busyUs += us;
+    const name = url ? `${functionName || "(anonymous)"} ${shortUrl(url)}:${lineNumber + 1}` : functionName || "(anonymous)";
+    fn.set(name, (fn.get(name) ?? 0) + us);
+    const p = packageOf(url, functionName);
+    pkg.set(p, (pkg.get(p) ?? 0) + us);
+  }
+  const list = (m: Map<string, number>) =>
+    [...m].map(([name, us]) => ({ name, selfMs: us / 1000, share: busyUs ? us / busyUs : 0 })).sort((a, b) => b.selfMs - a.selfMs);
+  return { totalMs: busyUs / 1000, idleMs: idleUs / 1000, byFunction: list(fn), byPackage: list(pkg) };
+}
+
+if (import.meta.main) {
+  const file = process.argv[2];
+  const topIndex = process.argv.indexOf("--top");
+  const top = topIndex === -1 ? 30 : Number(process.argv[topIndex + 1]);
+  if (!file) {
+    process.stderr.write("usage: node bench/analyze-profile.ts <file.cpuprofile> [--top 30]\n");
+    process.exit(2);
+  }
+  const result = analyze(JSON.parse(readFileSync(file, "utf8")) as CpuProfile);
+  const row = (h: Hotspot) => `${h.selfMs.toFixed(0).padStart(8)} ms ${(h.share * 100).toFixed(1).padStart(5)}%  ${h.name}`;
+  process.stdout.write(`busy ${result.totalMs.toFixed(0)} ms, idle ${result.idleMs.toFixed(0)} ms\n\nby package (self time):\n`);
+  process.stdout.write(`${result.byPackage.slice(0, top).map(row).join("\n")}\n\nby function (self time):\n`);
+  process.stdout.write(`${result.byFunction.slice(0, top).map(row).join("\n")}\n`);
+}
