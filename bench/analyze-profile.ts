@@ -7,7 +7,11 @@ interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
+  columnNumber: number;
 }
+
+/** Maps a minified position (0-based line and column) to its original source, e.g. through a source map. */
+export type MapPosition = (url: string, line: number, column: number) => { source: string; line: number; name?: string } | undefined;
 
 interface ProfileNode {
   id: number;
@@ -50,7 +54,7 @@ function shortUrl(url: string): string {
   return m ? m[1]! : url.replace(/^file:\/\//, "");
 }
 
-export function analyze(profile: CpuProfile): { totalMs: number; idleMs: number; byFunction: Hotspot[]; byPackage: Hotspot[] } {
+export function analyze(profile: CpuProfile, mapPosition?: MapPosition): { totalMs: number; idleMs: number; byFunction: Hotspot[]; byPackage: Hotspot[] } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
@@ -59,15 +63,20 @@ export function analyze(profile: CpuProfile): { totalMs: number; idleMs: number;
   const fn = new Map<string, number>();
   const pkg = new Map<string, number>();
   for (const [id, us] of selfUs) {
-    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    const { functionName, url, lineNumber, columnNumber } = byId.get(id)!.callFrame;
     if (functionName === "(idle)") {
       idleUs += us;
       continue;
     }
     busyUs += us;
-    const name = url ? `${functionName || "(anonymous)"} ${shortUrl(url)}:${lineNumber + 1}` : functionName || "(anonymous)";
+    const mapped = url ? mapPosition?.(url, lineNumber, columnNumber) : undefined;
+    const name = mapped
+      ? `${mapped.name ?? (functionName || "(anonymous)")} ${shortUrl(mapped.source)}:${mapped.line + 1}`
+      : url
+        ? `${functionName || "(anonymous)"} ${shortUrl(url)}:${lineNumber + 1}`
+        : functionName || "(anonymous)";
     fn.set(name, (fn.get(name) ?? 0) + us);
-    const p = packageOf(url, functionName);
+    const p = mapped ? packageOf(mapped.source, functionName) : packageOf(url, functionName);
     pkg.set(p, (pkg.get(p) ?? 0) + us);
   }
   const list = (m: Map<string, number>) =>

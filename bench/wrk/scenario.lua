@@ -6,6 +6,9 @@
 --   BENCH_FORMAT    proto | json (wire format of the direct Connect call)
 --   BENCH_USERS     ids are drawn from 1..BENCH_USERS
 --   BENCH_ITEMS     item ids for createOrder are drawn from 1..BENCH_ITEMS
+-- The direct call carries the headers the gateway puts on its upstream call
+-- (x-request-id, a sampled W3C traceparent, connect-timeout-ms 3000), so that it is
+-- the very call the gateway makes and the difference is the gateway alone.
 -- done() prints one line "WRK_JSON {...}" with the totals and percentiles.
 
 local scenario = os.getenv("BENCH_SCENARIO") or "getUser"
@@ -42,10 +45,21 @@ function init(args)
   connect_headers = {
     ["Content-Type"] = format == "proto" and "application/proto" or "application/json",
     ["Connect-Protocol-Version"] = "1",
+    ["Connect-Timeout-Ms"] = "3000",
   }
 end
 
+local function hex(digits)
+  local t = {}
+  for i = 1, digits do
+    t[i] = string.format("%x", math.random(0, 15))
+  end
+  return table.concat(t)
+end
+
 local function connect(method, proto_body, json_body)
+  connect_headers["X-Request-Id"] = hex(16)
+  connect_headers["Traceparent"] = "00-" .. hex(32) .. "-" .. hex(16) .. "-01"
   return wrk.format("POST", method, connect_headers, format == "proto" and proto_body or json_body)
 end
 

@@ -1,0 +1,153 @@
+// CPU profile of the gateway inside workerd under load: the same bundle as the
+// benchmark (wrangler deploy --dry-run, wrangler.toml's [assets]) in a Miniflare
+// with workerd's V8 inspector on, in front of the real services on PostgreSQL
+// (small data set). Records a .cpuprofile over one wrk run and summarises it.
+//   node bench/profile-gateway.ts [--scenario getUser] [--duration 6] [--no-assets] [--out file.cpuprofile]
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire, SourceMap } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs, promisify } from "node:util";
+import { freePort, startPostgresCluster } from "@grpc-edge/service-kit/testing";
+import { buildDocsAssets, docsAssetsDir } from "../scripts/build-docs-assets.ts";
+import { analyze, type CpuProfile } from "./analyze-profile.ts";
+import { runLoad } from "./load-generator.ts";
+import type { ScenarioName } from "./options.ts";
+import { benchTempDir, dataSet, seedPostgres } from "./seed-data.ts";
+import { startServiceProcess } from "./start-stack.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const { values } = parseArgs({
+  options: {
+    scenario: { type: "string", default: "getUser" },
+    duration: { type: "string", default: "6" },
+    "no-assets": { type: "boolean", default: false },
+    out: { type: "string" },
+    top: { type: "string", default: "25" },
+  },
+});
+
+/** Minimal Chrome DevTools Protocol client over the global WebSocket. */
+async function cdp(url: string) {
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    ws.addEventListener("open", resolve, { once: true });
+    ws.addEventListener("error", reject, { once: true });
+  });
+  let id = 0;
+  const pending = new Map<number, (result: unknown) => void>();
+  ws.addEventListener("message", (event) => {
+    const msg = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: unknown };
+    if (msg.id !== undefined) pending.get(msg.id)?.(msg.error ? Promise.reject(new Error(JSON.stringify(msg.error))) : msg.result);
+  });
+  return {
+    send: <T>(method: string, params: object = {}) =>
+      new Promise<T>((resolve) => {
+        pending.set(++id, resolve as (r: unknown) => void);
+        ws.send(JSON.stringify({ id, method, params }));
+      }),
+    close: () => ws.close(),
+  };
+}
+
+const temp = benchTempDir();
+const cluster = await startPostgresCluster();
+const cleanups: (() => Promise<unknown>)[] = [];
+try {
+  const set = dataSet("small", { users: 0, orders: 0 });
+  const order = await startServiceProcess({ service: "order", database: await seedPostgres(cluster.createDatabase, "order", set, "prof"), logFile: join(temp, "order.log") });
+  cleanups.push(() => order.stop());
+  const user = await startServiceProcess({
+    service: "user",
+    database: await seedPostgres(cluster.createDatabase, "user", set, "prof"),
+    logFile: join(temp, "user.log"),
+    orderServiceUrl: order.url,
+  });
+  cleanups.push(() => user.stop());
+
+  // The bundle, built as start-gateway.ts builds it.
+  buildDocsAssets();
+  const out = mkdtempSync(join(tmpdir(), "grpc-edge-prof-"));
+  cleanups.push(async () => rmSync(out, { recursive: true, force: true }));
+  const wrangler = join(dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin", "wrangler.js");
+  await promisify(execFile)(process.execPath, [wrangler, "deploy", "--dry-run", "--config", join(root, "wrangler.toml"), "--outdir", out], {
+    cwd: root,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG_PATH: join(out, "logs") },
+  });
+  const requireFromWrangler = createRequire(createRequire(import.meta.url).resolve("wrangler/package.json"));
+  const { Miniflare } = (await import(pathToFileURL(requireFromWrangler.resolve("miniflare")).href)) as { Miniflare: new (o: object) => { ready: Promise<URL>; dispose(): Promise<void> } };
+  const inspectorPort = await freePort();
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: 0,
+    inspectorPort,
+    enableDevRegistry: false,
+    telemetry: { enabled: false },
+    logRequests: false,
+    cf: false,
+    handleStructuredLogs: () => {},
+    workers: [
+      {
+        config: {
+          name: "gateway",
+          compatibilityDate: "2025-09-01",
+          compatibilityFlags: [],
+          manifest: { mainModule: "index.js", modules: { "index.js": { type: "esm", contents: readFileSync(join(out, "index.js"), "utf8") } } },
+          env: { USER_SERVICE_URL: { type: "text", value: user.url }, UPSTREAM_TIMEOUT_MS: { type: "text", value: "3000" } },
+          ...(values["no-assets"] ? {} : { assets: { directory: docsAssetsDir, hasUserWorker: true, htmlHandling: "auto-trailing-slash", notFoundHandling: "none", runWorkerFirst: false } }),
+        },
+        dev: { unsafeRegisterWorker: false },
+      },
+    ],
+  });
+  cleanups.push(() => mf.dispose());
+  const gatewayUrl = (await mf.ready).origin;
+  const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { id: string; title?: string; webSocketDebuggerUrl: string }[];
+  const target = targets.find((t) => t.id.includes("gateway") || t.title?.includes("gateway")) ?? targets[0]!;
+  process.stderr.write(`inspector targets: ${targets.map((t) => t.id).join(", ")}; profiling ${target.id}\n`);
+
+  const spec = {
+    origin: gatewayUrl,
+    scenario: values.scenario as ScenarioName,
+    path: "gateway" as const,
+    directFormat: "proto" as const,
+    users: set.users,
+    items: set.items,
+    durationSec: Number(values.duration),
+    connections: 16,
+    threads: 2,
+  };
+  await runLoad({ ...spec, durationSec: 2 });
+  const session = await cdp(target.webSocketDebuggerUrl);
+  await session.send("Profiler.enable");
+  await session.send("Profiler.setSamplingInterval", { interval: 200 });
+  await session.send("Profiler.start");
+  const result = await runLoad(spec);
+  const { profile } = await session.send<{ profile: CpuProfile }>("Profiler.stop");
+  session.close();
+  const file = values.out ?? join(temp, "gateway.cpuprofile");
+  writeFileSync(file, JSON.stringify(profile));
+  // The bundle is minified: name frames by the source map wrangler wrote beside it.
+  const sourceMap = new SourceMap(JSON.parse(readFileSync(join(out, "index.js.map"), "utf8")));
+  const summary = analyze(profile, (url, line, column) => {
+    if (!url.endsWith("index.js")) return undefined;
+    // Node ≥ 20 also returns the original identifier, which @types/node does not declare yet.
+    const entry = sourceMap.findEntry(line, column) as { originalSource?: string; originalLine?: number; name?: string };
+    if (entry.originalSource === undefined || entry.originalLine === undefined) return undefined;
+    return { source: entry.originalSource, line: entry.originalLine, ...(entry.name ? { name: entry.name } : {}) };
+  });
+  const top = Number(values.top);
+  const row = (h: { name: string; selfMs: number; share: number }) => `${h.selfMs.toFixed(0).padStart(7)} ms ${(h.share * 100).toFixed(1).padStart(5)}%  ${h.name}`;
+  process.stdout.write(
+    `${spec.scenario} through the gateway${values["no-assets"] ? " (no [assets])" : ""}: ${Math.round(result.rps)} req/s, ${result.requests} requests; ` +
+      `JS busy ${summary.totalMs.toFixed(0)} ms = ${((summary.totalMs * 1000) / result.requests).toFixed(0)} µs/request in the profiled isolate\n\n` +
+      `by package:\n${summary.byPackage.slice(0, top).map(row).join("\n")}\n\nby function:\n${summary.byFunction.slice(0, top).map(row).join("\n")}\n` +
+      (values.out ? `\nprofile: ${file}\n` : ""),
+  );
+} finally {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  await cluster.stop();
+  rmSync(temp, { recursive: true, force: true });
+}
