@@ -13,7 +13,7 @@ import { machineInfo } from "./machine-info.ts";
 import { parseOptions, scenarioNames, usage, type BenchOptions, type DatabaseKind, type DataSetName, type PathName, type ScenarioName } from "./options.ts";
 import { cpuBetween, cpuSnapshot, findPostmaster, readMemory, single, withChildren, type ProcessGroup } from "./process-stats.ts";
 import { renderMarkdown } from "./report-markdown.ts";
-import { replaceBenchSection } from "./readme-section.ts";
+import { benchSectionBody, replaceBenchSection } from "./readme-section.ts";
 import { renderChart } from "./render-chart.ts";
 import { chartOptions } from "./render-results.ts";
 import { median, requestLabel, summarize, type BenchResults, type CpuPerRequest, type MemoryResult, type RpcCountResult, type RunResult, type StartupResult } from "./results.ts";
@@ -309,7 +309,8 @@ async function main(): Promise<void> {
 
     const summaries = summarize(runs);
     const bundleGzipKiB = bundle.wranglerGzipKiB ?? bundle.gzipKiB;
-    const targets = evaluateTargets({ summaries, headline, bundleGzipKiB, startup, memory, internalRpcs });
+    const smallSetUsers = dataSet("small", { users: opts.largeUsers, orders: opts.largeOrders }).users;
+    const targets = evaluateTargets({ summaries, headline, bundleGzipKiB, startup, memory, internalRpcs, smallSetUsers });
     const ratio = gatewayToDirect(summaries, headline);
     results = {
       schema: 1,
@@ -356,9 +357,7 @@ async function main(): Promise<void> {
   if (opts.updateReadme) {
     const readmePath = join(root, "README.md");
     const rel = (f: string) => relative(root, f);
-    const body =
-      `Latest run (${date}; [chart](${rel(files.svg)}), [report](${rel(files.md)}), [raw numbers](${rel(files.json)})):\n\n` +
-      renderMarkdown(results, { heading: false });
+    const body = benchSectionBody(results, { json: rel(files.json), md: rel(files.md), svg: rel(files.svg) });
     writeFileSync(readmePath, replaceBenchSection(readFileSync(readmePath, "utf8"), body));
   }
   process.stdout.write(`\n${renderMarkdown(results)}\n`);
