@@ -95,22 +95,24 @@ export function renderChart(summaries: readonly Summary[], options: { title: str
 
   const top1 = 100;
   panel(top1, "Throughput (requests/s, higher is better)", (s) => s.rps, "");
-  const top2 = top1 + panelHeight + 70;
+  const top2 = top1 + panelHeight + 84;
   panel(top2, "p99 latency (ms, lower is better)", (s) => s.latencyMs.p99, "");
 
   // Group labels under each panel, request names under the lower one.
   for (const top of [top1, top2]) {
     groups.forEach((g, i) => {
-      out.push(`<text x="${xs[i]! + groupWidth / 2}" y="${top + panelHeight + 14}" class="tick" text-anchor="middle">${dbShort[g.database]} ${g.dataSet}</text>`);
+      const cx = xs[i]! + groupWidth / 2;
+      out.push(`<text x="${cx}" y="${top + panelHeight + 14}" class="tick" text-anchor="middle">${dbShort[g.database]}</text>`);
+      out.push(`<text x="${cx}" y="${top + panelHeight + 26}" class="tick" text-anchor="middle">${g.dataSet}</text>`);
     });
   }
   for (const block of blocks) {
     const middle = blockLeft.get(block.scenario)! + block.width / 2;
     for (const top of [top1, top2]) {
-      out.push(`<text x="${middle}" y="${top + panelHeight + 32}" class="label" text-anchor="middle">${escape(requestLabel[block.scenario])}</text>`);
+      out.push(`<text x="${middle}" y="${top + panelHeight + 44}" class="label" text-anchor="middle">${escape(requestLabel[block.scenario])}</text>`);
     }
   }
-  const height = top2 + panelHeight + 48;
+  const height = top2 + panelHeight + 58;
   const legend = (["direct", "gateway"] as const)
     .map((path, i) => {
       const lx = left - 56 + i * 150;
