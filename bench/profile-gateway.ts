@@ -3,16 +3,14 @@
 // with workerd's V8 inspector on, in front of the real services on PostgreSQL
 // (small data set). Records a .cpuprofile over one wrk run and summarises it.
 //   node bench/profile-gateway.ts [--scenario getUser] [--duration 6] [--no-assets] [--out file.cpuprofile]
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire, SourceMap } from "node:module";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { parseArgs, promisify } from "node:util";
+import { rmSync, writeFileSync } from "node:fs";
+import { SourceMap } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { freePort, startPostgresCluster } from "@grpc-edge/service-kit/testing";
-import { buildDocsAssets, docsAssetsDir } from "../scripts/build-docs-assets.ts";
 import { analyze, type CpuProfile } from "./analyze-profile.ts";
+import { buildBundle, runBundle } from "./gateway-bundle.ts";
 import { runLoad } from "./load-generator.ts";
 import type { ScenarioName } from "./options.ts";
 import { benchTempDir, dataSet, seedPostgres } from "./seed-data.ts";
@@ -67,43 +65,12 @@ try {
   });
   cleanups.push(() => user.stop());
 
-  // The bundle, built as start-gateway.ts builds it.
-  buildDocsAssets();
-  const out = mkdtempSync(join(tmpdir(), "grpc-edge-prof-"));
-  cleanups.push(async () => rmSync(out, { recursive: true, force: true }));
-  const wrangler = join(dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin", "wrangler.js");
-  await promisify(execFile)(process.execPath, [wrangler, "deploy", "--dry-run", "--config", join(root, "wrangler.toml"), "--outdir", out], {
-    cwd: root,
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG_PATH: join(out, "logs") },
-  });
-  const requireFromWrangler = createRequire(createRequire(import.meta.url).resolve("wrangler/package.json"));
-  const { Miniflare } = (await import(pathToFileURL(requireFromWrangler.resolve("miniflare")).href)) as { Miniflare: new (o: object) => { ready: Promise<URL>; dispose(): Promise<void> } };
+  const bundle = await buildBundle(join(root, "wrangler.toml"));
+  cleanups.push(async () => bundle.remove());
   const inspectorPort = await freePort();
-  const mf = new Miniflare({
-    host: "127.0.0.1",
-    port: 0,
-    inspectorPort,
-    enableDevRegistry: false,
-    telemetry: { enabled: false },
-    logRequests: false,
-    cf: false,
-    handleStructuredLogs: () => {},
-    workers: [
-      {
-        config: {
-          name: "gateway",
-          compatibilityDate: "2025-09-01",
-          compatibilityFlags: [],
-          manifest: { mainModule: "index.js", modules: { "index.js": { type: "esm", contents: readFileSync(join(out, "index.js"), "utf8") } } },
-          env: { USER_SERVICE_URL: { type: "text", value: user.url }, UPSTREAM_TIMEOUT_MS: { type: "text", value: "3000" } },
-          ...(values["no-assets"] ? {} : { assets: { directory: docsAssetsDir, hasUserWorker: true, htmlHandling: "auto-trailing-slash", notFoundHandling: "none", runWorkerFirst: false } }),
-        },
-        dev: { unsafeRegisterWorker: false },
-      },
-    ],
-  });
-  cleanups.push(() => mf.dispose());
-  const gatewayUrl = (await mf.ready).origin;
+  const gateway = await runBundle(bundle, { userServiceUrl: user.url, assets: !values["no-assets"], inspectorPort });
+  cleanups.push(() => gateway.dispose());
+  const gatewayUrl = gateway.url;
   const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { id: string; title?: string; webSocketDebuggerUrl: string }[];
   const target = targets.find((t) => t.id.includes("gateway") || t.title?.includes("gateway")) ?? targets[0]!;
   process.stderr.write(`inspector targets: ${targets.map((t) => t.id).join(", ")}; profiling ${target.id}\n`);
@@ -130,7 +97,7 @@ try {
   const file = values.out ?? join(temp, "gateway.cpuprofile");
   writeFileSync(file, JSON.stringify(profile));
   // The bundle is minified: name frames by the source map wrangler wrote beside it.
-  const sourceMap = new SourceMap(JSON.parse(readFileSync(join(out, "index.js.map"), "utf8")));
+  const sourceMap = new SourceMap(JSON.parse(bundle.sourceMap));
   const summary = analyze(profile, (url, line, column) => {
     if (!url.endsWith("index.js")) return undefined;
     // Node ≥ 20 also returns the original identifier, which @types/node does not declare yet.

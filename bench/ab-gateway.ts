@@ -1,0 +1,84 @@
+// A/B test of a changed gateway: the repository's wrangler.toml (A) and another one
+// (B, e.g. a copy of the repository with a change) are built and run side by side,
+// each in its own workerd, in front of the same services (PostgreSQL, small set);
+// wrk runs alternate A B A B. Reports throughput and workerd CPU per request, and
+// checks that both answer the same.
+//   node bench/ab-gateway.ts /path/to/other/wrangler.toml [--scenario getUser] [--duration 5] [--rounds 3]
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { startPostgresCluster } from "@grpc-edge/service-kit/testing";
+import { buildBundle, runBundle, type BundleGateway } from "./gateway-bundle.ts";
+import { runLoad } from "./load-generator.ts";
+import { scenarioNames, type ScenarioName } from "./options.ts";
+import { cpuBetween, cpuSnapshot, single } from "./process-stats.ts";
+import { median } from "./results.ts";
+import { benchTempDir, dataSet, seedPostgres } from "./seed-data.ts";
+import { startServiceProcess } from "./start-stack.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    scenario: { type: "string", default: "getUser" },
+    duration: { type: "string", default: "5" },
+    rounds: { type: "string", default: "3" },
+  },
+});
+const scenario = values.scenario as ScenarioName;
+if (positionals.length !== 1 || !scenarioNames.includes(scenario)) {
+  process.stderr.write("usage: node bench/ab-gateway.ts <other wrangler.toml> [--scenario getUser] [--duration 5] [--rounds 3]\n");
+  process.exit(2);
+}
+
+const temp = benchTempDir();
+const cluster = await startPostgresCluster();
+const cleanups: (() => Promise<unknown>)[] = [];
+try {
+  const set = dataSet("small", { users: 0, orders: 0 });
+  const order = await startServiceProcess({ service: "order", database: await seedPostgres(cluster.createDatabase, "order", set, "abgw"), logFile: join(temp, "order.log") });
+  cleanups.push(() => order.stop());
+  const user = await startServiceProcess({
+    service: "user",
+    database: await seedPostgres(cluster.createDatabase, "user", set, "abgw"),
+    logFile: join(temp, "user.log"),
+    orderServiceUrl: order.url,
+  });
+  cleanups.push(() => user.stop());
+  const gateways: Record<"A" | "B", BundleGateway> = {} as never;
+  for (const [label, toml] of [["A", join(root, "wrangler.toml")], ["B", positionals[0]!]] as const) {
+    const bundle = await buildBundle(toml);
+    cleanups.push(async () => bundle.remove());
+    gateways[label] = await runBundle(bundle, { userServiceUrl: user.url });
+    cleanups.push(() => gateways[label].dispose());
+    process.stderr.write(`${label}: ${toml}, bundle ${(bundle.code.length / 1024).toFixed(1)} KiB\n`);
+  }
+  const bodies = await Promise.all((["A", "B"] as const).map(async (l) => {
+    const res = await fetch(`${gateways[l].url}/api/users/1`);
+    return `${res.status} ${await res.text()}`;
+  }));
+  if (bodies[0] !== bodies[1]) throw new Error(`A and B answer differently:\nA ${bodies[0]}\nB ${bodies[1]}`);
+
+  const results: Record<"A" | "B", { rps: number; cpu: number; p99: number }[]> = { A: [], B: [] };
+  for (let round = 1; round <= Number(values.rounds); round++) {
+    for (const label of ["A", "B"] as const) {
+      const g = gateways[label];
+      const spec = { origin: g.url, scenario, path: "gateway" as const, directFormat: "proto" as const, users: set.users, items: set.items, durationSec: Number(values.duration), connections: 16, threads: 2 };
+      await runLoad({ ...spec, durationSec: 2 });
+      const before = cpuSnapshot(single(g.pid));
+      const r = await runLoad(spec);
+      const us = (cpuBetween(before, cpuSnapshot(single(g.pid))) * 1000) / r.requests;
+      results[label].push({ rps: r.rps, cpu: us, p99: r.latencyMs.p99 });
+      process.stderr.write(`round ${round} ${label}: ${Math.round(r.rps)} req/s, p99 ${r.latencyMs.p99} ms, workerd ${Math.round(us)} µs CPU/req, errors ${r.errors.total}\n`);
+    }
+  }
+  const m = (l: "A" | "B", k: "rps" | "cpu" | "p99") => median(results[l].map((x) => x[k]));
+  process.stdout.write(
+    `${scenario} through the gateway: A ${Math.round(m("A", "rps"))} req/s, workerd ${Math.round(m("A", "cpu"))} µs/req, p99 ${m("A", "p99")} ms; ` +
+      `B ${Math.round(m("B", "rps"))} req/s, workerd ${Math.round(m("B", "cpu"))} µs/req, p99 ${m("B", "p99")} ms; ` +
+      `B/A throughput ${(m("B", "rps") / m("A", "rps")).toFixed(2)}×, workerd CPU ${(m("B", "cpu") / m("A", "cpu")).toFixed(2)}× (medians of rounds)\n`,
+  );
+} finally {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  await cluster.stop();
+}
