@@ -4,6 +4,7 @@
 // wrk runs alternate A B A B. Reports throughput and workerd CPU per request, and
 // checks that both answer the same.
 //   node bench/ab-gateway.ts /path/to/other/wrangler.toml [--scenario getUser] [--duration 5] [--rounds 3]
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -81,4 +82,5 @@ try {
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   await cluster.stop();
+  rmSync(temp, { recursive: true, force: true });
 }
