@@ -19,6 +19,7 @@ import { chartOptions } from "./render-results.ts";
 import { median, requestLabel, summarize, type BenchResults, type CpuPerRequest, type MemoryResult, type RpcCountResult, type RunResult, type StartupResult } from "./results.ts";
 import { internalRpcsOf } from "./rpc-count.ts";
 import { benchTempDir, dataSet, seedPGlite, seedPostgres, type DatabaseLocation, type DataSet } from "./seed-data.ts";
+import { buildServices } from "./service-command.ts";
 import { startServiceProcess, startStack, type Stack } from "./start-stack.ts";
 import { evaluateTargets, gatewayToDirect, pickHeadline } from "./targets.ts";
 
@@ -189,6 +190,10 @@ async function main(): Promise<void> {
     progress("gateway bundle (wrangler deploy --dry-run)");
     const bundle = await measureBundle();
     progress(`bundle ${bundle.rawKiB} KiB, ${bundle.wranglerGzipKiB ?? bundle.gzipKiB} KiB gzipped`);
+    // The services run as their images run them: the esbuild bundle, with the Dockerfile's CMD.
+    progress("service bundles (npm run build, as the images' build stage does)");
+    buildServices();
+    notes.push("Services run as their images run them: the Dockerfile's CMD on the esbuild bundle (`services/<svc>/dist/main.js`).");
 
     if (opts.databases.includes("postgres")) {
       progress("throwaway PostgreSQL cluster");

@@ -1,6 +1,7 @@
 // The three tiers as separate processes, started the way production starts them:
-// each service is `node services/<svc>/src/main.ts` configured by environment alone
-// (the images' CMD), the gateway is the `wrangler deploy --dry-run` bundle in one
+// each service as its image's CMD runs it (`node --enable-source-maps
+// services/<svc>/dist/main.js`, the esbuild bundle; service-command.ts) configured
+// by environment alone, the gateway is the `wrangler deploy --dry-run` bundle in one
 // workerd (Miniflare, no `wrangler dev` proxy in front).
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
@@ -8,8 +9,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@grpc-edge/service-kit/testing";
 import { startGateway, type RunningGateway, type WorkerLog } from "../workers/gateway/test/start-gateway.ts";
-import { allProcesses } from "./process-stats.ts";
+import { allProcesses, readMemory, readProcStat } from "./process-stats.ts";
 import type { DatabaseLocation, ServiceName } from "./seed-data.ts";
+import { imageCommand, type ServiceCommand } from "./service-command.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -22,6 +24,10 @@ export interface ServiceProcess {
   logFile: string;
   /** Spawn to the first 200 from /readyz, ms. */
   startToReadyMs: number;
+  /** CPU time (utime + stime) the process had used when it was ready, ms (10 ms ticks). */
+  cpuAtReadyMs: number;
+  /** VmRSS when it was ready, MiB. */
+  rssAtReadyMiB: number;
   stop(): Promise<void>;
 }
 
@@ -33,15 +39,18 @@ export interface StartServiceOptions {
   orderServiceUrl?: string;
   /** Extra environment, set last (experiments). */
   extraEnv?: Record<string, string>;
+  /** How to run it; default: the way its image does (imageCommand). */
+  command?: ServiceCommand;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: readonly string[];
   readyTimeoutMs?: number;
 }
 
 /** The environment a container would get: its Dockerfile ENV plus the deployment's settings, nothing inherited. */
-function serviceEnv(options: StartServiceOptions, port: number): Record<string, string> {
+function serviceEnv(options: StartServiceOptions, command: ServiceCommand, port: number): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
+    ...command.env,
     NODE_ENV: "production",
     HOST: "127.0.0.1",
     PORT: String(port),
@@ -79,10 +88,12 @@ export async function startServiceProcess(options: StartServiceOptions): Promise
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const log = openSync(options.logFile, "a");
+  const command = options.command ?? imageCommand(options.service);
+  const [entry, ...nodeFlags] = [command.args.at(-1)!, ...command.args.slice(0, -1)];
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(root, `services/${options.service}/src/main.ts`)], {
+  const child = spawn(process.execPath, [...nodeFlags, ...(options.nodeArgs ?? []), join(root, entry)], {
     cwd: root,
-    env: serviceEnv(options, port),
+    env: serviceEnv(options, command, port),
     stdio: ["ignore", log, log],
   });
   closeSync(log);
@@ -94,6 +105,8 @@ export async function startServiceProcess(options: StartServiceOptions): Promise
     throw new Error(`${options.service} service (log: ${options.logFile}): ${(error as Error).message}`);
   }
   const startToReadyMs = performance.now() - started;
+  const cpuAtReadyMs = readProcStat(child.pid!)?.cpuMs ?? Number.NaN;
+  const rssAtReadyMiB = readMemory(child.pid!)?.rssMiB ?? Number.NaN;
   let stopping: Promise<void> | undefined;
   return {
     name: options.service,
@@ -102,6 +115,8 @@ export async function startServiceProcess(options: StartServiceOptions): Promise
     url,
     logFile: options.logFile,
     startToReadyMs,
+    cpuAtReadyMs,
+    rssAtReadyMiB,
     stop: () =>
       (stopping ??= (async () => {
         child.kill("SIGTERM");

@@ -3,13 +3,14 @@
 // exactly as the image's CMD does — production dependencies only, configured by
 // environment alone — serves, reports healthy and drains on SIGTERM.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, grpc, grpcJsClients, startPostgresCluster, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envOf, execForm, last, parseDockerfile, type Dockerfile } from "./dockerfile.ts";
-import { replayInstallStage } from "./replay-build.ts";
+import { replayStage } from "./replay-build.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const services = ["order", "user"] as const;
@@ -30,12 +31,20 @@ describe.each(services)("services/%s/Dockerfile", (service) => {
   it("installs production dependencies only, without install scripts", () => {
     const runs = file.stages.flatMap((s) => s.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args));
     expect(runs.some((r) => /npm ci\b.*--omit=dev/.test(r) && r.includes("--ignore-scripts"))).toBe(true);
+    for (const run of runs.filter((r) => /npm (ci|install)\b/.test(r))) expect(run).toContain("--ignore-scripts");
   });
 
-  it("runs as a non-root user, under an init, with an exec-form CMD", () => {
+  it("bundles the service in a build stage and ships only the bundle from it", () => {
+    const build = file.stages.find((s) => s.name === "build")!;
+    expect(build.instructions.some((i) => i.keyword === "RUN" && i.args.includes(`npm run build --workspace services/${service}`))).toBe(true);
+    const fromBuild = file.stages.flatMap((s) => s.instructions).filter((i) => i.keyword === "COPY" && i.args.includes("--from=build"));
+    expect(fromBuild.map((i) => i.args)).toEqual([`--from=build /app/services/${service}/dist services/${service}/dist`]);
+  });
+
+  it("runs as a non-root user, under an init, with an exec-form CMD on the bundle", () => {
     expect(last(final, "USER")?.args).toMatch(/^(?!root\b|0\b)\w+/);
     expect(execForm(last(final, "ENTRYPOINT"))?.[0]).toMatch(/tini$/);
-    expect(execForm(last(final, "CMD"))).toEqual(["node", `services/${service}/src/main.ts`]);
+    expect(execForm(last(final, "CMD"))).toEqual(["node", `services/${service}/dist/main.js`]);
   });
 
   it("has a HEALTHCHECK on the service's readiness endpoint", () => {
@@ -59,30 +68,35 @@ describe(".dockerignore", () => {
 
 describe("the images, replayed on this machine", { timeout: 180_000 }, () => {
   let cluster: PostgresCluster;
+  // The /app of each image: the install stage, with the bundle from the build stage.
   const built: Record<string, string> = {};
   const tempDirs: string[] = [];
 
   beforeAll(async () => {
     cluster = await startPostgresCluster();
     for (const service of services) {
-      const install = dockerfiles[service].stages.find((s) => s.name === "install")!;
-      const { appDir, dir } = replayInstallStage(root, install);
-      built[service] = appDir;
-      tempDirs.push(dir);
+      const stages = dockerfiles[service].stages;
+      const build = replayStage(root, stages.find((s) => s.name === "build")!);
+      const install = replayStage(root, stages.find((s) => s.name === "install")!, { build });
+      built[service] = install.appDir;
+      tempDirs.push(build.dir, install.dir);
     }
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await cluster?.stop();
     for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("contain no dev dependencies and no tests", () => {
+  it("contain the bundle, no sources, no tests and no dev dependencies", () => {
     for (const service of services) {
-      const modules = join(built[service]!, "node_modules");
-      // protovalidate checks every request at run time, so it is a production dependency.
-      for (const production of ["@connectrpc/connect-node", "@bufbuild/protovalidate"]) expect(existsSync(join(modules, production))).toBe(true);
-      for (const dev of ["vitest", "wrangler", "typescript", "@grpc/grpc-js", "@bufbuild/buf"]) expect(existsSync(join(modules, dev))).toBe(false);
-      expect(existsSync(join(built[service]!, `services/${service}/test`))).toBe(false);
+      const app = built[service]!;
+      const modules = join(app, "node_modules");
+      expect(existsSync(join(app, `services/${service}/dist/main.js`))).toBe(true);
+      expect(existsSync(join(app, `services/${service}/dist/main.js.map`))).toBe(true);
+      for (const gone of [`services/${service}/src`, `services/${service}/test`, "services/kit/src", "proto/gen"]) expect(existsSync(join(app, gone))).toBe(false);
+      // PGlite is outside the bundle (its .wasm and .data files sit next to its code).
+      expect(existsSync(join(modules, "@electric-sql/pglite"))).toBe(true);
+      for (const dev of ["esbuild", "vitest", "wrangler", "typescript", "@grpc/grpc-js", "@bufbuild/buf"]) expect(existsSync(join(modules, dev))).toBe(false);
     }
   });
 
@@ -144,6 +158,24 @@ describe("the images, replayed on this machine", { timeout: 180_000 }, () => {
       expect(user.output()).toContain('"drained":true');
     } finally {
       user.child.kill("SIGKILL");
+      order.child.kill("SIGKILL");
+    }
+  });
+
+  it("fall back to embedded PGlite without a database server (PGlite loaded from outside the bundle)", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "grpc-edge-image-pglite-"));
+    tempDirs.push(dataDir);
+    const port = await freePort();
+    const order = run("order", { PORT: String(port), PGLITE_DATA_DIR: dataDir, SEED_DEMO_DATA: "true" });
+    try {
+      await healthy(port);
+      const clients = grpcJsClients(`http://127.0.0.1:${port}`);
+      expect((await clients.call(clients.order, "GetItem", { id: 1 })).name).toBe("pencil");
+      clients.close();
+      expect(order.output()).toContain('"database":"pglite"');
+      order.child.kill("SIGTERM");
+      expect(await order.exited).toBe(0);
+    } finally {
       order.child.kill("SIGKILL");
     }
   });

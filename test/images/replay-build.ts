@@ -1,6 +1,7 @@
-// Replays the install stage of a service Dockerfile in a temp folder: the same
-// COPY sources and RUN commands, from the repository as build context. What
-// comes out is the /app the image's final stage copies and runs.
+// Replays the stages of a service Dockerfile in temp folders: the same COPY
+// sources (the repository as build context, or an earlier stage with --from) and
+// RUN commands. What the install stage ends with is the /app the image's final
+// stage copies and runs.
 import { execSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +22,14 @@ function ignoredBy(root: string): (path: string) => boolean {
     });
 }
 
-export function replayInstallStage(root: string, stage: Stage): { appDir: string; dir: string } {
+/** A replayed stage: `dir` stands for its filesystem root, `appDir` for its last WORKDIR. */
+export interface ReplayedStage {
+  appDir: string;
+  dir: string;
+}
+
+/** Replays `stage`; `COPY --from=<name>` reads from `earlier[name]`, a stage replayed before. */
+export function replayStage(root: string, stage: Stage, earlier: Record<string, ReplayedStage> = {}): ReplayedStage {
   const dir = mkdtempSync(join(tmpdir(), "grpc-edge-image-"));
   const ignored = ignoredBy(root);
   let workdir = dir;
@@ -30,12 +38,15 @@ export function replayInstallStage(root: string, stage: Stage): { appDir: string
       workdir = join(dir, args);
       mkdirSync(workdir, { recursive: true });
     } else if (keyword === "COPY") {
+      const from = /--from=(\S+)/.exec(args)?.[1];
+      if (from !== undefined && !earlier[from]) throw new Error(`COPY --from=${from}: no such stage replayed before`);
       const parts = args.split(" ").filter((p) => !p.startsWith("--"));
       const target = parts.pop()!;
       for (const source of parts) {
         const destination = target.endsWith("/") || parts.length > 1 ? join(workdir, target, source.split("/").at(-1)!) : join(workdir, target);
         mkdirSync(dirname(destination), { recursive: true });
-        cpSync(join(root, source), destination, { recursive: true, filter: (src) => !ignored(src.slice(root.length + 1)) });
+        if (from !== undefined) cpSync(join(earlier[from]!.dir, source), destination, { recursive: true });
+        else cpSync(join(root, source), destination, { recursive: true, filter: (src) => !ignored(src.slice(root.length + 1)) });
       }
     } else if (keyword === "RUN") {
       // The build reaches the registry the way any npm call on this machine does

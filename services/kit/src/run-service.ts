@@ -91,7 +91,7 @@ export async function startService<S extends ConfigSpec>(
 
   const health = new HealthRegistry(definition.services.map((s) => s.typeName));
   const shutdown = new AbortController();
-  const tracing = createTracing({ serviceName: config.OTEL_SERVICE_NAME, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+  const tracing = await createTracing({ serviceName: config.OTEL_SERVICE_NAME, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
   const metrics = createServiceMetrics(() => db.poolStats());
   const app = definition.setup({ config, db, logger, tracing });
   const rpcHandler = connectNodeAdapter({

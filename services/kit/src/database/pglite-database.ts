@@ -1,4 +1,3 @@
-import { PGlite } from "@electric-sql/pglite";
 import type { Database, Queryable } from "./database.ts";
 
 interface PGliteLike {
@@ -19,9 +18,11 @@ function queryable(db: PGliteLike): Queryable {
 
 /**
  * Postgres compiled to WASM, in-process. `dataDir` keeps the data across
- * restarts; without it the database lives in memory (tests).
+ * restarts; without it the database lives in memory (tests). Imported only
+ * here, so a service on PostgreSQL never loads it.
  */
 export async function openPGliteDatabase(dataDir?: string): Promise<Database> {
+  const { PGlite } = await import("@electric-sql/pglite");
   const pglite = await PGlite.create(dataDir);
   return {
     kind: "pglite",

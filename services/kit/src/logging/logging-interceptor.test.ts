@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { createTracing, serverTracingInterceptor } from "../tracing/index.ts";
 import { loggingInterceptor } from "./logging-interceptor.ts";
 
-function service(fail?: Code) {
+async function service(fail?: Code) {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -15,7 +15,7 @@ function service(fail?: Code) {
       done();
     },
   });
-  const tracing = createTracing({ serviceName: "svc", exporter: new InMemorySpanExporter() });
+  const tracing = await createTracing({ serviceName: "svc", exporter: new InMemorySpanExporter() });
   const client = createClient(
     Health,
     createRouterTransport(
@@ -34,7 +34,7 @@ function service(fail?: Code) {
 
 describe("loggingInterceptor", () => {
   it("logs one line per RPC with request id, trace and span id, rpc, code and duration", async () => {
-    const { client, lines } = service();
+    const { client, lines } = await service();
     await client.check({}, { headers: { "x-request-id": "req-7", traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" } });
     expect(lines).toEqual([
       expect.objectContaining({
@@ -53,7 +53,7 @@ describe("loggingInterceptor", () => {
     [Code.NotFound, "not_found", 30],
     [Code.Internal, "internal", 50],
   ])("a %s failure is logged with its code name (internal ones as errors)", async (code, name, level) => {
-    const { client, lines } = service(code);
+    const { client, lines } = await service(code);
     await expect(client.check({})).rejects.toMatchObject({ code });
     expect(lines).toEqual([expect.objectContaining({ code: name, level, traceId: expect.stringMatching(/^[0-9a-f]{32}$/) })]);
   });

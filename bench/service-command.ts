@@ -1,0 +1,39 @@
+// How a service process is started: the way its image does (the Dockerfile's CMD
+// and its NODE_* ENV, on the esbuild bundle), or from the TypeScript sources as
+// `npm run dev` does. The bench measures the image's way.
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { envOf, execForm, last, parseDockerfile } from "../test/images/dockerfile.ts";
+import type { ServiceName } from "./seed-data.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+export interface ServiceCommand {
+  /** node's arguments: flags, then the entry file (relative to the repository root). */
+  args: string[];
+  /** Environment the way of running sets itself (NODE_OPTIONS). */
+  env: Record<string, string>;
+}
+
+/** The image's CMD (`node …`) and the NODE_* variables of its final stage's ENV. */
+export function imageCommand(service: ServiceName): ServiceCommand {
+  const final = parseDockerfile(join(root, "services", service, "Dockerfile")).stages.at(-1)!;
+  const [command, ...args] = execForm(last(final, "CMD")) ?? [];
+  if (command !== "node") throw new Error(`services/${service}/Dockerfile: CMD does not run node`);
+  // The image runs from /app, so its entry is relative to the repository root here too.
+  const env = Object.fromEntries(Object.entries(envOf(final)).filter(([key]) => key.startsWith("NODE_") && key !== "NODE_ENV"));
+  return { args, env };
+}
+
+/** `node services/<svc>/src/main.ts`: the TypeScript sources, as `npm run dev` and the tests run them. */
+export function sourceCommand(service: ServiceName): ServiceCommand {
+  return { args: [`services/${service}/src/main.ts`], env: {} };
+}
+
+/** `npm run build` of both services: the bundles the image's CMD runs. */
+export function buildServices(): void {
+  for (const service of ["order", "user"] as const) {
+    execFileSync(process.execPath, [join(root, "scripts/build-service.ts"), service], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  }
+}
