@@ -1,13 +1,24 @@
 import { readFile } from "node:fs/promises";
-import type { DescService } from "@bufbuild/protobuf";
-import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import type { DescMethod, DescService } from "@bufbuild/protobuf";
+import { ConnectError, Code, type ConnectRouter, type HandlerContext, type Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { Health } from "@grpc-edge/proto/grpc/health/v1";
+import { authenticationGate } from "./auth/index.ts";
 import { baseConfigSpec, type BaseConfig } from "./base-config.ts";
 import { ConfigError, loadConfig, type ConfigOf, type ConfigSpec } from "./config/index.ts";
-import { databaseUrlFromParts, migrate, openDatabase, readMigrations, seedOnce, type Database } from "./database/index.ts";
+import {
+  captureDeadline,
+  databaseUrlFromParts,
+  migrate,
+  openDatabase,
+  queryDeadlineInterceptor,
+  readMigrations,
+  seedOnce,
+  type Database,
+} from "./database/index.ts";
 import { HealthRegistry, ServingStatus, healthService } from "./health/index.ts";
 import { httpHealthHandler } from "./health/http-health-handler.ts";
+import { IdempotencyStore, idempotencyInterceptor, startIdempotencyCleanup } from "./idempotency/index.ts";
 import { createLogger, loggingInterceptor, type Logger } from "./logging/index.ts";
 import { listenDualProtocol } from "./server/index.ts";
 import { validationInterceptor } from "./validation/index.ts";
@@ -33,6 +44,8 @@ export interface ServiceDefinition<S extends ConfigSpec> {
   migrationsDir: string;
   seedFile?: string;
   config: S;
+  /** Creates whose write this service owns: an `idempotency-key` makes them exactly-once. */
+  idempotentMethods?: readonly DescMethod[];
   setup(ctx: ServiceContext<BaseConfig & ConfigOf<S>>): ServiceSetup;
 }
 
@@ -88,14 +101,33 @@ export async function startService<S extends ConfigSpec>(
   const health = new HealthRegistry(definition.services.map((s) => s.typeName));
   const shutdown = new AbortController();
   const app = definition.setup({ config, db, logger });
+  const authenticate = authenticationGate(config.SERVICE_TOKEN_SECRET);
+  const stopCleanup = startIdempotencyCleanup(new IdempotencyStore(db), config.IDEMPOTENCY_TTL_HOURS, logger);
   const rpcHandler = connectNodeAdapter({
     routes(router) {
       app.routes(router);
       router.service(Health, healthService(health));
     },
-    readMaxBytes: config.READ_MAX_BYTES,
+    // Larger messages are refused (RESOURCE_EXHAUSTED) while they are read, before any parsing.
+    readMaxBytes: config.MAX_MESSAGE_BYTES,
+    // Before the body is read: every protocol's caller must present a valid service token.
+    async requestGate(ctx) {
+      captureDeadline(ctx);
+      try {
+        await authenticate(ctx);
+      } catch (error) {
+        logRejected(logger, ctx, error);
+        throw error;
+      }
+    },
     // Outermost first: every call is logged, even one that fails validation.
-    interceptors: [loggingInterceptor(logger), ...(options.interceptors ?? []), validationInterceptor()],
+    interceptors: [
+      loggingInterceptor(logger),
+      ...(options.interceptors ?? []),
+      queryDeadlineInterceptor(),
+      validationInterceptor(),
+      idempotencyInterceptor(db, definition.idempotentMethods ?? []),
+    ],
     shutdownSignal: shutdown.signal,
   });
   const probes = httpHealthHandler(health, () => pingWithin(db, 1_000));
@@ -122,6 +154,7 @@ export async function startService<S extends ConfigSpec>(
         health.shutDown();
         logger.info({ inFlight: server.inFlight(), graceMs }, "draining");
         const result = await server.close(graceMs, () => shutdown.abort());
+        stopCleanup();
         await app.close?.();
         await db.close();
         logger.info({ drained: result.drained }, "stopped");
@@ -130,6 +163,13 @@ export async function startService<S extends ConfigSpec>(
       return stopping;
     },
   };
+}
+
+/** Refused calls never reach the interceptors; they are logged here, without the token. */
+function logRejected(logger: Logger, ctx: HandlerContext, error: unknown): void {
+  const rpc = `${ctx.service.typeName}/${ctx.method.name}`;
+  const requestId = ctx.requestHeader.get("x-request-id") ?? undefined;
+  logger.warn({ rpc, requestId, code: Code[ConnectError.from(error).code], reason: ConnectError.from(error).rawMessage }, "rpc rejected");
 }
 
 async function pingWithin(db: Database, timeoutMs: number): Promise<boolean> {

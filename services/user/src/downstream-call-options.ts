@@ -1,7 +1,19 @@
 import type { CallOptions, HandlerContext } from "@connectrpc/connect";
+import { callerOf } from "@grpc-edge/service-kit";
 
-/** Forwards the caller's remaining deadline, cancellation and request id downstream. */
+// Request metadata the next service needs as it is: who asked (checked there again) and the request id.
+const forwarded = ["x-request-id", "idempotency-key"];
+
+/**
+ * Forwards the caller's remaining deadline, cancellation, request id, idempotency
+ * key and verified service token downstream: the order service authorises the
+ * end user itself, never the user service's word for her.
+ */
 export function downstreamCallOptions(ctx: HandlerContext): CallOptions {
-  const requestId = ctx.requestHeader.get("x-request-id");
-  return { signal: ctx.signal, timeoutMs: ctx.timeoutMs(), headers: requestId ? { "x-request-id": requestId } : undefined };
+  const headers: Record<string, string> = { authorization: `Bearer ${callerOf(ctx).token}` };
+  for (const name of forwarded) {
+    const value = ctx.requestHeader.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  return { signal: ctx.signal, timeoutMs: ctx.timeoutMs(), headers };
 }
