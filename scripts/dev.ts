@@ -1,6 +1,7 @@
 // `npm run dev`: the three tiers on a laptop. Starts the order service, the user
 // service (both on embedded PGlite, migrated and seeded on first run) and the
 // gateway under `wrangler dev`, then stops them all cleanly on Ctrl-C.
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { startChild, waitUntilReady, type Child } from "./dev/child-process.ts";
 
@@ -8,7 +9,15 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ports = { order: port("ORDER_PORT", 50052), user: port("USER_PORT", 50051), gateway: port("GATEWAY_PORT", 8787) };
 const dataDir = process.env.DEV_DATA_DIR ?? `${root}.data`;
-const common = { ...process.env, SEED_DEMO_DATA: "true", LOG_LEVEL: process.env.LOG_LEVEL ?? "info", HOST: "127.0.0.1" };
+// One secret for the three tiers: yours, or a fresh random one per run (tokens live 30 s anyway).
+const serviceTokenSecret = process.env.SERVICE_TOKEN_SECRET || randomBytes(32).toString("base64url");
+const common = {
+  ...process.env,
+  SEED_DEMO_DATA: "true",
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+  HOST: "127.0.0.1",
+  SERVICE_TOKEN_SECRET: serviceTokenSecret,
+};
 
 const children: Child[] = [];
 let stopping = false;
@@ -61,6 +70,8 @@ try {
       "--ip", "127.0.0.1",
       "--port", String(ports.gateway),
       "--var", `USER_SERVICE_URL:http://127.0.0.1:${ports.user}`,
+      // A throwaway secret on a laptop: visible in `ps`, which is fine for dev only.
+      "--var", `SERVICE_TOKEN_SECRET:${serviceTokenSecret}`,
       "--show-interactive-dev-session=false",
     ], { ...process.env, WRANGLER_SEND_METRICS: "false" }, 2),
   );

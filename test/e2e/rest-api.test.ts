@@ -3,12 +3,12 @@
 // between them. RPC counters on both services prove what each request costs.
 import { orderServiceDefinition } from "@grpc-edge/order-service";
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { createRpcCounter } from "@grpc-edge/service-kit/testing";
+import { createRpcCounter, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import { userServiceDefinition } from "@grpc-edge/user-service";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startGateway, type RunningGateway } from "../../workers/gateway/test/start-gateway.ts";
 
-const env = { PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent" };
+const env = { PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET };
 const userRpcs = createRpcCounter();
 const orderRpcs = createRpcCounter();
 
@@ -19,7 +19,8 @@ let gateway: RunningGateway;
 beforeAll(async () => {
   order = await startService(orderServiceDefinition, env, { interceptors: [orderRpcs.interceptor] });
   user = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: order.url }, { interceptors: [userRpcs.interceptor] });
-  gateway = await startGateway({ userServiceUrl: user.url });
+  // Writes need an end user, whom the gateway cannot authenticate yet: every caller acts as admin here.
+  gateway = await startGateway({ userServiceUrl: user.url, vars: { INSECURE_ANONYMOUS_ADMIN: "true" } });
 });
 afterAll(async () => {
   await gateway?.stop();

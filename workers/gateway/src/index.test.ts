@@ -1,8 +1,10 @@
+import { jwtVerify } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "./index.ts";
 
 // The Worker entry as workerd calls it: env from wrangler.toml vars, global fetch.
 const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+const SECRET = "gateway-unit-test-secret-0123456789abcdef";
 const call = (path: string, env: Record<string, string>) =>
   worker.fetch(new Request(`http://gateway.test${path}`), env, ctx);
 
@@ -13,7 +15,8 @@ describe("Worker entry", () => {
   it.each([
     [{}, "USER_SERVICE_URL is not set"],
     [{ USER_SERVICE_URL: "ftp://user:hunter2@host" }, "USER_SERVICE_URL must be an absolute http(s) URL"],
-    [{ USER_SERVICE_URL: "http://u", UPSTREAM_TIMEOUT_MS: "0" }, "UPSTREAM_TIMEOUT_MS must be an integer"],
+    [{ USER_SERVICE_URL: "http://u", UPSTREAM_TIMEOUT_MS: "0", SERVICE_TOKEN_SECRET: SECRET }, "UPSTREAM_TIMEOUT_MS must be an integer"],
+    [{ USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: "hunter2" }, "SERVICE_TOKEN_SECRET must be at least 32 bytes long"],
   ])("answers 500 problem JSON for a bad env %j, without leaking values", async (env, message) => {
     for (const path of ["/api/users", "/healthz"]) {
       const res = await call(path, env);
@@ -30,15 +33,18 @@ describe("Worker entry", () => {
     }
   });
 
-  it("calls USER_SERVICE_URL with the configured deadline and the request id", async () => {
+  it("calls USER_SERVICE_URL with the configured deadline, the request id, a fresh service token and allow-listed headers only", async () => {
     const seen: Request[] = [];
     vi.stubGlobal("fetch", async (input: RequestInfo, init?: RequestInit) => {
       seen.push(new Request(input, init));
       throw new TypeError("fetch failed");
     });
-    const env = { USER_SERVICE_URL: "http://users.test:50051", UPSTREAM_TIMEOUT_MS: "750" };
+    const env = { USER_SERVICE_URL: "http://users.test:50051", UPSTREAM_TIMEOUT_MS: "750", SERVICE_TOKEN_SECRET: SECRET, PUBLIC_READS: "true" };
     const res = await worker.fetch(
-      new Request("http://gateway.test/api/users/7", { headers: { "X-Request-Id": "abc" } }),
+      new Request("http://gateway.test/api/users/7", {
+        // A client's own authorization or identity headers never reach the services.
+        headers: { "X-Request-Id": "abc", "Idempotency-Key": "k-42", Authorization: "Bearer forged", "X-User-Id": "1" },
+      }),
       env,
       ctx,
     );
@@ -46,6 +52,15 @@ describe("Worker entry", () => {
     expect(seen[0]?.url).toBe("http://users.test:50051/user.v1.UserService/GetUserById");
     expect(seen[0]?.headers.get("connect-timeout-ms")).toBe("750");
     expect(seen[0]?.headers.get("x-request-id")).toBe("abc");
+    expect(seen[0]?.headers.get("idempotency-key")).toBe("k-42");
+    expect(seen[0]?.headers.get("x-user-id")).toBeNull();
+    const { payload } = await jwtVerify(seen[0]!.headers.get("authorization")!.replace(/^Bearer /, ""), new TextEncoder().encode(SECRET), {
+      algorithms: ["HS256"],
+      issuer: "grpc-edge-gateway",
+      audience: "grpc-edge-services",
+    });
+    // Anonymous (no sub) with public reads.
+    expect(payload).toEqual({ iss: "grpc-edge-gateway", aud: "grpc-edge-services", iat: expect.any(Number), exp: payload.iat! + 30, jti: expect.any(String), scope: "users:read" });
     // Unreachable upstream: 503 problem, the URL kept out of the body.
     expect(res.status).toBe(503);
     expect(await res.text()).not.toContain("users.test");
@@ -56,6 +71,6 @@ describe("Worker entry", () => {
       throw new TypeError("fetch failed");
     });
     expect((await call("/healthz", {})).status).toBe(500);
-    expect((await call("/healthz", { USER_SERVICE_URL: "http://u" })).status).toBe(200);
+    expect((await call("/healthz", { USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: SECRET })).status).toBe(200);
   });
 });

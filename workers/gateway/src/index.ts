@@ -5,6 +5,7 @@ import { parseConfig, type GatewayEnv } from "./config/parse-config.ts";
 import { createApp } from "./create-app.ts";
 import { createConfigErrorApp } from "./create-config-error-app.ts";
 import { ConfigError } from "./errors/config-error.ts";
+import { serviceTokenInterceptor } from "./auth/service-token-interceptor.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { createFetchTransport } from "./transport/create-fetch-transport.ts";
 
@@ -13,7 +14,7 @@ import { createFetchTransport } from "./transport/create-fetch-transport.ts";
 let cached: { key: string; app: Hono<AppEnv> } | undefined;
 
 function appFor(env: GatewayEnv): Hono<AppEnv> {
-  const key = JSON.stringify([env.USER_SERVICE_URL, env.UPSTREAM_TIMEOUT_MS]);
+  const key = JSON.stringify([env.USER_SERVICE_URL, env.UPSTREAM_TIMEOUT_MS, env.SERVICE_TOKEN_SECRET, env.PUBLIC_READS, env.INSECURE_ANONYMOUS_ADMIN]);
   if (cached?.key !== key) cached = { key, app: buildApp(env) };
   return cached.app;
 }
@@ -21,10 +22,14 @@ function appFor(env: GatewayEnv): Hono<AppEnv> {
 function buildApp(env: GatewayEnv): Hono<AppEnv> {
   try {
     const config = parseConfig(env);
+    // Every caller is anonymous until the gateway verifies end-user JWTs (docs/security.md).
+    const scope = config.insecureAnonymousAdmin ? "admin" : config.publicReads ? "users:read" : "";
+    if (config.insecureAnonymousAdmin) console.warn("INSECURE_ANONYMOUS_ADMIN is on: every caller is an admin (tests only)");
     return createApp({
       transport: createFetchTransport({
         baseUrl: config.userServiceUrl,
         defaultTimeoutMs: config.upstreamTimeoutMs,
+        interceptors: [serviceTokenInterceptor(config.serviceTokenSecret, () => ({ scope }))],
       }),
       // The user service serves both: its own RPCs and the public ones of the order service.
       services: [UserService, OrderService],

@@ -5,12 +5,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import type { Miniflare as MiniflareClass } from "miniflare";
 
 export interface StartGatewayOptions {
   /** Where the gateway finds the user service, e.g. "http://127.0.0.1:50051". */
   userServiceUrl: string;
-  /** Extra or overriding Worker vars, e.g. { UPSTREAM_TIMEOUT_MS: "200" }. */
+  /**
+   * Extra or overriding Worker vars, e.g. { UPSTREAM_TIMEOUT_MS: "200" }.
+   * SERVICE_TOKEN_SECRET defaults to the secret test services get (TEST_SERVICE_TOKEN_SECRET).
+   */
   vars?: Record<string, string>;
   /** Each line the Worker logs (the access log among them); default: only warnings and errors, to stderr. */
   onLog?: (log: WorkerLog) => void;
@@ -73,6 +77,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const vars: Record<string, unknown> = {
     ...config.vars,
     USER_SERVICE_URL: options.userServiceUrl,
+    SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
     ...options.vars,
   };
 

@@ -4,6 +4,7 @@ import { parseConfig, type GatewayEnv } from "./parse-config.ts";
 
 const timeoutRule = "UPSTREAM_TIMEOUT_MS must be an integer number of milliseconds from 1 to 60000";
 const urlRule = "USER_SERVICE_URL must be an absolute http(s) URL";
+const secret = "s".repeat(32);
 
 describe("parseConfig", () => {
   it.each<[GatewayEnv, string, number]>([
@@ -13,18 +14,33 @@ describe("parseConfig", () => {
     [{ USER_SERVICE_URL: "http://u", UPSTREAM_TIMEOUT_MS: "1" }, "http://u/", 1],
     [{ USER_SERVICE_URL: "http://u", UPSTREAM_TIMEOUT_MS: "60000" }, "http://u/", 60000],
   ])("accepts %j", (env, userServiceUrl, upstreamTimeoutMs) => {
-    expect(parseConfig(env)).toEqual({ userServiceUrl, upstreamTimeoutMs });
+    expect(parseConfig({ ...env, SERVICE_TOKEN_SECRET: secret })).toEqual({
+      userServiceUrl,
+      upstreamTimeoutMs,
+      serviceTokenSecret: secret,
+      publicReads: false,
+      insecureAnonymousAdmin: false,
+    });
+  });
+
+  it("reads PUBLIC_READS and INSECURE_ANONYMOUS_ADMIN as booleans, off unless set", () => {
+    const base = { USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret };
+    expect(parseConfig({ ...base, PUBLIC_READS: "true" })).toMatchObject({ publicReads: true, insecureAnonymousAdmin: false });
+    expect(parseConfig({ ...base, PUBLIC_READS: "false", INSECURE_ANONYMOUS_ADMIN: "TRUE" })).toMatchObject({ publicReads: false, insecureAnonymousAdmin: true });
   });
 
   it.each<[GatewayEnv, string]>([
-    [{}, "USER_SERVICE_URL is not set"],
-    [{ USER_SERVICE_URL: "" }, "USER_SERVICE_URL is not set"],
-    [{ USER_SERVICE_URL: "127.0.0.1:50051" }, urlRule],
-    [{ USER_SERVICE_URL: "ftp://user:hunter2@host" }, urlRule],
-    [{ USER_SERVICE_URL: "not a url" }, urlRule],
-    [{ USER_SERVICE_URL: "http://u/?x=1" }, "USER_SERVICE_URL must not have a query or fragment"],
+    [{ SERVICE_TOKEN_SECRET: secret }, "USER_SERVICE_URL is not set"],
+    [{ USER_SERVICE_URL: "", SERVICE_TOKEN_SECRET: secret }, "USER_SERVICE_URL is not set"],
+    [{ USER_SERVICE_URL: "http://u" }, "SERVICE_TOKEN_SECRET is not set"],
+    [{ USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: "hunter2-is-short" }, "SERVICE_TOKEN_SECRET must be at least 32 bytes long"],
+    [{ USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, PUBLIC_READS: "yes" }, "PUBLIC_READS must be true or false"],
+    [{ USER_SERVICE_URL: "127.0.0.1:50051", SERVICE_TOKEN_SECRET: secret }, urlRule],
+    [{ USER_SERVICE_URL: "ftp://user:hunter2@host", SERVICE_TOKEN_SECRET: secret }, urlRule],
+    [{ USER_SERVICE_URL: "not a url", SERVICE_TOKEN_SECRET: secret }, urlRule],
+    [{ USER_SERVICE_URL: "http://u/?x=1", SERVICE_TOKEN_SECRET: secret }, "USER_SERVICE_URL must not have a query or fragment"],
     ...["0", "-1", "60001", "1.5", "3s", "1e3", "abc"].map((ms): [GatewayEnv, string] => [
-      { USER_SERVICE_URL: "http://u", UPSTREAM_TIMEOUT_MS: ms },
+      { USER_SERVICE_URL: "http://u", UPSTREAM_TIMEOUT_MS: ms, SERVICE_TOKEN_SECRET: secret },
       timeoutRule,
     ]),
   ])("rejects %j with a message that names the setting, not its value", (env, message) => {

@@ -4,11 +4,20 @@ import { ConfigError } from "../errors/config-error.ts";
 export interface GatewayEnv {
   USER_SERVICE_URL?: string;
   UPSTREAM_TIMEOUT_MS?: string;
+  /** HS256 key of the service tokens (a secret: `wrangler secret put`, or .dev.vars). */
+  SERVICE_TOKEN_SECRET?: string;
+  PUBLIC_READS?: string;
+  INSECURE_ANONYMOUS_ADMIN?: string;
 }
 
 export interface GatewayConfig {
   userServiceUrl: string;
   upstreamTimeoutMs: number;
+  serviceTokenSecret: string;
+  /** Anonymous callers may read users and their orders (scope users:read). */
+  publicReads: boolean;
+  /** Tests only, until end-user JWTs arrive: anonymous callers act as admin. */
+  insecureAnonymousAdmin: boolean;
 }
 
 const defaultTimeoutMs = 3000;
@@ -19,7 +28,28 @@ export function parseConfig(env: GatewayEnv): GatewayConfig {
   return {
     userServiceUrl: parseServiceUrl("USER_SERVICE_URL", env.USER_SERVICE_URL),
     upstreamTimeoutMs: parseTimeoutMs("UPSTREAM_TIMEOUT_MS", env.UPSTREAM_TIMEOUT_MS),
+    serviceTokenSecret: parseSecret("SERVICE_TOKEN_SECRET", env.SERVICE_TOKEN_SECRET),
+    publicReads: parseBoolean("PUBLIC_READS", env.PUBLIC_READS),
+    insecureAnonymousAdmin: parseBoolean("INSECURE_ANONYMOUS_ADMIN", env.INSECURE_ANONYMOUS_ADMIN),
   };
+}
+
+// The services refuse shorter keys too (HS256 wants at least its 256-bit output size).
+const minSecretBytes = 32;
+
+function parseSecret(name: string, raw: string | undefined): string {
+  if (raw === undefined || raw === "") throw new ConfigError(`${name} is not set`);
+  if (new TextEncoder().encode(raw).byteLength < minSecretBytes) {
+    throw new ConfigError(`${name} must be at least ${minSecretBytes} bytes long`);
+  }
+  return raw;
+}
+
+function parseBoolean(name: string, raw: string | undefined): boolean {
+  const value = (raw ?? "").trim().toLowerCase();
+  if (value === "" || value === "false") return false;
+  if (value === "true") return true;
+  throw new ConfigError(`${name} must be true or false`);
 }
 
 function parseServiceUrl(name: string, raw: string | undefined): string {
