@@ -32,13 +32,22 @@ export function orderServiceError(error: unknown): ConnectError {
   }
 }
 
-// Codes that describe the caller's request, whose message was written for the caller.
-const callerErrors = new Set([Code.InvalidArgument, Code.NotFound, Code.FailedPrecondition, Code.AlreadyExists, Code.OutOfRange]);
+// Codes that describe the caller's request, whose message was written for the caller:
+// bad input, missing or conflicting things, her rights, and idempotency conflicts (ABORTED).
+const callerErrors = new Set([
+  Code.InvalidArgument,
+  Code.NotFound,
+  Code.FailedPrecondition,
+  Code.AlreadyExists,
+  Code.OutOfRange,
+  Code.PermissionDenied,
+  Code.Aborted,
+]);
 
 /**
  * An order-service failure of a call the user service forwards for its caller
  * (the OrderService facade): errors about the request keep their code, message
- * and details (e.g. INVALID_ARGUMENT's violations); unavailability and deadlines
+ * and details (e.g. INVALID_ARGUMENT's violations, ErrorInfo); unavailability and deadlines
  * keep their code; anything else is INTERNAL without the downstream details.
  */
 export function forwardedError(error: unknown): ConnectError {
