@@ -18,7 +18,7 @@ import {
 } from "./database/index.ts";
 import { HealthRegistry, ServingStatus, healthService } from "./health/index.ts";
 import { httpHealthHandler } from "./health/http-health-handler.ts";
-import { IdempotencyStore, idempotencyInterceptor, startIdempotencyCleanup } from "./idempotency/index.ts";
+import { captureResponseMetadata, IdempotencyStore, idempotencyInterceptor, startIdempotencyCleanup } from "./idempotency/index.ts";
 import { createLogger, loggingInterceptor, type Logger } from "./logging/index.ts";
 import { listenDualProtocol } from "./server/index.ts";
 import { validationInterceptor } from "./validation/index.ts";
@@ -113,6 +113,7 @@ export async function startService<S extends ConfigSpec>(
     // Before the body is read: every protocol's caller must present a valid service token.
     async requestGate(ctx) {
       captureDeadline(ctx);
+      captureResponseMetadata(ctx);
       try {
         await authenticate(ctx);
       } catch (error) {

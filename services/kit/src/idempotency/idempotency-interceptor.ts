@@ -6,6 +6,7 @@ import { queryBudgetMs, withoutQueryDeadline, type Database } from "../database/
 import { keyInFlight, keyReused } from "./idempotency-errors.ts";
 import { idempotencyKeyOf } from "./idempotency-key.ts";
 import { IdempotencyStore, type KeyScope } from "./idempotency-store.ts";
+import { responseMetadataOf } from "./response-metadata.ts";
 
 /** A claim without a deadline is taken over by a retry after this long (its holder is presumed dead). */
 const DEFAULT_LEASE_MS = 60_000;
@@ -18,7 +19,8 @@ const LEASE_MARGIN_MS = 5_000;
  * transaction as its write; a repeat with the same request replays that answer;
  * with a different request it is INVALID_ARGUMENT (IDEMPOTENCY_KEY_REUSED); while
  * the first still runs it is ABORTED (IDEMPOTENCY_KEY_IN_FLIGHT). A failed first
- * attempt releases the key. Runs after authentication and validation.
+ * attempt releases the key. Runs after authentication and validation; needs
+ * `captureResponseMetadata` in the request gate.
  */
 export function idempotencyInterceptor(db: Database, methods: readonly DescMethod[]): Interceptor {
   const store = new IdempotencyStore(db);
@@ -40,14 +42,10 @@ export function idempotencyInterceptor(db: Database, methods: readonly DescMetho
     if (claim.kind !== "claimed") {
       if (!timingSafeEqual(Buffer.from(claim.requestHash), requestHash)) throw keyReused();
       if (claim.kind === "in-flight") throw keyInFlight();
-      const replay: UnaryResponse = {
-        stream: false,
-        service: req.service,
-        method: method,
-        header: new Headers({ "idempotent-replayed": "true" }),
-        trailer: new Headers(),
-        message: fromBinary(method.output, claim.response),
-      };
+      const { header, trailer } = responseMetadataOf(req.contextValues);
+      // Like Stripe's Idempotent-Replayed: the caller can tell a replay from a first answer.
+      header.set("idempotent-replayed", "true");
+      const replay: UnaryResponse = { stream: false, service: req.service, method, header, trailer, message: fromBinary(method.output, claim.response) };
       return replay as never;
     }
 
