@@ -27,6 +27,11 @@ resource "cloudflare_workers_script" "gateway" {
       text = tostring(var.upstream_timeout_ms)
     },
     {
+      name = "PUBLIC_READS"
+      type = "plain_text"
+      text = tostring(var.public_reads)
+    },
+    {
       name = "SERVICE_TOKEN_SECRET"
       type = "secret_text"
       text = var.service_token_secret

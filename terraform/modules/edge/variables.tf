@@ -159,3 +159,9 @@ variable "route_pattern" {
     error_message = "route_pattern must look like host/path*, without a scheme (e.g. example.com/api/*)."
   }
 }
+
+variable "public_reads" {
+  description = "PUBLIC_READS plain-text binding: anonymous callers may read users and their orders (service-token scope users:read). See docs/security.md."
+  type        = bool
+  default     = false
+}
