@@ -3,6 +3,7 @@
 // gateway under `wrangler dev`, then stops them all cleanly on Ctrl-C.
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { buildDocsAssets } from "./build-docs-assets.ts";
 import { startChild, waitUntilReady, type Child } from "./dev/child-process.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -63,6 +64,7 @@ try {
     }, 1),
   );
   await waitUntilReady(user, `http://127.0.0.1:${ports.user}/readyz`, 60_000);
+  buildDocsAssets(); // wrangler.toml's [assets] folder (the /docs page) must exist before wrangler starts
   const gateway = watch(
     startChild("gateway", process.execPath, [
       `${root}node_modules/wrangler/bin/wrangler.js`, "dev",
@@ -81,6 +83,7 @@ try {
 grpc-edge is running (Ctrl-C stops everything):
   gateway (REST)   ${base}            e.g. curl ${base}/api/users
                                                  curl ${base}/api/users/1
+  API docs         ${base}/docs/           Swagger UI over ${base}/openapi.json
   user service     http://127.0.0.1:${ports.user}   gRPC (h2c) + Connect/gRPC-Web (HTTP/1.1)
   order service    http://127.0.0.1:${ports.order}   gRPC (h2c) + Connect/gRPC-Web (HTTP/1.1)
   data             ${dataDir} (delete it to start from the demo data again)

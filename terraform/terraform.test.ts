@@ -298,6 +298,26 @@ describe("edge module (Cloudflare v5): structure and Worker binding contract", (
     expect(single(edge.variable?.upstream_timeout_ms, "variable upstream_timeout_ms").default).toBe(3000);
   });
 
+  it("uploads the /docs static assets from wrangler.toml's [assets] folder, with the same settings", async () => {
+    const configPath = WRANGLER_CONFIGS.find((p) => existsSync(p));
+    const wrangler: any = await import("wrangler");
+    const assets = configPath ? wrangler.experimental_readRawConfig({ config: configPath }).rawConfig.assets : undefined;
+    expect(assets?.directory, "wrangler.toml declares [assets]").toBeTruthy();
+    expect(script.assets?.directory).toBe("${local.assets_directory}");
+    // Cloudflare's defaults where wrangler.toml leaves a setting out.
+    expect(script.assets?.config).toEqual({
+      html_handling: assets.html_handling ?? "auto-trailing-slash",
+      not_found_handling: assets.not_found_handling ?? "none",
+      run_worker_first: assets.run_worker_first ?? false,
+    });
+    // The default folder is wrangler's: ${path.module}/<relative> from the module.
+    const locals = Object.assign({}, ...(edge.locals ?? []));
+    const relativeDefault = /abspath\("\$\{path\.module\}\/([^"]+)"\)/.exec(locals.assets_directory ?? "")?.[1];
+    expect(relativeDefault, `locals.assets_directory = ${locals.assets_directory}`).toBeDefined();
+    expect(resolve(EDGE_DIR, relativeDefault!)).toBe(resolve(dirname(configPath!), assets.directory));
+    expect(locals.assets_directory).toContain("var.assets_directory");
+  });
+
   it("enables observability (Workers Logs)", () => {
     expect(script.observability?.enabled).toBe(true);
     expect(script.observability?.logs?.enabled).toBe(true);

@@ -1,24 +1,16 @@
-import { grpc, grpcJsClients, messageOf, violationsOf } from "@grpc-edge/service-kit/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engines, startPair, stopPostgres } from "./service-pair.ts";
+import { grpc, messageOf, violationsOf } from "@grpc-edge/service-kit/testing";
+import { afterAll, describe, expect, it } from "vitest";
+import { engines, stopPostgres } from "./service-pair.ts";
+import { startUserAndOrder } from "./start-user-and-order.ts";
 
 afterAll(stopPostgres);
 
 // The gateway reaches only the user service, so the public orders.v1.OrderService
 // RPCs are called on the user service's address here, as the gateway will.
 describe.each(engines("facade"))("orders.v1.OrderService through the user service on %s", (_engine, databases) => {
-  let pair: Awaited<ReturnType<typeof startPair>>;
-  let clients: ReturnType<typeof grpcJsClients>;
-  const call = (method: string, request: object) => clients.call(clients.order, method, request);
-  const fail = (method: string, request: object) => clients.fail(clients.order, method, request);
-  beforeAll(async () => {
-    pair = await startPair(await databases());
-    clients = grpcJsClients(pair.user.url);
-  });
-  afterAll(async () => {
-    clients?.close();
-    await pair?.stop();
-  });
+  const running = startUserAndOrder(databases);
+  const call = (method: string, request: object) => running.clients.call(running.clients.order, method, request);
+  const fail = (method: string, request: object) => running.clients.fail(running.clients.order, method, request);
 
   it("ListItems and GetItem answer from the order service", async () => {
     expect((await call("ListItems", { page_size: 2 })).items).toEqual([{ id: 1, name: "pencil" }, { id: 2, name: "book" }]);
@@ -36,7 +28,7 @@ describe.each(engines("facade"))("orders.v1.OrderService through the user servic
     expect(cancelled).toMatchObject({ id: placed.id, status: "ORDER_STATUS_CANCELLED", cancel_time: { seconds: expect.any(String) } });
     expect(await call("CancelOrder", { id: placed.id })).toEqual(cancelled);
     // The user's own view shows it too.
-    expect((await clients.call(clients.user, "GetUserById", { id: 3 })).user.orders).toEqual([cancelled]);
+    expect((await running.clients.call(running.clients.user, "GetUserById", { id: 3 })).user.orders).toEqual([cancelled]);
   });
 
   it("CreateOrder and ListOrders for an unknown user are NOT_FOUND", async () => {

@@ -1,22 +1,14 @@
-import { grpc, grpcJsClients, messageOf, violationsOf } from "@grpc-edge/service-kit/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engines, startPair, stopPostgres } from "./service-pair.ts";
+import { grpc, messageOf, violationsOf } from "@grpc-edge/service-kit/testing";
+import { afterAll, describe, expect, it } from "vitest";
+import { engines, stopPostgres } from "./service-pair.ts";
+import { startUserAndOrder } from "./start-user-and-order.ts";
 
 afterAll(stopPostgres);
 
 describe.each(engines("crud"))("CreateUser, UpdateUser, DeleteUser on %s", (_engine, databases) => {
-  let pair: Awaited<ReturnType<typeof startPair>>;
-  let clients: ReturnType<typeof grpcJsClients>;
-  const call = (method: string, request: object) => clients.call(clients.user, method, request);
-  const fail = (method: string, request: object) => clients.fail(clients.user, method, request);
-  beforeAll(async () => {
-    pair = await startPair(await databases());
-    clients = grpcJsClients(pair.user.url);
-  });
-  afterAll(async () => {
-    clients?.close();
-    await pair?.stop();
-  });
+  const running = startUserAndOrder(databases);
+  const call = (method: string, request: object) => running.clients.call(running.clients.user, method, request);
+  const fail = (method: string, request: object) => running.clients.fail(running.clients.user, method, request);
 
   it("CreateUser creates a user without orders that GetUserById finds", async () => {
     const created = await call("CreateUser", { first_name: "Ana", last_name: "Anic", email: "ana.anic@example.com" });
@@ -68,16 +60,16 @@ describe.each(engines("crud"))("CreateUser, UpdateUser, DeleteUser on %s", (_eng
 
   it("DeleteUser deletes a user once her orders are cancelled; then she is NOT_FOUND", async () => {
     const { id } = await call("CreateUser", { first_name: "Short", last_name: "Lived", email: "short.lived@example.com" });
-    const order = await clients.call(clients.order, "CreateOrder", { user_id: id, item_id: 1, amount: 1 });
+    const order = await running.clients.call(running.clients.order, "CreateOrder", { user_id: id, item_id: 1, amount: 1 });
     expect((await fail("DeleteUser", { id })).code).toBe(grpc.status.FAILED_PRECONDITION);
-    await clients.call(clients.order, "CancelOrder", { id: order.id });
+    await running.clients.call(running.clients.order, "CancelOrder", { id: order.id });
     expect(await call("DeleteUser", { id })).toEqual({});
     for (const method of ["GetUserById", "DeleteUser"]) {
       const error = await fail(method, { id });
       expect([error.code, messageOf(error)]).toEqual([grpc.status.NOT_FOUND, `user ${id} not found`]);
     }
     // The cancelled order stays, for the record.
-    expect(await clients.call(clients.order, "GetOrder", { id: order.id })).toMatchObject({ status: "ORDER_STATUS_CANCELLED", user_id: id });
+    expect(await running.clients.call(running.clients.order, "GetOrder", { id: order.id })).toMatchObject({ status: "ORDER_STATUS_CANCELLED", user_id: id });
     expect((await fail("DeleteUser", { id: 0 })).code).toBe(grpc.status.INVALID_ARGUMENT);
   });
 });

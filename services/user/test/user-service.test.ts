@@ -6,9 +6,10 @@ import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { UserService } from "@grpc-edge/proto/user/v1";
 import { startService } from "@grpc-edge/service-kit";
 import { freePort, grpc, grpcJsClients, messageOf, serviceTokenInterceptor, TEST_SERVICE_TOKEN_SECRET, violationsOf } from "@grpc-edge/service-kit/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { userServiceDefinition } from "../src/index.ts";
-import { engines, startPair, stopPostgres } from "./service-pair.ts";
+import { engines, stopPostgres } from "./service-pair.ts";
+import { startUserAndOrder } from "./start-user-and-order.ts";
 
 const quiet = { PORT: "0", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET };
 
@@ -23,19 +24,10 @@ const petar = {
 afterAll(stopPostgres);
 
 describe.each(engines("it"))("user service + order service on %s", (_engine, databases) => {
-  let pair: Awaited<ReturnType<typeof startPair>>;
-  let clients: ReturnType<typeof grpcJsClients>;
-  beforeAll(async () => {
-    pair = await startPair(await databases());
-    clients = grpcJsClients(pair.user.url);
-  });
-  afterAll(async () => {
-    clients?.close();
-    await pair?.stop();
-  });
+  const running = startUserAndOrder(databases);
 
   it("GetUserById returns the user with her orders to a plain @grpc/grpc-js client", async () => {
-    const res = await clients.call(clients.user, "GetUserById", { id: 1 });
+    const res = await running.clients.call(running.clients.user, "GetUserById", { id: 1 });
     expect(res.user).toMatchObject(petar);
     expect(res.user.orders.map((o: any) => [o.id, o.item.name, o.amount, o.order_date.seconds, o.status])).toEqual([
       [1, "pencil", 10, "1682899200", "ORDER_STATUS_PLACED"],
@@ -45,7 +37,7 @@ describe.each(engines("it"))("user service + order service on %s", (_engine, dat
   });
 
   it("GetAllUsers returns every user with their orders, on one page", async () => {
-    const res = await clients.call(clients.user, "GetAllUsers", {});
+    const res = await running.clients.call(running.clients.user, "GetAllUsers", {});
     expect(res.users.map((u: any) => [u.id, u.first_name, u.email, u.orders.length])).toEqual([
       [1, "Petar", "petar.petrovic@gmail.com", 3],
       [2, "Jovan", "jovan.jovanovic@gmail.com", 1],
@@ -55,27 +47,27 @@ describe.each(engines("it"))("user service + order service on %s", (_engine, dat
   });
 
   it("answers NOT_FOUND and INVALID_ARGUMENT (with its violations) with gRPC status codes", async () => {
-    const missing = await clients.fail(clients.user, "GetUserById", { id: 99 });
+    const missing = await running.clients.fail(running.clients.user, "GetUserById", { id: 99 });
     expect([missing.code, messageOf(missing)]).toEqual([grpc.status.NOT_FOUND, "user 99 not found"]);
-    const invalid = await clients.fail(clients.user, "GetUserById", { id: 0 });
+    const invalid = await running.clients.fail(running.clients.user, "GetUserById", { id: 0 });
     expect([invalid.code, violationsOf(invalid)]).toEqual([grpc.status.INVALID_ARGUMENT, ["id: must be greater than 0"]]);
   });
 
   it("reports both of the services it serves through grpc.health.v1", async () => {
     for (const service of ["user.v1.UserService", "orders.v1.OrderService"]) {
-      expect(await clients.call(clients.health, "Check", { service })).toEqual({ status: "SERVING" });
+      expect(await running.clients.call(running.clients.health, "Check", { service })).toEqual({ status: "SERVING" });
     }
   });
 
   it("answers Connect over HTTP/1.1 on the same port, as the Worker calls it", async () => {
-    const client = createClient(UserService, createConnectTransport({ baseUrl: pair.user.url, httpVersion: "1.1", interceptors: [serviceTokenInterceptor()] }));
+    const client = createClient(UserService, createConnectTransport({ baseUrl: running.pair.user.url, httpVersion: "1.1", interceptors: [serviceTokenInterceptor()] }));
     const res = await client.getUserById({ id: 2 });
     expect(res.user?.firstName).toBe("Jovan");
     expect(res.user?.orders[0]?.orderDate?.seconds).toBe(1683158400n);
   });
 
   it("gives Connect callers the violations as a buf.validate.Violations detail, on the OrderService facade too", async () => {
-    const transport = createConnectTransport({ baseUrl: pair.user.url, httpVersion: "1.1", interceptors: [serviceTokenInterceptor()] });
+    const transport = createConnectTransport({ baseUrl: running.pair.user.url, httpVersion: "1.1", interceptors: [serviceTokenInterceptor()] });
     const error = await createClient(OrderService, transport)
       .createOrder({ userId: 1, itemId: 99, amount: 0 })
       .then(() => expect.unreachable(), (e: unknown) => ConnectError.from(e));

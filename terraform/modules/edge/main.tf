@@ -1,6 +1,11 @@
 # The production gateway Worker. Terraform owns the script, its bindings and its public
 # entry points; `wrangler deploy` stays the local-first path for non-production scripts.
 
+locals {
+  # Default: the folder the repo's build writes (wrangler.toml [assets] directory).
+  assets_directory = coalesce(var.assets_directory, abspath("${path.module}/../../../workers/gateway/dist/assets"))
+}
+
 resource "cloudflare_workers_script" "gateway" {
   account_id  = var.account_id
   script_name = var.script_name
@@ -12,6 +17,19 @@ resource "cloudflare_workers_script" "gateway" {
 
   compatibility_date  = var.compatibility_date
   compatibility_flags = var.compatibility_flags
+
+  # Static assets: the /docs page (Swagger UI over /openapi.json), built by
+  # `node scripts/build-docs-assets.ts` into workers/gateway/dist/assets. The provider uploads
+  # the folder and redeploys when its manifest changes. Keep `config` equal to wrangler.toml's
+  # [assets]: terraform/terraform.test.ts compares them.
+  assets = {
+    directory = local.assets_directory
+    config = {
+      html_handling      = "auto-trailing-slash"
+      not_found_handling = "none"
+      run_worker_first   = false
+    }
+  }
 
   # Binding names are what workers/gateway reads from `env`. Keep them literal:
   # terraform/terraform.test.ts compares them with wrangler.toml and the secret list.
@@ -63,6 +81,10 @@ resource "cloudflare_workers_script" "gateway" {
   }
 
   lifecycle {
+    precondition {
+      condition     = fileexists("${local.assets_directory}/docs/index.html")
+      error_message = "The /docs assets are not built. Build them first at the repo root: node scripts/build-docs-assets.ts"
+    }
     precondition {
       condition     = var.custom_domain != null || var.route_pattern != null
       error_message = "Set custom_domain and/or route_pattern, otherwise the Worker has no public entry point."

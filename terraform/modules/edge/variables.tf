@@ -33,6 +33,12 @@ variable "bundle_path" {
   }
 }
 
+variable "assets_directory" {
+  description = "Folder of the Worker's static assets (the /docs page), built by `node scripts/build-docs-assets.ts` at the repo root. null: the repo's workers/gateway/dist/assets, the directory of wrangler.toml's [assets]."
+  type        = string
+  default     = null
+}
+
 variable "compatibility_date" {
   description = "Workers compatibility_date; keep it equal to compatibility_date in wrangler.toml."
   type        = string

@@ -1,3 +1,4 @@
+import { create, toJson, type DescService, type Message } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
@@ -34,9 +35,12 @@ async function expectProblem(res: Response, status: number, code: string) {
   expect(res.headers.get("content-type")).toBe("application/problem+json");
   const body = (await res.json()) as Record<string, unknown>;
   expect(body).toMatchObject({ status, code, requestId: res.headers.get("x-request-id") });
-  expect(Object.keys(body).sort()).toEqual(["code", "detail", "requestId", "status", "title", "type"]);
+  const keys = ["code", "detail", "requestId", "status", "title", "type"];
+  // violations[] only where the request broke named fields.
+  expect(Object.keys(body).sort()).toEqual("violations" in body ? [...keys, "violations"] : keys);
   return body;
 }
+
 
 describe("routes", () => {
   it("GET /healthz answers without calling the user service", async () => {
@@ -52,7 +56,7 @@ describe("routes", () => {
     const res = await app.request("/api/users");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(await res.json()).toEqual({ users: [adaJson, graceJson] });
+    expect(await res.json()).toEqual({ users: [adaJson, graceJson], nextPageToken: "" });
     expect(calls.map((c) => c.method)).toEqual(["getAllUsers"]);
   });
 
@@ -80,6 +84,8 @@ describe("user id validation at the edge", () => {
     ["1", 1],
     ["42", 42],
     ["2147483647", 2147483647],
+    // A one-segment variable is percent-decoded before it is parsed.
+    ["%34%32", 42],
   ])("accepts %s", async (segment, id) => {
     const { app, calls } = setup();
     const res = await app.request(`/api/users/${segment}`);
@@ -87,16 +93,31 @@ describe("user id validation at the edge", () => {
     expect(calls).toMatchObject([{ method: "getUserById", id }]);
   });
 
-  it.each(["abc", "0", "-1", "99999999999", "2147483648", "1.5", "%20", "1e3", "+1", "01", "0x10", "1%20"])(
-    "rejects %s with 400 and no upstream call",
-    async (segment) => {
-      const { app, calls } = setup();
-      const res = await app.request(`/api/users/${segment}`);
-      const body = await expectProblem(res, 400, "invalid_argument");
-      expect(body.detail).toBe("user id must be an integer from 1 to 2147483647");
-      expect(calls).toEqual([]);
-    },
-  );
+  const notInt32 = "must be a 32-bit integer (-2147483648 to 2147483647)";
+  // The contract's rule (buf.validate int32.gt = 0), checked at the edge; its wording is the validator's.
+  const notPositive = expect.stringContaining("greater than 0") as string;
+  it.each([
+    ["abc", notInt32],
+    ["99999999999", notInt32],
+    ["2147483648", notInt32],
+    ["1.5", notInt32],
+    ["%20", notInt32],
+    ["1e3", notInt32],
+    ["+1", notInt32],
+    ["01", notInt32],
+    ["0x10", notInt32],
+    ["1%20", notInt32],
+    ["1%2F2", notInt32],
+    ["0", notPositive],
+    ["-1", notPositive],
+  ])("rejects %s with 400 naming the field, and no upstream call", async (segment, message) => {
+    const { app, calls } = setup();
+    const res = await app.request(`/api/users/${segment}`);
+    const body = await expectProblem(res, 400, "invalid_argument");
+    expect(body.violations).toEqual([{ field: "id", message }]);
+    expect(body.detail).toEqual(expect.stringMatching(/^id: /));
+    expect(calls).toEqual([]);
+  });
 });
 
 describe("errors", () => {
@@ -114,12 +135,13 @@ describe("errors", () => {
   const secret = "pg: connection to db.internal:5432 failed at Pool.connect (/srv/pool.js:12)";
   it.each([
     [Code.InvalidArgument, 400, "invalid_argument", true],
-    [Code.FailedPrecondition, 400, "failed_precondition", false],
-    [Code.OutOfRange, 400, "out_of_range", false],
+    // 409: the request conflicts with the resource's state (a user who has orders).
+    [Code.FailedPrecondition, 409, "failed_precondition", true],
+    [Code.OutOfRange, 400, "out_of_range", true],
     [Code.Unauthenticated, 401, "unauthenticated", false],
     [Code.PermissionDenied, 403, "permission_denied", false],
     [Code.NotFound, 404, "not_found", true],
-    [Code.AlreadyExists, 409, "already_exists", false],
+    [Code.AlreadyExists, 409, "already_exists", true],
     [Code.Aborted, 409, "aborted", false],
     [Code.ResourceExhausted, 429, "resource_exhausted", false],
     [Code.Unimplemented, 501, "unimplemented", false],
@@ -177,23 +199,26 @@ describe("errors", () => {
 
   it("unknown routes are 404 problem JSON", async () => {
     const { app } = setup();
-    for (const path of ["/", "/nope", "/api/users/1/orders", "/api/users/"]) {
+    for (const path of ["/", "/nope", "/api/users/1/order", "/api/users/", "/api//users", "/api/users/1/orders/"]) {
       const body = await expectProblem(await app.request(path), 404, "not_found");
       expect(body.detail).toBe(`no route for GET ${path}`);
     }
   });
 
   it.each([
-    ["POST", "/api/users"],
-    ["DELETE", "/api/users/1"],
-    ["PUT", "/api/users/abc"],
-    ["POST", "/healthz"],
-    ["OPTIONS", "/api/users"],
-  ])("%s %s is 405 with Allow", async (method, path) => {
+    ["PUT", "/api/users", "GET, HEAD, POST"],
+    ["DELETE", "/api/users", "GET, HEAD, POST"],
+    ["OPTIONS", "/api/users", "GET, HEAD, POST"],
+    ["PUT", "/api/users/abc", "GET, HEAD, PATCH, DELETE"],
+    ["GET", "/api/orders/1:cancel", "POST"],
+    ["DELETE", "/api/orders/1", "GET, HEAD"],
+    ["POST", "/healthz", "GET, HEAD"],
+    ["POST", "/openapi.json", "GET, HEAD"],
+  ])("%s %s is 405 with Allow: %s", async (method, path, allow) => {
     const { app, calls } = setup();
     const res = await app.request(path, { method });
     const body = await expectProblem(res, 405, "unimplemented");
-    expect(res.headers.get("allow")).toBe("GET, HEAD");
+    expect(res.headers.get("allow")).toBe(allow);
     expect(body.type).toBe("https://grpc-edge.dev/problems/method-not-allowed");
     expect(calls).toEqual([]);
   });
@@ -253,13 +278,72 @@ describe("deadline and request id", () => {
 describe("access log", () => {
   it("writes one entry per request, errors included", async () => {
     const { app, logs } = setup();
-    await app.request("/api/users/1?secret=1", { headers: { "X-Request-Id": "r1" } });
+    await app.request("/api/users?page_size=1", { headers: { "X-Request-Id": "r1" } });
     await app.request("/api/users/abc", { headers: { "X-Request-Id": "r2" } });
     await app.request("/nope", { method: "POST", headers: { "X-Request-Id": "r3" } });
     expect(logs).toEqual([
-      { method: "GET", path: "/api/users/1", status: 200, durationMs: expect.any(Number), requestId: "r1" },
+      // The path only: query strings stay out of the log.
+      { method: "GET", path: "/api/users", status: 200, durationMs: expect.any(Number), requestId: "r1" },
       { method: "GET", path: "/api/users/abc", status: 400, durationMs: expect.any(Number), requestId: "r2" },
       { method: "POST", path: "/nope", status: 404, durationMs: expect.any(Number), requestId: "r3" },
     ]);
+  });
+});
+
+describe("the contract's bindings, each reaching its RPC", () => {
+  // A fake that answers every RPC of both services with an empty response and records
+  // what it received: the user service is the front door for orders.v1 as well.
+  function setupRecording() {
+    const received: { rpc: string; request: unknown }[] = [];
+    const recordAll = (service: DescService) =>
+      Object.fromEntries(
+        service.methods.map((method) => [
+          method.localName,
+          (req: Message) => {
+            received.push({ rpc: `${service.name}.${method.name}`, request: toJson(method.input, req) });
+            return create(method.output);
+          },
+        ]),
+      );
+    const app = createApp({
+      transport: createRouterTransport((router) => {
+        router.service(UserService, recordAll(UserService) as never);
+        router.service(OrderService, recordAll(OrderService) as never);
+      }),
+      services: [UserService, OrderService],
+      timeoutMs: 3000,
+      log: () => {},
+    });
+    return { app, received };
+  }
+
+  it.each<[string, string, unknown, string, object, unknown]>([
+    ["GET", "/api/users?page_size=2&pageToken=abc", undefined, "UserService.GetAllUsers", { pageSize: 2, pageToken: "abc" }, { users: [], nextPageToken: "" }],
+    ["POST", "/api/users", { first_name: "Ada", lastName: "Lovelace", email: "ada@example.com" }, "UserService.CreateUser", { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" }, { id: 0, firstName: "", lastName: "", email: "", orders: [] }],
+    ["PATCH", "/api/users/7", { email: "new@example.com" }, "UserService.UpdateUser", { id: 7, email: "new@example.com" }, expect.any(Object)],
+    ["DELETE", "/api/users/7", undefined, "UserService.DeleteUser", { id: 7 }, {}],
+    ["GET", "/api/items?pageSize=10", undefined, "OrderService.ListItems", { pageSize: 10 }, { items: [], nextPageToken: "" }],
+    ["GET", "/api/items/3", undefined, "OrderService.GetItem", { id: 3 }, { id: 0, name: "" }],
+    ["POST", "/api/users/7/orders", { itemId: 3, amount: 2 }, "OrderService.CreateOrder", { userId: 7, itemId: 3, amount: 2 }, expect.any(Object)],
+    ["GET", "/api/users/7/orders?page_size=5", undefined, "OrderService.ListOrders", { userId: 7, pageSize: 5 }, { orders: [], nextPageToken: "" }],
+    ["GET", "/api/orders/9", undefined, "OrderService.GetOrder", { id: 9 }, expect.any(Object)],
+    ["POST", "/api/orders/9:cancel", undefined, "OrderService.CancelOrder", { id: 9 }, expect.any(Object)],
+  ])("%s %s → %s", async (method, path, body, rpc, request, response) => {
+    const { app, received } = setupRecording();
+    const res = await app.request(path, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "Content-Type": "application/json" } }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(response);
+    expect(received).toEqual([{ rpc, request }]);
+  });
+
+  it("RPCs without an annotation are not published", async () => {
+    const { app, received } = setupRecording();
+    for (const path of ["/orders.v1.OrderService/GetOrdersByUserId", "/orders.v1.OrderService/GetOrdersByUserIds"]) {
+      await expectProblem(await app.request(path, { method: "POST", body: "{}", headers: { "Content-Type": "application/json" } }), 404, "not_found");
+    }
+    expect(received).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import type { Miniflare as MiniflareClass } from "miniflare";
+import { buildDocsAssets } from "../../../scripts/build-docs-assets.ts";
 
 export interface StartGatewayOptions {
   /** Where the gateway finds the user service, e.g. "http://127.0.0.1:50051". */
@@ -47,6 +48,12 @@ interface WranglerConfig {
   compatibility_date?: string;
   compatibility_flags?: string[];
   vars?: Record<string, unknown>;
+  assets?: {
+    directory?: string;
+    html_handling?: "auto-trailing-slash" | "force-trailing-slash" | "drop-trailing-slash" | "none";
+    not_found_handling?: "single-page-application" | "404-page" | "none";
+    run_worker_first?: boolean | string[];
+  };
 }
 
 // miniflare's option types need zod's, which it bundles rather than installs, so the
@@ -55,6 +62,14 @@ interface Bundle {
   config: WranglerConfig & { compatibilityDate: string };
   modules: Record<string, { type: "esm" | "sourcemap"; contents: string }>;
   mainModule: string;
+  /** Miniflare's form of wrangler.toml's [assets], with an absolute directory. */
+  assets?: {
+    directory: string;
+    hasUserWorker: true;
+    htmlHandling?: NonNullable<WranglerConfig["assets"]>["html_handling"];
+    notFoundHandling?: NonNullable<WranglerConfig["assets"]>["not_found_handling"];
+    runWorkerFirst?: boolean | string[];
+  };
   Miniflare: typeof MiniflareClass;
 }
 
@@ -71,7 +86,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     bundle = undefined;
     throw err;
   });
-  const { config, modules, mainModule, Miniflare } = await bundle;
+  const { config, modules, mainModule, assets, Miniflare } = await bundle;
   const logs: WorkerLog[] = [];
   const onLog = options.onLog ?? printWarnings;
   const vars: Record<string, unknown> = {
@@ -100,6 +115,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           compatibilityDate: config.compatibilityDate,
           compatibilityFlags: config.compatibility_flags ?? [],
           manifest: { mainModule, modules },
+          // wrangler.toml's [assets] (the /docs page), served by workerd as `wrangler dev` and Cloudflare do.
+          ...(assets === undefined ? {} : { assets }),
           env: Object.fromEntries(
             Object.entries(vars).map(([name, value]) => [
               name,
@@ -138,6 +155,8 @@ async function buildBundle(): Promise<Bundle> {
 }
 
 async function buildInto(outdir: string): Promise<Bundle> {
+  // wrangler refuses to bundle while [assets] points at a folder that does not exist.
+  buildDocsAssets();
   const wranglerBin = path.join(path.dirname(wranglerPackageJson), "bin", "wrangler.js");
   const build = promisify(execFile)(
     process.execPath,
@@ -169,7 +188,17 @@ async function buildInto(outdir: string): Promise<Bundle> {
   if (modules[mainModule] === undefined) {
     throw new Error(`wrangler deploy --dry-run produced no ${mainModule} in ${outdir}`);
   }
-  return { config: { ...config, compatibilityDate: config.compatibility_date }, modules, mainModule, Miniflare };
+  const assets: Bundle["assets"] =
+    config.assets?.directory === undefined
+      ? undefined
+      : {
+          directory: path.resolve(path.dirname(wranglerToml), config.assets.directory),
+          hasUserWorker: true,
+          htmlHandling: config.assets.html_handling,
+          notFoundHandling: config.assets.not_found_handling,
+          runWorkerFirst: config.assets.run_worker_first,
+        };
+  return { config: { ...config, compatibilityDate: config.compatibility_date }, modules, mainModule, assets, Miniflare };
 }
 
 async function importResolved<T>(file: string): Promise<T> {

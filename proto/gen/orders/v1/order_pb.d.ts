@@ -393,6 +393,8 @@ export declare const OrderService: GenService<{
     output: typeof OrdersByUserIdsResponseSchema;
   },
   /**
+   * A page of the item catalogue.
+   *
    * @generated from rpc orders.v1.OrderService.ListItems
    */
   listItems: {
@@ -401,6 +403,8 @@ export declare const OrderService: GenService<{
     output: typeof ListItemsResponseSchema;
   },
   /**
+   * One item.
+   *
    * @generated from rpc orders.v1.OrderService.GetItem
    */
   getItem: {
@@ -420,6 +424,8 @@ export declare const OrderService: GenService<{
     output: typeof OrderSchema;
   },
   /**
+   * One order.
+   *
    * @generated from rpc orders.v1.OrderService.GetOrder
    */
   getOrder: {

@@ -234,6 +234,8 @@ export declare const UserService: GenService<{
     output: typeof GetAllUsersResponseSchema;
   },
   /**
+   * Creates a user (email taken, in any capitalisation: ALREADY_EXISTS).
+   *
    * @generated from rpc user.v1.UserService.CreateUser
    */
   createUser: {
@@ -242,6 +244,8 @@ export declare const UserService: GenService<{
     output: typeof UserSchema;
   },
   /**
+   * Changes only the fields that are set (PATCH semantics).
+   *
    * @generated from rpc user.v1.UserService.UpdateUser
    */
   updateUser: {
@@ -250,7 +254,7 @@ export declare const UserService: GenService<{
     output: typeof UserSchema;
   },
   /**
-   * Deletes a user without orders (a user with orders: FAILED_PRECONDITION).
+   * Deletes a user with no placed orders (otherwise FAILED_PRECONDITION; cancel them first).
    *
    * @generated from rpc user.v1.UserService.DeleteUser
    */

@@ -58,7 +58,9 @@ export function problemFromError(err: unknown): Problem {
   }
   // Anything else that is not a ConnectError is a bug in the gateway: Internal, message hidden.
   const violations = err instanceof ViolationsError ? err : undefined;
-  const code = violations !== undefined ? Code.InvalidArgument : err instanceof ConnectError ? err.code : Code.Internal;
+  const thrown = violations !== undefined ? Code.InvalidArgument : err instanceof ConnectError ? err.code : Code.Internal;
+  // A number outside the Code enum (a newer peer) is treated as UNKNOWN.
+  const code = thrown in problemByCode ? thrown : Code.Unknown;
   const spec = problemByCode[code];
   const message = violations !== undefined ? violations.message : err instanceof ConnectError ? err.rawMessage : "";
   const headers: Record<string, string> = {};

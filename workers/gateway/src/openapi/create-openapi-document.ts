@@ -1,6 +1,6 @@
 import { codeToString } from "@connectrpc/connect/protocol-connect";
 import { problemByCode } from "../errors/problem-by-code.ts";
-import { jsonPath, type HttpBinding } from "../transcoding/index.ts";
+import type { HttpBinding } from "../transcoding/index.ts";
 import type { JsonSchema } from "./json-schema.ts";
 import { SchemaBuilder } from "./message-schemas.ts";
 import { openApiPath, operationParameters } from "./operation-parameters.ts";
@@ -44,10 +44,21 @@ export function createOpenApiDocument(bindings: readonly HttpBinding[], info: Op
     components: {
       schemas: { ...schemas.components, ...problemSchemas() },
       responses: {
-        BadRequest: problemResponse("The request is invalid: a path or query parameter, the body, or a validation rule."),
-        Problem: problemResponse("An error, as RFC 9457 problem details."),
+        BadRequest: problemResponse(
+          "The request is invalid: a path or query parameter, the body, or a validation rule (`violations` lists each field).",
+        ),
+        NotFound: problemResponse("The resource named in the path, or one it refers to, does not exist."),
+        Conflict: problemResponse(
+          "The request conflicts with the resource's state: it already exists, or a precondition fails (e.g. deleting a user who has orders).",
+        ),
         PayloadTooLarge: problemResponse("The request body is larger than the gateway accepts."),
         UnsupportedMediaType: problemResponse("The request body is not application/json."),
+        ServiceUnavailable: {
+          ...problemResponse("An upstream service is unreachable; retry after the Retry-After seconds."),
+          headers: { "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer", minimum: 0 } } },
+        },
+        GatewayTimeout: problemResponse("An upstream service did not answer within the gateway's deadline."),
+        Problem: problemResponse("Any other error, as RFC 9457 problem details."),
       },
     },
   };
@@ -58,7 +69,8 @@ function operation(binding: HttpBinding, schemas: SchemaBuilder): JsonSchema {
   const op: JsonSchema = {
     operationId: `${service.name}_${method.name}${binding.index > 0 ? `_${binding.index}` : ""}`,
     tags: [service.typeName],
-    summary: `${method.name} (${service.typeName})`,
+    summary: method.name,
+    description: `Calls \`${service.typeName}.${method.name}\`.`,
     parameters: operationParameters(binding, schemas),
   };
   if (body.kind !== "none") {
@@ -69,19 +81,30 @@ function operation(binding: HttpBinding, schemas: SchemaBuilder): JsonSchema {
         : pathBound.size === 0
           ? schemas.message(method.input)
           : schemas.object(method.input.fields.filter((f) => !pathBound.has(f)));
-    op.requestBody = { required: false, content: { "application/json": { schema } } };
+    // No body is an empty message; it is required only when some field must be set.
+    op.requestBody = { required: requiresSomething(schema, schemas), content: { "application/json": { schema } } };
   }
   const output = responseBody === undefined ? schemas.message(method.output) : schemas.field(responseBody);
+  const mutates = binding.httpMethod !== "GET" && binding.httpMethod !== "HEAD";
   op.responses = {
     "200": { description: "OK", content: { "application/json": { schema: output } } },
     "400": problemRef("BadRequest"),
+    // A resource (or its parent) named in the path may not exist.
+    ...(binding.template.variables.length > 0 ? { "404": problemRef("NotFound") } : {}),
+    // Writes can conflict: ALREADY_EXISTS, FAILED_PRECONDITION and ABORTED are 409.
+    ...(mutates ? { "409": problemRef("Conflict") } : {}),
     ...(body.kind === "none" ? {} : { "413": problemRef("PayloadTooLarge"), "415": problemRef("UnsupportedMediaType") }),
+    "503": problemRef("ServiceUnavailable"),
+    "504": problemRef("GatewayTimeout"),
     default: problemRef("Problem"),
   };
-  if (binding.pathFields.some((p) => p.fields.length > 1)) {
-    op.description = `Path parameters: ${binding.pathFields.map((p) => jsonPath(p.fields)).join(", ")}.`;
-  }
   return op;
+}
+
+function requiresSomething(schema: JsonSchema, schemas: SchemaBuilder): boolean {
+  const ref = typeof schema.$ref === "string" ? schema.$ref.replace("#/components/schemas/", "") : undefined;
+  const resolved = ref === undefined ? schema : schemas.components[ref];
+  return Array.isArray(resolved?.required) && resolved.required.length > 0;
 }
 
 function problemResponse(description: string): JsonSchema {

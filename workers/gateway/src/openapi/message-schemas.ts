@@ -2,7 +2,7 @@ import { getOption, hasOption, ScalarType, type DescEnum, type DescField, type D
 import { isWrapperDesc } from "@bufbuild/protobuf/wkt";
 import { Ignore } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { field_behavior, FieldBehavior } from "@grpc-edge/proto/google/api/field_behavior";
-import { fieldRules } from "../validation/index.ts";
+import { fieldRules, hasRule } from "../validation/index.ts";
 import type { JsonSchema } from "./json-schema.ts";
 import { collectionConstraints, valueConstraints } from "./rules-to-json-schema.ts";
 
@@ -88,9 +88,11 @@ export class SchemaBuilder {
     const properties: Record<string, JsonSchema> = {};
     const required: string[] = [];
     for (const field of fields) {
-      properties[field.jsonName] = this.field(field);
+      const schema = (properties[field.jsonName] = this.field(field));
       const behaviors = hasOption(field, field_behavior) ? getOption(field, field_behavior) : [];
-      if (behaviors.includes(FieldBehavior.REQUIRED) || fieldRules(field)?.required === true) required.push(field.jsonName);
+      if (behaviors.includes(FieldBehavior.REQUIRED) || fieldRules(field)?.required === true || absentIsInvalid(field, schema)) {
+        required.push(field.jsonName);
+      }
     }
     return { type: "object", properties, ...(required.length > 0 ? { required } : {}) };
   }
@@ -102,7 +104,7 @@ export class SchemaBuilder {
 
   /** One field's schema: type, buf.validate constraints, and OUTPUT_ONLY/INPUT_ONLY. */
   field(field: DescField): JsonSchema {
-    const rules = fieldRules(field);
+    const rules = activeRules(field);
     const type = rules?.type;
     let schema: JsonSchema;
     switch (field.fieldKind) {
@@ -149,6 +151,91 @@ export class SchemaBuilder {
     }
     const scalar = field.scalar!;
     return { ...scalarSchema(scalar), ...(type && !sixtyFourBit.has(scalar) ? valueConstraints(type) : {}) };
+  }
+}
+
+/** The field's rules, unless they are switched off (`ignore: IGNORE_ALWAYS`). */
+function activeRules(field: DescField) {
+  const rules = fieldRules(field);
+  return rules?.ignore === Ignore.ALWAYS ? undefined : rules;
+}
+
+// Formats protovalidate rejects the empty string for (uri_ref accepts it).
+const formatsRejectingEmpty = new Set(["email", "uuid", "hostname", "uri", "ipv4", "ipv6"]);
+
+/**
+ * Whether leaving the field out of a request is invalid. In proto3 an absent field with
+ * implicit presence is its zero value (0, "", first enum value, empty list), and the
+ * rules still apply to it: `string.min_len = 1` or `int32.gt = 0` make it required in
+ * JSON terms. Fields with explicit presence (`optional`, messages) skip their rules
+ * when absent, and so does `ignore: IGNORE_IF_ZERO_VALUE`.
+ */
+function absentIsInvalid(field: DescField, schema: JsonSchema): boolean {
+  const rules = activeRules(field);
+  if (rules === undefined || rules.ignore === Ignore.IF_ZERO_VALUE) return false;
+  switch (field.fieldKind) {
+    case "list":
+      return Number(schema.minItems ?? 0) > 0;
+    case "map":
+      return Number(schema.minProperties ?? 0) > 0;
+    case "message":
+      return false;
+    default:
+      if (field.presence !== implicitPresence) return false;
+      // Numbers from the rules themselves: 64-bit ranges and "outside" ranges are not in the schema.
+      return rules.type.case !== undefined && numericKinds.has(rules.type.case)
+        ? numericRejectsZero(rules.type.value as NumericRules)
+        : rejects(schema, zeroJson(field));
+  }
+}
+
+const numericKinds = new Set(["int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64", "sfixed32", "sfixed64", "float", "double"]);
+
+interface NumericRules {
+  greaterThan: { case: "gt" | "gte" | undefined; value?: number | bigint };
+  lessThan: { case: "lt" | "lte" | undefined; value?: number | bigint };
+  const?: number | bigint;
+  in: (number | bigint)[];
+  notIn: (number | bigint)[];
+}
+
+/** Whether numeric rules reject 0, as protovalidate reads them (lo > hi: outside the range). */
+function numericRejectsZero(r: NumericRules): boolean {
+  const lo = r.greaterThan.case === undefined ? undefined : Number(r.greaterThan.value);
+  const hi = r.lessThan.case === undefined ? undefined : Number(r.lessThan.value);
+  const aboveLo = lo === undefined || (r.greaterThan.case === "gt" ? 0 > lo : 0 >= lo);
+  const belowHi = hi === undefined || (r.lessThan.case === "lt" ? 0 < hi : 0 <= hi);
+  const inRange = lo !== undefined && hi !== undefined && lo > hi ? aboveLo || belowHi : aboveLo && belowHi;
+  if (!inRange) return true;
+  if (hasRule(r as never, "const") && Number(r.const) !== 0) return true;
+  if (r.in.length > 0 && !r.in.some((v) => Number(v) === 0)) return true;
+  return r.notIn.some((v) => Number(v) === 0);
+}
+
+/** Whether the JSON Schema constraints of one value reject `value` (a zero value). */
+function rejects(schema: JsonSchema, value: unknown): boolean {
+  if ("const" in schema && schema.const !== value) return true;
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) return true;
+  const not = schema.not as JsonSchema | undefined;
+  if (Array.isArray(not?.enum) && not.enum.includes(value)) return true;
+  if (typeof value === "string") {
+    if (Number(schema.minLength ?? 0) > 0) return true;
+    if (typeof schema.format === "string" && formatsRejectingEmpty.has(schema.format)) return true;
+    if (typeof schema.pattern === "string" && !matchesEmpty(schema.pattern)) return true;
+  }
+  if (typeof value === "number") {
+    const n = (k: string) => (typeof schema[k] === "number" ? (schema[k] as number) : undefined);
+    if ((n("minimum") ?? -Infinity) > value || (n("exclusiveMinimum") ?? -Infinity) >= value) return true;
+    if ((n("maximum") ?? Infinity) < value || (n("exclusiveMaximum") ?? Infinity) <= value) return true;
+  }
+  return false;
+}
+
+function matchesEmpty(pattern: string): boolean {
+  try {
+    return new RegExp(pattern, "u").test("");
+  } catch {
+    return true; // RE2 syntax JavaScript does not know: claim nothing
   }
 }
 

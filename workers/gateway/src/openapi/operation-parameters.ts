@@ -1,6 +1,6 @@
 import type { DescField, DescMessage } from "@bufbuild/protobuf";
 import { isWrapperDesc } from "@bufbuild/protobuf/wkt";
-import { jsonPath, type HttpBinding } from "../transcoding/index.ts";
+import { jsonPath, type HttpBinding, type PathField } from "../transcoding/index.ts";
 import type { JsonSchema } from "./json-schema.ts";
 import type { SchemaBuilder } from "./message-schemas.ts";
 
@@ -8,45 +8,127 @@ import type { SchemaBuilder } from "./message-schemas.ts";
 const queryMessages = new Set(["google.protobuf.Timestamp", "google.protobuf.Duration", "google.protobuf.FieldMask"]);
 const maxDepth = 4;
 
+/** One `{name}` of an OpenAPI path and what the gateway makes of it. */
+type PathParam =
+  /** The whole value of a field bound to one segment: `{id}`. */
+  | { kind: "field"; name: string; field: PathField }
+  /**
+   * One wildcard of a field bound to several segments: `{name=shelves/*}` becomes
+   * `shelves/{shelvesId}`, so a client fills in ids and never has to send a slash.
+   */
+  | { kind: "part"; name: string; field: PathField; shape: string }
+  /** `**`, the rest of the path, slashes and all. */
+  | { kind: "rest"; name: string; field: PathField }
+  /** A wildcard outside any variable: matched, then ignored. */
+  | { kind: "anonymous"; name: string };
+
+interface OpenApiPathShape {
+  path: string;
+  params: PathParam[];
+}
+
 /**
- * The binding's URL as an OpenAPI path: variables by their JSON names, `{userId}`. A
- * variable over several segments (`{name=shelves/*}`) becomes one parameter whose
- * pattern is in its description; anonymous wildcards become `{segmentN}`.
+ * The binding's URL as an OpenAPI path. Variables are named by their JSON field path
+ * (`{userId}`, `{book.name}`). A variable over several segments has its literal segments
+ * written out and one parameter per wildcard, named after the literal before it
+ * (`/v1/{name=shelves/*}` → `/v1/shelves/{shelvesId}`): OpenAPI clients percent-encode a
+ * slash in a parameter, and the gateway, as google.api.http requires, would then not
+ * match it. `**` stays one parameter (`{name}`), documented as taking the rest of the path.
  */
-export function openApiPath(binding: HttpBinding): string {
+function pathShape(binding: HttpBinding): OpenApiPathShape {
   const { segments, variables, verb } = binding.template;
   const parts: string[] = [];
-  for (let i = 0; i < segments.length; i++) {
-    const variable = variables.find((v) => v.start === i);
-    const segment = segments[i]!;
-    if (variable !== undefined) {
-      parts.push(`{${jsonName(binding, variable.fieldPath.join("."))}}`);
-      i = variable.end - 1;
-    } else {
-      parts.push(segment.kind === "literal" ? segment.value : `{segment${i}}`);
-    }
+  const params: PathParam[] = [];
+  const taken = new Set<string>();
+  const unique = (base: string) => {
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}${n}`;
+    taken.add(name);
+    return name;
+  };
+  for (const pathField of binding.pathFields) {
+    if (!pathField.multiSegment) taken.add(jsonPath(pathField.fields));
   }
-  return `/${parts.join("/")}${verb === undefined ? "" : `:${verb}`}`;
+
+  for (let i = 0; i < segments.length; i++) {
+    const index = variables.findIndex((v) => v.start === i);
+    const segment = segments[i]!;
+    if (index < 0) {
+      if (segment.kind === "literal") parts.push(segment.value);
+      else {
+        const name = unique(`segment${i}`);
+        parts.push(`{${name}}`);
+        params.push({ kind: "anonymous", name });
+      }
+      continue;
+    }
+    const variable = variables[index]!;
+    const field = binding.pathFields[index]!;
+    const fieldName = jsonPath(field.fields);
+    if (!field.multiSegment) {
+      parts.push(`{${fieldName}}`);
+      params.push({ kind: "field", name: fieldName, field });
+    } else {
+      const own: string[] = [];
+      const mine: PathParam[] = [];
+      for (let k = variable.start; k < variable.end; k++) {
+        const inner = segments[k]!;
+        if (inner.kind === "literal") own.push(inner.value);
+        else if (inner.kind === "deep-wildcard") {
+          const name = unique(own.length === 0 ? fieldName : `${fieldName}Rest`);
+          own.push(`{${name}}`);
+          mine.push({ kind: "rest", name, field });
+        } else {
+          const before = segments[k - 1];
+          const base = k > variable.start && before?.kind === "literal" ? `${camel(before.value)}Id` : `${fieldName}Segment`;
+          const name = unique(base);
+          own.push(`{${name}}`);
+          mine.push({ kind: "part", name, field, shape: "" });
+        }
+      }
+      const shape = own.join("/");
+      for (const p of mine) params.push(p.kind === "part" ? { ...p, shape } : p);
+      parts.push(...own);
+    }
+    i = variable.end - 1;
+  }
+  return { path: `/${parts.join("/")}${verb === undefined ? "" : `:${verb}`}`, params };
+}
+
+/** The OpenAPI path of a binding, e.g. "/api/users/{id}" or "/v1/shelves/{shelvesId}/books". */
+export function openApiPath(binding: HttpBinding): string {
+  return pathShape(binding).path;
 }
 
 /** Path parameters, then every field the query string may set (flattened with dots). */
 export function operationParameters(binding: HttpBinding, schemas: SchemaBuilder): JsonSchema[] {
   const parameters: JsonSchema[] = [];
-  const { segments, variables } = binding.template;
-  segments.forEach((segment, i) => {
-    if (segment.kind !== "literal" && !variables.some((v) => i >= v.start && i < v.end)) {
-      parameters.push({ name: `segment${i}`, in: "path", required: true, schema: { type: "string" } });
+  for (const param of pathShape(binding).params) {
+    const base = { name: param.name, in: "path", required: true };
+    switch (param.kind) {
+      case "field":
+        parameters.push({ ...base, schema: schemas.field(param.field.fields.at(-1)!) });
+        break;
+      case "part":
+        parameters.push({
+          ...base,
+          schema: { type: "string", pattern: "^[^/]+$" },
+          description: `One segment of \`${jsonPath(param.field.fields)}\`, which the gateway sets to \`${param.shape}\`.`,
+        });
+        break;
+      case "rest":
+        parameters.push({
+          ...base,
+          schema: { type: "string" },
+          description:
+            `The rest of the path, into \`${jsonPath(param.field.fields)}\`; its slashes are path separators, ` +
+            "so send them as `/`, not percent-encoded.",
+        });
+        break;
+      case "anonymous":
+        parameters.push({ ...base, schema: { type: "string" }, description: "Any one path segment; ignored." });
+        break;
     }
-  });
-  for (const pathField of binding.pathFields) {
-    const pattern = binding.template.source.match(new RegExp(`\\{${pathField.name.replaceAll(".", "\\.")}=([^}]*)\\}`))?.[1];
-    parameters.push({
-      name: jsonPath(pathField.fields),
-      in: "path",
-      required: true,
-      schema: schemas.field(pathField.fields.at(-1)!),
-      ...(pattern === undefined ? {} : { description: `Matches \`${pattern}\`.` }),
-    });
   }
   if (binding.body.kind !== "all") {
     const bound = new Set(binding.pathFields.map((p) => jsonPath(p.fields)));
@@ -80,7 +162,6 @@ function collectQuery(
   }
 }
 
-function jsonName(binding: HttpBinding, written: string): string {
-  const field = binding.pathFields.find((p) => p.name === written);
-  return field === undefined ? written : jsonPath(field.fields);
+function camel(literal: string): string {
+  return literal.replace(/[-_.~]+([A-Za-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, "");
 }

@@ -1,4 +1,4 @@
-import { matchPathTemplate, splitPath, type PathVariables } from "./match-path-template.ts";
+import { decodeSegment, matchPathTemplate, splitPath, type PathVariables } from "./match-path-template.ts";
 import type { PathTemplate } from "./path-template.ts";
 
 /** What the router needs of a binding; HttpBinding in the app, plain objects in tests. */
@@ -30,6 +30,9 @@ export function createRouter<B extends Routable>(bindings: readonly B[]): Router
     route(method, rawPath) {
       const wanted = method.toUpperCase() === "HEAD" ? "GET" : method.toUpperCase();
       const segments = splitPath(rawPath);
+      // A path that is not percent-encoded UTF-8 is a bad request whatever it names;
+      // checked first so it cannot surface as a 400 from a binding of another method.
+      segments.forEach(decodeSegment);
       const allow = new Set<string>();
       let verbMatched = false;
       for (const binding of ordered) {

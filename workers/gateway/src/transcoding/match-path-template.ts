@@ -39,14 +39,15 @@ export function matchPathTemplate(template: PathTemplate, rawSegments: readonly 
     const captured = parts.slice(variable.start, end);
     const value =
       variable.end - variable.start === 1 && !(deep && variable.end === segments.length)
-        ? decode(captured[0]!)
-        : captured.map((p) => p.split(/%2F/i).map(decode).join("%2F")).join("/");
+        ? decodeSegment(captured[0]!)
+        : captured.map((p) => p.split(/%2F/i).map(decodeSegment).join("%2F")).join("/");
     vars.set(variable.fieldPath.join("."), value);
   }
   return vars;
 }
 
-function decode(segment: string): string {
+/** One raw path segment, percent-decoded; a malformed escape or invalid UTF-8 is INVALID_ARGUMENT. */
+export function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {

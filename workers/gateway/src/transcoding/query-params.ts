@@ -25,6 +25,8 @@ const stringWkts: Record<string, string> = {
 export function applyQueryParams(root: ReflectMessage, params: URLSearchParams, bound: QueryBinding): FieldViolation[] {
   const violations: FieldViolation[] = [];
   const keys = new Set(params.keys());
+  // "page_size" and "pageSize" name one field: both given is ambiguous, not "last wins".
+  const keyOfField = new Map<string, string>();
   for (const key of keys) {
     const fields = resolveFieldPath(root.desc, key.split("."));
     const leaf = fields?.at(-1);
@@ -33,6 +35,12 @@ export function applyQueryParams(root: ReflectMessage, params: URLSearchParams, 
       continue;
     }
     const field = jsonPath(fields);
+    const earlier = keyOfField.get(field);
+    if (earlier !== undefined) {
+      violations.push({ field, message: `is given twice, as query parameters "${earlier}" and "${key}"` });
+      continue;
+    }
+    keyOfField.set(field, key);
     const reason = bound(fields) ?? (fields.slice(0, -1).some((f) => f.fieldKind !== "message") ? "is not addressable from the query string" : undefined);
     if (reason !== undefined) {
       violations.push({ field, message: reason });

@@ -1,8 +1,8 @@
-import { mergeFromJson, type DescField, type DescMessage, type JsonObject, type JsonValue, type Message } from "@bufbuild/protobuf";
+import { mergeFromJson, type DescField, type JsonObject, type JsonValue, type Message } from "@bufbuild/protobuf";
 import { reflect } from "@bufbuild/protobuf/reflect";
-import { Code, ConnectError } from "@connectrpc/connect";
 import { ViolationsError, type FieldViolation } from "../errors/violations-error.ts";
 import { jsonPath } from "./field-path.ts";
+import { isObject, jsonViolations } from "./json-body-violations.ts";
 import type { HttpBinding } from "./http-bindings.ts";
 import type { PathVariables } from "./match-path-template.ts";
 import { parseEnum, parseScalar, ScalarSyntaxError } from "./parse-scalar.ts";
@@ -25,15 +25,7 @@ export interface HttpRequestParts {
 export function requestMessage(binding: HttpBinding, parts: HttpRequestParts): Message {
   const root = reflect(binding.method.input);
   const violations: FieldViolation[] = [];
-  if (parts.body !== undefined && binding.body.kind !== "none") {
-    if (binding.body.kind === "all") violations.push(...pathFieldsInBody(binding, parts.body));
-    const json = binding.body.kind === "all" ? parts.body : { [binding.body.field.jsonName]: parts.body };
-    try {
-      mergeFromJson(binding.method.input, root.message, json);
-    } catch (err) {
-      throw new ConnectError(`the request body is not a valid ${binding.method.input.typeName}: ${describe(err, binding.method.input)}`, Code.InvalidArgument);
-    }
-  }
+  if (parts.body !== undefined && binding.body.kind !== "none") violations.push(...applyBody(binding, root.message, parts.body));
 
   for (const { name, fields } of binding.pathFields) {
     const leaf = fields.at(-1)!;
@@ -60,6 +52,28 @@ function queryBinding(binding: HttpBinding): QueryBinding {
   };
 }
 
+/**
+ * Merges the body into the message, or says what is wrong with it, all at once: with
+ * `body: "*"` it must be a JSON object of the request; with `body: "field"` it is that
+ * field's JSON (null leaves the field unset). Paths name request fields either way.
+ */
+function applyBody(binding: HttpBinding, message: Message, body: JsonValue): FieldViolation[] {
+  const input = binding.method.input;
+  if (binding.body.kind === "all" && !isObject(body)) {
+    return [{ field: "", message: `the request body must be a JSON object (${input.typeName}), not ${Array.isArray(body) ? "an array" : JSON.stringify(body)}` }];
+  }
+  const json: JsonObject = binding.body.kind === "field" ? { [binding.body.field.jsonName]: body } : (body as JsonObject);
+  const violations = [...jsonViolations(input, json), ...(binding.body.kind === "all" ? pathFieldsInBody(binding, json) : [])];
+  if (violations.length > 0) return violations;
+  try {
+    mergeFromJson(input, message, json);
+  } catch (err) {
+    // jsonViolations checks each key alone; this is a backstop for what only shows together.
+    return [{ field: "", message: err instanceof Error ? err.message : String(err) }];
+  }
+  return [];
+}
+
 /** With `body: "*"`, a field the path binds must not also come in the body. */
 function pathFieldsInBody(binding: HttpBinding, body: JsonValue): FieldViolation[] {
   const violations: FieldViolation[] = [];
@@ -75,27 +89,3 @@ function sameFields(a: readonly DescField[], b: readonly DescField[]): boolean {
   return a.length === b.length && a.every((f, i) => f === b[i]);
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * protobuf-es says `cannot decode field user.v1.CreateUserRequest.first_name from JSON:
- * expected string, got 5`; callers get `firstName: expected string, got 5`.
- */
-function describe(err: unknown, input: DescMessage): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const field = /^cannot decode field ([\w.]+)\.(\w+) from JSON: (.*)$/s.exec(message);
-  if (field !== null) {
-    const owner = reachableMessages(input).find((m) => m.typeName === field[1]);
-    const jsonName = owner?.fields.find((f) => f.name === field[2])?.jsonName ?? field[2];
-    return `${jsonName}: ${field[3]}`;
-  }
-  return message.replace(/^cannot decode message [\w.]+ from JSON: /, "");
-}
-
-function reachableMessages(root: DescMessage): DescMessage[] {
-  const seen = new Set<DescMessage>([root]);
-  for (const desc of seen) for (const f of desc.fields) if (f.message !== undefined) seen.add(f.message);
-  return [...seen];
-}

@@ -1,4 +1,4 @@
-import type { Path } from "@bufbuild/protobuf/reflect";
+import { protoCamelCase, type Path } from "@bufbuild/protobuf/reflect";
 
 /** A violation's path in REST (proto3 JSON) naming: `userIds[3]`, `book.author.name`, `labels["k"]`. */
 export function pathToJson(path: Path): string {
@@ -9,7 +9,8 @@ export function pathToJson(path: Path): string {
         out += (out === "" ? "" : ".") + element.jsonName;
         break;
       case "oneof":
-        out += (out === "" ? "" : ".") + element.localName;
+        // Not localName: that one is escaped for JavaScript (`constructor$`).
+        out += (out === "" ? "" : ".") + protoCamelCase(element.name);
         break;
       case "extension":
         out += `[${element.typeName}]`;

@@ -1,6 +1,7 @@
 import { isFieldSet, ScalarType, type DescEnum, type DescMessage, type Message } from "@bufbuild/protobuf";
 import type { ScalarValue } from "@bufbuild/protobuf/reflect";
 import { FieldRulesSchema, type FieldRules } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import { re2Pattern } from "./re2-pattern.ts";
 
 /** Records a violation of the value being checked; messages and ids are protovalidate's. */
 export type Report = (ruleId: string, message: string) => void;
@@ -35,6 +36,8 @@ export function hasRule(rules: Message, name: string): boolean {
 }
 
 const list = (values: readonly unknown[]) => `[${values.map(String).join(", ")}]`;
+// Strict equality, as protovalidate: a NaN value is in no list (Array.includes would find it).
+const listed = (values: readonly unknown[], v: unknown) => values.some((x) => x === v);
 
 /**
  * Checks a scalar or enum value (a field, a list item, a map key or value) against the
@@ -95,8 +98,8 @@ function checkNumber(type: string, rules: NumberRules, v: number | bigint, repor
   } else if (hi.case !== undefined && above) {
     report(`${type}.${hi.case}`, `must be ${hiText}`);
   }
-  if (rules.in.length > 0 && !rules.in.includes(v)) report(`${type}.in`, `must be in list ${list(rules.in)}`);
-  if (rules.notIn.includes(v)) report(`${type}.not_in`, `must not be in list ${list(rules.notIn)}`);
+  if (rules.in.length > 0 && !listed(rules.in, v)) report(`${type}.in`, `must be in list ${list(rules.in)}`);
+  if (listed(rules.notIn, v)) report(`${type}.not_in`, `must not be in list ${list(rules.notIn)}`);
   if (rules.finite === true && typeof v === "number" && !Number.isFinite(v)) report(`${type}.finite`, "must be finite");
 }
 
@@ -129,8 +132,8 @@ function checkString(rules: StringRules, v: string, report: Report): void {
     if (hasRule(rules, "max_bytes") && bytes > rules.maxBytes) report("string.max_bytes", `must be at most ${rules.maxBytes} bytes`);
   }
   if (hasRule(rules, "pattern")) {
-    // Our own .proto patterns, in the RE2 subset JavaScript reads the same way.
-    const pattern = compile(rules.pattern);
+    // Patterns JavaScript may read differently from RE2 are left to the service.
+    const pattern = re2Pattern(rules.pattern);
     if (pattern !== undefined && !pattern.test(v)) report("string.pattern", `does not match regex pattern \`${rules.pattern}\``);
   }
   if (hasRule(rules, "prefix") && !v.startsWith(rules.prefix)) report("string.prefix", `does not have prefix \`${rules.prefix}\``);
@@ -147,21 +150,6 @@ function checkString(rules: StringRules, v: string, report: Report): void {
     if (v === "") report(`string.${wellKnown.case}_empty`, `value is empty, which is not a valid ${format.what}`);
     else if (!format.test(v)) report(`string.${wellKnown.case}`, `must be a valid ${format.what}`);
   }
-}
-
-const patterns = new Map<string, RegExp | undefined>();
-
-function compile(source: string): RegExp | undefined {
-  if (!patterns.has(source)) {
-    let re: RegExp | undefined;
-    try {
-      re = new RegExp(source, "u");
-    } catch {
-      re = undefined; // Not JavaScript syntax: the service's RE2 judges it.
-    }
-    patterns.set(source, re);
-  }
-  return patterns.get(source);
 }
 
 type EnumRules = Extract<FieldRules["type"], { case: "enum" }>["value"];

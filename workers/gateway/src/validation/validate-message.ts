@@ -1,8 +1,8 @@
-import type { DescField, DescMessage, Message, ScalarType } from "@bufbuild/protobuf";
+import { isFieldSet, type DescField, type DescMessage, type Message, type ScalarType } from "@bufbuild/protobuf";
 import { reflect, type Path, type ReflectMessage, type ScalarValue } from "@bufbuild/protobuf/reflect";
 import { isWrapperDesc } from "@bufbuild/protobuf/wkt";
-import { Ignore, type FieldRules } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
-import { fieldRules, oneofRequired } from "./field-rules.ts";
+import { FieldRulesSchema, Ignore, type FieldRules } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import { fieldRules, messageOneofRules, oneofRequired } from "./field-rules.ts";
 import type { RuleViolation } from "./rule-violation.ts";
 import { checkScalar, hasRule } from "./scalar-rules.ts";
 
@@ -13,8 +13,11 @@ const implicitPresence = 2;
 /**
  * Checks a message against the buf.validate standard rules of its descriptor, the way
  * protovalidate does (same rule ids, messages and field paths; the conformance test
- * holds the two together) but without CEL: `cel` expressions and the rarer formats
- * are skipped here and enforced by the services, which run full protovalidate.
+ * holds the two together) but without CEL. Skipped here, and enforced by the services,
+ * which run full protovalidate: `cel` rules (field and message), bytes, timestamp,
+ * duration, any and field_mask rules, the rarer string formats (hostname, ip*, uri*,
+ * address, ulid, protobuf_fqn, host_and_port, well_known_regex) and patterns
+ * JavaScript cannot read as RE2 does. It never reports what protovalidate would not.
  */
 export function validateMessage(desc: DescMessage, message: Message): RuleViolation[] {
   const violations: RuleViolation[] = [];
@@ -23,7 +26,16 @@ export function validateMessage(desc: DescMessage, message: Message): RuleViolat
 }
 
 function checkMessage(msg: ReflectMessage, path: Path, out: RuleViolation[]): void {
-  for (const field of msg.desc.fields) checkField(msg, field, [...path, field], out);
+  const oneofRules = messageOneofRules(msg.desc);
+  for (const field of msg.desc.fields) {
+    checkField(msg, field, [...path, field], out, oneofRules.some((rule) => rule.fields.includes(field)));
+  }
+  for (const { fields, required } of oneofRules) {
+    const set = fields.filter((f) => msg.isSet(f)).length;
+    const names = fields.map((f) => f.name).join(", ");
+    if (set > 1) out.push({ path, ruleId: "message.oneof", message: `only one of ${names} can be set` });
+    if (required && set === 0) out.push({ path, ruleId: "message.oneof", message: `one of ${names} must be set` });
+  }
   for (const oneof of msg.desc.oneofs) {
     if (oneofRequired(oneof) && msg.oneofCase(oneof) === undefined) {
       out.push({ path: [...path, oneof], ruleId: "required", message: "exactly one field is required in oneof" });
@@ -31,9 +43,11 @@ function checkMessage(msg: ReflectMessage, path: Path, out: RuleViolation[]): vo
   }
 }
 
-function checkField(msg: ReflectMessage, field: DescField, path: Path, out: RuleViolation[]): void {
+function checkField(msg: ReflectMessage, field: DescField, path: Path, out: RuleViolation[], inOneofRule: boolean): void {
   const rules = fieldRules(field);
-  const ignore = rules?.ignore ?? Ignore.UNSPECIFIED;
+  // A member of a message oneof rule is ignored when unset, unless it says otherwise.
+  const explicitIgnore = rules !== undefined && isFieldSet(rules, FieldRulesSchema.field.ignore);
+  const ignore = explicitIgnore ? rules.ignore : inOneofRule ? Ignore.IF_ZERO_VALUE : Ignore.UNSPECIFIED;
   if (ignore === Ignore.ALWAYS) return;
   const isSet = msg.isSet(field);
   if (rules?.required === true && !isSet) {

@@ -1,0 +1,33 @@
+import { grpcJsClients } from "@grpc-edge/service-kit/testing";
+import { afterAll, beforeAll } from "vitest";
+import { startPair, type PairDatabases } from "./service-pair.ts";
+
+/**
+ * Call inside a describe: the two services on the engine's databases for its tests
+ * (started beforeAll, stopped afterAll), and plain @grpc/grpc-js clients on the user
+ * service's address — the one address callers are given.
+ */
+export function startUserAndOrder(databases: () => Promise<PairDatabases>) {
+  let pair: Awaited<ReturnType<typeof startPair>> | undefined;
+  let clients: ReturnType<typeof grpcJsClients> | undefined;
+  beforeAll(async () => {
+    pair = await startPair(await databases());
+    clients = grpcJsClients(pair.user.url);
+  });
+  afterAll(async () => {
+    clients?.close();
+    await pair?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the services start in beforeAll: use them inside a test");
+    return value;
+  };
+  return {
+    get pair() {
+      return started(pair);
+    },
+    get clients() {
+      return started(clients);
+    },
+  };
+}

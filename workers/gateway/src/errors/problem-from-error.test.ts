@@ -1,0 +1,106 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "./config-error.ts";
+import { HttpError } from "./http-error.ts";
+import { MethodNotAllowedError } from "./method-not-allowed-error.ts";
+import { problemFromError } from "./problem-from-error.ts";
+import { ViolationsError } from "./violations-error.ts";
+
+const secret = "pg: connection to db.internal:5432 failed at Pool.connect (/srv/pool.js:12)";
+
+describe("problemFromError: the Connect code → HTTP table", () => {
+  // exposed: the service's message is written for callers and becomes the detail.
+  it.each<[Code, number, string, string, boolean]>([
+    [Code.InvalidArgument, 400, "invalid_argument", "Invalid argument", true],
+    [Code.OutOfRange, 400, "out_of_range", "Out of range", true],
+    [Code.Unauthenticated, 401, "unauthenticated", "Unauthenticated", false],
+    [Code.PermissionDenied, 403, "permission_denied", "Permission denied", false],
+    [Code.NotFound, 404, "not_found", "Not found", true],
+    [Code.AlreadyExists, 409, "already_exists", "Already exists", true],
+    // 409, not grpc-gateway's 400: a well-formed request that conflicts with the
+    // resource's state, e.g. deleting a user who has orders.
+    [Code.FailedPrecondition, 409, "failed_precondition", "Failed precondition", true],
+    [Code.Aborted, 409, "aborted", "Aborted", false],
+    [Code.ResourceExhausted, 429, "resource_exhausted", "Resource exhausted", false],
+    [Code.Unimplemented, 501, "unimplemented", "Not implemented", false],
+    [Code.Unavailable, 503, "unavailable", "Service unavailable", false],
+    [Code.DeadlineExceeded, 504, "deadline_exceeded", "Upstream timeout", false],
+    [Code.Canceled, 500, "canceled", "Canceled", false],
+    [Code.Unknown, 500, "unknown", "Internal error", false],
+    [Code.Internal, 500, "internal", "Internal error", false],
+    [Code.DataLoss, 500, "data_loss", "Internal error", false],
+  ])("%i → %i %s", (code, status, codeString, title, exposed) => {
+    const problem = problemFromError(new ConnectError(secret, code));
+    expect(problem).toMatchObject({ status, code: codeString, title, type: `https://grpc-edge.dev/problems/${codeString.replaceAll("_", "-")}` });
+    if (exposed) expect(problem.detail).toBe(secret);
+    else expect(JSON.stringify(problem)).not.toContain("db.internal");
+    expect(problem.detail).not.toBe("");
+    expect(problem.violations).toBeUndefined();
+  });
+
+  it.each([
+    [Code.ResourceExhausted, "1"],
+    [Code.Unavailable, "1"],
+    [Code.Internal, undefined],
+    [Code.NotFound, undefined],
+  ])("code %i: Retry-After %s", (code, retryAfter) => {
+    expect(problemFromError(new ConnectError("x", code)).headers["Retry-After"]).toBe(retryAfter);
+  });
+});
+
+describe("problemFromError: what the gateway itself throws", () => {
+  it.each<[string, unknown, object]>([
+    ["a plain Error is an internal error, message hidden", new Error(secret), { status: 500, code: "internal", detail: "An internal error occurred." }],
+    ["a thrown string", secret, { status: 500, code: "internal", detail: "An internal error occurred." }],
+    ["undefined", undefined, { status: 500, code: "internal" }],
+    ["a TypeError", new TypeError(`Cannot read properties of undefined (${secret})`), { status: 500, code: "internal" }],
+    ["a code from a newer peer", new ConnectError(secret, 99 as Code), { status: 500, code: "unknown", detail: "An internal error occurred." }],
+    [
+      "413",
+      new HttpError(413, "payload-too-large", "Payload too large", Code.ResourceExhausted, "the request body must be at most 10 bytes"),
+      { status: 413, code: "resource_exhausted", type: "https://grpc-edge.dev/problems/payload-too-large", detail: "the request body must be at most 10 bytes" },
+    ],
+    [
+      "415",
+      new HttpError(415, "unsupported-media-type", "Unsupported media type", Code.InvalidArgument, "must be JSON"),
+      { status: 415, code: "invalid_argument", title: "Unsupported media type" },
+    ],
+    [
+      "405 with Allow",
+      new MethodNotAllowedError("PUT", ["GET", "HEAD", "POST"]),
+      { status: 405, code: "unimplemented", type: "https://grpc-edge.dev/problems/method-not-allowed", headers: { Allow: "GET, HEAD, POST" }, detail: "PUT is not allowed here; use GET or HEAD or POST" },
+    ],
+    [
+      "a misconfigured gateway names the setting",
+      new ConfigError("USER_SERVICE_URL must be an http(s) URL"),
+      { status: 500, code: "internal", type: "https://grpc-edge.dev/problems/gateway-misconfigured", detail: "USER_SERVICE_URL must be an http(s) URL" },
+    ],
+  ])("%s", (_, err, expected) => {
+    const problem = problemFromError(err);
+    expect(problem).toMatchObject(expected);
+    expect(JSON.stringify(problem)).not.toContain("db.internal");
+  });
+
+  it("violations become violations[] of a 400, listed in the detail", () => {
+    const problem = problemFromError(
+      new ViolationsError([
+        { field: "firstName", message: "value length must be at least 1 characters" },
+        { field: "", message: "exactly one field is required in oneof" },
+      ]),
+    );
+    expect(problem).toMatchObject({ status: 400, code: "invalid_argument", type: "https://grpc-edge.dev/problems/invalid-argument" });
+    expect(problem.violations).toEqual([
+      { field: "firstName", message: "value length must be at least 1 characters" },
+      { field: "", message: "exactly one field is required in oneof" },
+    ]);
+    expect(problem.detail).toBe("firstName: value length must be at least 1 characters; exactly one field is required in oneof");
+  });
+
+  it("bounds what a huge invalid request can make it send back", () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({ field: `userIds[${i}]`, message: "x".repeat(1000) }));
+    const problem = problemFromError(new ViolationsError(many));
+    expect(problem.violations).toHaveLength(50);
+    expect(problem.violations?.[0]?.message.length).toBeLessThanOrEqual(200);
+    expect(problem.detail.length).toBeLessThanOrEqual(300);
+  });
+});
