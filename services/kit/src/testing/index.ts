@@ -6,3 +6,4 @@ export { bearer, mintServiceToken, TEST_SERVICE_TOKEN_SECRET, type MintOptions }
 export { serviceTokenInterceptor } from "./service-token-interceptor.ts";
 export { createRpcCounter, type RpcCounter } from "./rpc-counter.ts";
 export { testServiceEnv } from "./test-service-env.ts";
+export { startFaultProxy, type FaultMode, type FaultProxy, type FaultProxyTarget } from "./fault-proxy.ts";
