@@ -8,10 +8,17 @@ import { ConfigError } from "./errors/config-error.ts";
 import { serviceTokenInterceptor } from "./auth/service-token-interceptor.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { createFetchTransport } from "./transport/create-fetch-transport.ts";
+import { readOnlyMethods } from "./transport/read-only-methods.ts";
+import { RetryBudget } from "./transport/retry-budget.ts";
+import { retryInterceptor } from "./transport/retry-interceptor.ts";
 
 // One app per isolate and configuration: clients and transports are built once,
 // not per request. Keyed by the raw vars so a changed env is never served stale.
 let cached: { key: string; app: Hono<AppEnv> } | undefined;
+
+// Retries of reads (and keyed writes) on UNAVAILABLE, from one budget per isolate that
+// survives config changes; outermost, so each attempt is signed afresh (docs/resilience.md).
+const upstreamRetry = retryInterceptor({ isIdempotent: readOnlyMethods([UserService, OrderService]), budget: new RetryBudget() });
 
 function appFor(env: GatewayEnv): Hono<AppEnv> {
   const key = JSON.stringify([env.USER_SERVICE_URL, env.UPSTREAM_TIMEOUT_MS, env.SERVICE_TOKEN_SECRET, env.PUBLIC_READS, env.INSECURE_ANONYMOUS_ADMIN]);
@@ -29,7 +36,7 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
       transport: createFetchTransport({
         baseUrl: config.userServiceUrl,
         defaultTimeoutMs: config.upstreamTimeoutMs,
-        interceptors: [serviceTokenInterceptor(config.serviceTokenSecret, () => ({ scope }))],
+        interceptors: [upstreamRetry, serviceTokenInterceptor(config.serviceTokenSecret, () => ({ scope }))],
       }),
       // The user service serves both: its own RPCs and the public ones of the order service.
       services: [UserService, OrderService],
