@@ -97,6 +97,17 @@ describe("startFaultProxy", () => {
     await expect.poll(before.received).toBe("a:still");
   });
 
+  it("reset with a count: that many new connections are reset, then it passes again", async () => {
+    const proxy = await proxyTo(await echoServer("a"));
+    await proxy.setMode({ kind: "reset", scope: "new", count: 2 });
+    const [first, second] = [await connect(proxy.port), await connect(proxy.port)];
+    await expect.poll(() => [first.events, second.events].every((e) => e.includes("ECONNRESET"))).toBe(true);
+    const third = await connect(proxy.port);
+    third.socket.write("ok");
+    await expect.poll(third.received).toBe("a:ok");
+    expect(proxy.mode).toEqual({ kind: "pass" });
+  });
+
   it("reset all: open connections are reset too", async () => {
     const proxy = await proxyTo(await echoServer("a"));
     const before = await connect(proxy.port);

@@ -7,8 +7,8 @@ export type FaultMode =
   | { kind: "pass" }
   /** Forward, but wait `perConnectionMs` before dialing the target and `perChunkMs` before each chunk (both ways, order kept). */
   | { kind: "latency"; perConnectionMs?: number; perChunkMs?: number }
-  /** Answer with a TCP RST: new connections only, or existing ones too. */
-  | { kind: "reset"; scope: "new" | "all" }
+  /** Answer with a TCP RST: new connections only, or existing ones too; after `count` new ones, back to pass. */
+  | { kind: "reset"; scope: "new" | "all"; count?: number }
   /** Accept and read, never forward or answer (a stopped process, a partitioned host). Existing connections go silent too. */
   | { kind: "black-hole" }
   /** Close the listener: connecting fails (ECONNREFUSED); existing connections are left alone. */
@@ -50,6 +50,7 @@ export async function startFaultProxy(target: FaultProxyTarget, options: { port?
   let current: FaultProxyTarget = { host: target.host ?? "127.0.0.1", port: target.port };
   let mode: FaultMode = options.mode ?? { kind: "pass" };
   let accepted = 0;
+  let resetsLeft = mode.kind === "reset" ? (mode.count ?? 0) : 0;
   let server: net.Server | undefined;
   const pairs = new Set<Pair>();
 
@@ -67,7 +68,10 @@ export async function startFaultProxy(target: FaultProxyTarget, options: { port?
 
   async function handle(pair: Pair, modeAtAccept: FaultMode, dial: FaultProxyTarget): Promise<void> {
     const { client } = pair;
-    if (modeAtAccept.kind === "reset") return void client.resetAndDestroy();
+    if (modeAtAccept.kind === "reset") {
+      if (modeAtAccept.count !== undefined && --resetsLeft <= 0) mode = { kind: "pass" };
+      return void client.resetAndDestroy();
+    }
     if (modeAtAccept.kind === "black-hole") {
       client.resume(); // read and drop: the peer's writes succeed, nothing ever comes back
       return;
@@ -129,6 +133,7 @@ export async function startFaultProxy(target: FaultProxyTarget, options: { port?
     },
     async setMode(next) {
       mode = next;
+      if (next.kind === "reset") resetsLeft = next.count ?? 0;
       if (next.kind === "reset" && next.scope === "all") {
         for (const pair of pairs) {
           pair.upstream?.destroy();
