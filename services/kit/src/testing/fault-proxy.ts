@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 export type FaultMode =
   /** Forward both ways, untouched. */
   | { kind: "pass" }
-  /** Forward, but wait `perConnectionMs` before dialing the target and `perChunkMs` before each chunk (both ways, order kept). */
+  /** Forward, but wait `perConnectionMs` before dialing the target, and deliver each chunk `perChunkMs` after it arrived (both ways, pipelined, order kept). */
   | { kind: "latency"; perConnectionMs?: number; perChunkMs?: number }
   /** Answer with a TCP RST: new connections only, or existing ones too; after `count` new ones, back to pass. */
   | { kind: "reset"; scope: "new" | "all"; count?: number }
@@ -95,9 +95,11 @@ export async function startFaultProxy(target: FaultProxyTarget, options: { port?
     let queue: Promise<void> = Promise.resolve();
     from.on("data", (chunk: Buffer) => {
       if (mode.kind === "black-hole") return;
-      const delay = mode.kind === "latency" ? (mode.perChunkMs ?? 0) : 0;
+      // Each chunk is held perChunkMs from its arrival: a slow link, pipelined, order kept.
+      const due = performance.now() + (mode.kind === "latency" ? (mode.perChunkMs ?? 0) : 0);
       queue = queue.then(async () => {
-        if (delay > 0) await sleep(delay);
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
         if (!to.destroyed) to.write(chunk);
       });
     });
