@@ -6,6 +6,7 @@ import { startService, type RunningService } from "@grpc-edge/service-kit";
 import { createRpcCounter, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import { userServiceDefinition } from "@grpc-edge/user-service";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { bearerFor } from "../../workers/gateway/test/jwt-test-kit.ts";
 import { startGateway, type RunningGateway } from "../../workers/gateway/test/start-gateway.ts";
 
 const env = { PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET };
@@ -19,8 +20,7 @@ let gateway: RunningGateway;
 beforeAll(async () => {
   order = await startService(orderServiceDefinition, env, { interceptors: [orderRpcs.interceptor] });
   user = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: order.url }, { interceptors: [userRpcs.interceptor] });
-  // Writes need an end user, whom the gateway cannot authenticate yet: every caller acts as admin here.
-  gateway = await startGateway({ userServiceUrl: user.url, vars: { INSECURE_ANONYMOUS_ADMIN: "true" } });
+  gateway = await startGateway({ userServiceUrl: user.url });
 });
 afterAll(async () => {
   await gateway?.stop();
@@ -39,8 +39,10 @@ interface Reply {
   body: any;
 }
 
+// Writes need a signed-in user; these tests act as an admin with a real token (the object-level
+// rules have their own test: edge-object-authorization.test.ts).
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const init: RequestInit = { method, headers: { ...headers } };
+  const init: RequestInit = { method, headers: { ...(await bearerFor("1", "admin")), ...headers } };
   if (body !== undefined) {
     init.body = typeof body === "string" ? body : JSON.stringify(body);
     (init.headers as Record<string, string>)["content-type"] ??= "application/json";

@@ -1,10 +1,12 @@
 import { jwtVerify } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { mintJwt, TEST_JWT } from "../test/jwt-test-kit.ts";
 import worker from "./index.ts";
 
 // The Worker entry as workerd calls it: env from wrangler.toml vars, global fetch.
 const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
 const SECRET = "gateway-unit-test-secret-0123456789abcdef";
+const JWT = { JWT_ISSUER: TEST_JWT.issuer, JWT_AUDIENCE: TEST_JWT.audience, JWT_SECRET: TEST_JWT.secret };
 const call = (path: string, env: Record<string, string>) =>
   worker.fetch(new Request(`http://gateway.test${path}`), env, ctx);
 
@@ -33,17 +35,20 @@ describe("Worker entry", () => {
     }
   });
 
-  it("calls USER_SERVICE_URL with the configured deadline, the request id, a fresh service token and allow-listed headers only", async () => {
+  it("calls USER_SERVICE_URL with the configured deadline, the request id, a fresh service token for the verified user and allow-listed headers only", async () => {
     const seen: Request[] = [];
     vi.stubGlobal("fetch", async (input: RequestInfo, init?: RequestInit) => {
       seen.push(new Request(input, init));
       throw new TypeError("fetch failed");
     });
-    const env = { USER_SERVICE_URL: "http://users.test:50051", UPSTREAM_TIMEOUT_MS: "750", SERVICE_TOKEN_SECRET: SECRET, PUBLIC_READS: "true" };
+    const env = { USER_SERVICE_URL: "http://users.test:50051", UPSTREAM_TIMEOUT_MS: "750", SERVICE_TOKEN_SECRET: SECRET, PUBLIC_READS: "true", ...JWT };
+    const forged = await worker.fetch(new Request("http://gateway.test/api/users/7", { headers: { Authorization: "Bearer forged" } }), env, ctx);
+    expect(forged.status).toBe(401);
+    expect(seen).toHaveLength(0);
     const res = await worker.fetch(
       new Request("http://gateway.test/api/users/7", {
-        // A client's own authorization or identity headers never reach the services.
-        headers: { "X-Request-Id": "abc", "Idempotency-Key": "k-42", Authorization: "Bearer forged", "X-User-Id": "1" },
+        // The client's own token and identity headers never reach the services: the service token does.
+        headers: { "X-Request-Id": "abc", "Idempotency-Key": "k-42", Authorization: `Bearer ${await mintJwt({ sub: "7" })}`, "X-User-Id": "1" },
       }),
       env,
       ctx,
@@ -59,8 +64,8 @@ describe("Worker entry", () => {
       issuer: "grpc-edge-gateway",
       audience: "grpc-edge-services",
     });
-    // Anonymous (no sub) with public reads.
-    expect(payload).toEqual({ iss: "grpc-edge-gateway", aud: "grpc-edge-services", iat: expect.any(Number), exp: payload.iat! + 30, jti: expect.any(String), scope: "users:read" });
+    // The verified user, plus users:read from PUBLIC_READS.
+    expect(payload).toEqual({ iss: "grpc-edge-gateway", aud: "grpc-edge-services", iat: expect.any(Number), exp: payload.iat! + 30, jti: expect.any(String), sub: "7", scope: "users:read" });
     // Unreachable upstream: 503 problem, the URL kept out of the body.
     expect(res.status).toBe(503);
     expect(await res.text()).not.toContain("users.test");
@@ -71,6 +76,6 @@ describe("Worker entry", () => {
       throw new TypeError("fetch failed");
     });
     expect((await call("/healthz", {})).status).toBe(500);
-    expect((await call("/healthz", { USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: SECRET })).status).toBe(200);
+    expect((await call("/healthz", { USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: SECRET, ...JWT })).status).toBe(200);
   });
 });

@@ -5,6 +5,7 @@ import { parseConfig, type GatewayEnv } from "./config/parse-config.ts";
 import { createApp } from "./create-app.ts";
 import { createConfigErrorApp } from "./create-config-error-app.ts";
 import { ConfigError } from "./errors/config-error.ts";
+import { createJwtVerifier } from "./auth/jwt-verifier.ts";
 import { serviceTokenInterceptor } from "./auth/service-token-interceptor.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { createFetchTransport } from "./transport/create-fetch-transport.ts";
@@ -15,13 +16,18 @@ import { retryInterceptor } from "./transport/retry-interceptor.ts";
 // One app per isolate and configuration: clients and transports are built once,
 // not per request. Keyed by the raw vars so a changed env is never served stale.
 let cached: { key: string; app: Hono<AppEnv> } | undefined;
+// wrangler.toml's [[ratelimits]] period (Terraform's rate_limit.period may be 10 or 60): the longest wait.
+const RATE_LIMIT_PERIOD_S = 60;
 
 // Retries of reads (and keyed writes) on UNAVAILABLE, from one budget per isolate that
 // survives config changes; outermost, so each attempt is signed afresh (docs/resilience.md).
 const upstreamRetry = retryInterceptor({ isIdempotent: readOnlyMethods([UserService, OrderService]), budget: new RetryBudget() });
 
 function appFor(env: GatewayEnv): Hono<AppEnv> {
-  const key = JSON.stringify([env.USER_SERVICE_URL, env.UPSTREAM_TIMEOUT_MS, env.SERVICE_TOKEN_SECRET, env.PUBLIC_READS, env.INSECURE_ANONYMOUS_ADMIN]);
+  const key = JSON.stringify([
+    env.USER_SERVICE_URL, env.UPSTREAM_TIMEOUT_MS, env.SERVICE_TOKEN_SECRET, env.PUBLIC_READS,
+    env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_SECRET, env.JWT_JWKS_URL, env.CORS_ALLOWED_ORIGINS,
+  ]);
   if (cached?.key !== key) cached = { key, app: buildApp(env) };
   return cached.app;
 }
@@ -29,18 +35,22 @@ function appFor(env: GatewayEnv): Hono<AppEnv> {
 function buildApp(env: GatewayEnv): Hono<AppEnv> {
   try {
     const config = parseConfig(env);
-    // Every caller is anonymous until the gateway verifies end-user JWTs (docs/security.md).
-    const scope = config.insecureAnonymousAdmin ? "admin" : config.publicReads ? "users:read" : "";
-    if (config.insecureAnonymousAdmin) console.warn("INSECURE_ANONYMOUS_ADMIN is on: every caller is an admin (tests only)");
     return createApp({
       transport: createFetchTransport({
         baseUrl: config.userServiceUrl,
         defaultTimeoutMs: config.upstreamTimeoutMs,
-        interceptors: [upstreamRetry, serviceTokenInterceptor(config.serviceTokenSecret, () => ({ scope }))],
+        interceptors: [upstreamRetry, serviceTokenInterceptor(config.serviceTokenSecret)],
       }),
       // The user service serves both: its own RPCs and the public ones of the order service.
       services: [UserService, OrderService],
       timeoutMs: config.upstreamTimeoutMs,
+      // Built here, once per isolate and config: the JWKS cache lives as long as the isolate.
+      edge: {
+        verify: createJwtVerifier(config.jwt),
+        publicReads: config.publicReads,
+        corsAllowedOrigins: config.corsAllowedOrigins,
+        rateLimitPeriodSeconds: RATE_LIMIT_PERIOD_S,
+      },
     });
   } catch (err) {
     if (err instanceof ConfigError) return createConfigErrorApp(err);

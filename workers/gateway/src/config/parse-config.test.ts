@@ -5,6 +5,7 @@ import { parseConfig, type GatewayEnv } from "./parse-config.ts";
 const timeoutRule = "UPSTREAM_TIMEOUT_MS must be an integer number of milliseconds from 1 to 60000";
 const urlRule = "USER_SERVICE_URL must be an absolute http(s) URL";
 const secret = "s".repeat(32);
+const jwt = { JWT_ISSUER: "https://id.example.com/", JWT_AUDIENCE: "grpc-edge-api", JWT_SECRET: "j".repeat(32) };
 
 describe("parseConfig", () => {
   it.each<[GatewayEnv, string, number]>([
@@ -14,19 +15,27 @@ describe("parseConfig", () => {
     [{ USER_SERVICE_URL: "http://u", UPSTREAM_TIMEOUT_MS: "1" }, "http://u/", 1],
     [{ USER_SERVICE_URL: "http://u", UPSTREAM_TIMEOUT_MS: "60000" }, "http://u/", 60000],
   ])("accepts %j", (env, userServiceUrl, upstreamTimeoutMs) => {
-    expect(parseConfig({ ...env, SERVICE_TOKEN_SECRET: secret })).toEqual({
+    expect(parseConfig({ ...env, SERVICE_TOKEN_SECRET: secret, ...jwt })).toEqual({
       userServiceUrl,
       upstreamTimeoutMs,
       serviceTokenSecret: secret,
       publicReads: false,
-      insecureAnonymousAdmin: false,
+      jwt: { issuer: jwt.JWT_ISSUER, audience: jwt.JWT_AUDIENCE, keys: { kind: "secret", secret: jwt.JWT_SECRET } },
+      corsAllowedOrigins: [],
     });
   });
 
-  it("reads PUBLIC_READS and INSECURE_ANONYMOUS_ADMIN as booleans, off unless set", () => {
-    const base = { USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret };
-    expect(parseConfig({ ...base, PUBLIC_READS: "true" })).toMatchObject({ publicReads: true, insecureAnonymousAdmin: false });
-    expect(parseConfig({ ...base, PUBLIC_READS: "false", INSECURE_ANONYMOUS_ADMIN: "TRUE" })).toMatchObject({ publicReads: false, insecureAnonymousAdmin: true });
+  it("reads PUBLIC_READS as a boolean, off unless set", () => {
+    const base = { USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, ...jwt };
+    expect(parseConfig({ ...base, PUBLIC_READS: "TRUE" })).toMatchObject({ publicReads: true });
+    expect(parseConfig({ ...base, PUBLIC_READS: "false" })).toMatchObject({ publicReads: false });
+  });
+
+  it("reads the JWT settings and CORS_ALLOWED_ORIGINS, and fails on them like on any other setting", () => {
+    const base = { USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, ...jwt };
+    expect(parseConfig({ ...base, CORS_ALLOWED_ORIGINS: "https://app.example.com" }).corsAllowedOrigins).toEqual(["https://app.example.com"]);
+    expect(() => parseConfig({ ...base, JWT_AUDIENCE: undefined })).toThrow("JWT_AUDIENCE is not set");
+    expect(() => parseConfig({ ...base, CORS_ALLOWED_ORIGINS: "*" })).toThrow(ConfigError);
   });
 
   it.each<[GatewayEnv, string]>([

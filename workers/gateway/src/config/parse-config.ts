@@ -1,13 +1,19 @@
 import { ConfigError } from "../errors/config-error.ts";
+import type { RateLimiterBinding } from "../middleware/rate-limit/rate-limit.ts";
+import { parseCorsOrigins } from "./parse-cors-origins.ts";
+import { parseJwtConfig, type JwtConfig, type JwtEnv } from "./parse-jwt-config.ts";
 
 /** The Worker's vars as wrangler.toml declares them; anything may be missing at runtime. */
-export interface GatewayEnv {
+export interface GatewayEnv extends JwtEnv {
   USER_SERVICE_URL?: string;
   UPSTREAM_TIMEOUT_MS?: string;
   /** HS256 key of the service tokens (a secret: `wrangler secret put`, or .dev.vars). */
   SERVICE_TOKEN_SECRET?: string;
   PUBLIC_READS?: string;
-  INSECURE_ANONYMOUS_ADMIN?: string;
+  /** Comma-separated origins browsers may call the API from (CORS). */
+  CORS_ALLOWED_ORIGINS?: string;
+  /** Workers rate-limit binding ([[ratelimits]] in wrangler.toml); optional, read per request. */
+  RATE_LIMITER?: RateLimiterBinding;
 }
 
 export interface GatewayConfig {
@@ -16,8 +22,9 @@ export interface GatewayConfig {
   serviceTokenSecret: string;
   /** Anonymous callers may read users and their orders (scope users:read). */
   publicReads: boolean;
-  /** Tests only, until end-user JWTs arrive: anonymous callers act as admin. */
-  insecureAnonymousAdmin: boolean;
+  /** End-user JWT verification. */
+  jwt: JwtConfig;
+  corsAllowedOrigins: readonly string[];
 }
 
 const defaultTimeoutMs = 3000;
@@ -25,12 +32,17 @@ const maxTimeoutMs = 60_000;
 
 /** Validates the env; throws ConfigError whose message names the setting, never its value. */
 export function parseConfig(env: GatewayEnv): GatewayConfig {
+  // In this order, so the first broken setting named is the first in the table.
+  const userServiceUrl = parseServiceUrl("USER_SERVICE_URL", env.USER_SERVICE_URL);
+  const upstreamTimeoutMs = parseTimeoutMs("UPSTREAM_TIMEOUT_MS", env.UPSTREAM_TIMEOUT_MS);
+  const serviceTokenSecret = parseSecret("SERVICE_TOKEN_SECRET", env.SERVICE_TOKEN_SECRET);
   return {
-    userServiceUrl: parseServiceUrl("USER_SERVICE_URL", env.USER_SERVICE_URL),
-    upstreamTimeoutMs: parseTimeoutMs("UPSTREAM_TIMEOUT_MS", env.UPSTREAM_TIMEOUT_MS),
-    serviceTokenSecret: parseSecret("SERVICE_TOKEN_SECRET", env.SERVICE_TOKEN_SECRET),
+    userServiceUrl,
+    upstreamTimeoutMs,
+    serviceTokenSecret,
     publicReads: parseBoolean("PUBLIC_READS", env.PUBLIC_READS),
-    insecureAnonymousAdmin: parseBoolean("INSECURE_ANONYMOUS_ADMIN", env.INSECURE_ANONYMOUS_ADMIN),
+    jwt: parseJwtConfig(env, serviceTokenSecret),
+    corsAllowedOrigins: parseCorsOrigins(env.CORS_ALLOWED_ORIGINS),
   };
 }
 

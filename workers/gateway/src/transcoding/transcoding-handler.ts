@@ -1,5 +1,7 @@
 import type { JsonValue } from "@bufbuild/protobuf";
-import { Code, ConnectError, type Transport } from "@connectrpc/connect";
+import { Code, ConnectError, createContextValues, type Transport } from "@connectrpc/connect";
+import { anonymousCaller, callerKey } from "../auth/caller.ts";
+import { AuthenticationError } from "../errors/authentication-error.ts";
 import type { Handler } from "hono";
 import { MethodNotAllowedError } from "../errors/method-not-allowed-error.ts";
 import { withRestViolations } from "../errors/upstream-violations.ts";
@@ -43,13 +45,29 @@ export function transcodingHandler({ bindings, transport, timeoutMs, maxBodyByte
       throw new ViolationsError(violations.map((v) => ({ field: pathToJson(v.path), message: v.message })));
     }
 
+    // The caller the edge authenticated signs the service token (auth/service-token-interceptor.ts).
+    const authenticated = c.get("caller");
+    const caller = authenticated ?? anonymousCaller();
     let response;
     try {
       // Where the runtime aborts it, a client that gives up cancels the upstream call too.
-      response = await transport.unary(binding.method, c.req.raw.signal, timeoutMs, { ...forwardedHeaders(c.req.raw), "x-request-id": c.get("requestId") }, input);
+      response = await transport.unary(
+        binding.method,
+        c.req.raw.signal,
+        timeoutMs,
+        { ...forwardedHeaders(c.req.raw), "x-request-id": c.get("requestId") },
+        input,
+        createContextValues().set(callerKey, caller),
+      );
     } catch (err) {
+      // Forbidden to nobody in particular: signing in may help, so 401 with a challenge (RFC 9110 §15.5.2).
+      if (authenticated?.authenticated === false && err instanceof ConnectError && err.code === Code.PermissionDenied) {
+        throw new AuthenticationError("missing");
+      }
       throw withRestViolations(err, binding.method.input);
     }
+    // A create answered from the services' idempotency store, not executed again.
+    if (response.header.get("idempotent-replayed") === "true") c.header("Idempotent-Replayed", "true");
     return c.json(responseJson(binding, response.message) as Exclude<JsonValue, undefined>);
   };
 }
