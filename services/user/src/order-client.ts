@@ -1,6 +1,7 @@
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { OrderService, type Order } from "@grpc-edge/proto/orders/v1";
+import { isRefusedStream, refusedStreamRetry } from "./refused-stream-retry.ts";
 
 export type OrderServiceClient = Client<typeof OrderService>;
 
@@ -10,7 +11,8 @@ export type OrderServiceClient = Client<typeof OrderService>;
  */
 export function createOrderClient(baseUrl: string): { client: OrderServiceClient; close(): void } {
   const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 });
-  const client = createClient(OrderService, createGrpcTransport({ baseUrl, sessionManager }));
+  // A stream refused during the order service's GOAWAY is sent again on a new connection.
+  const client = createClient(OrderService, createGrpcTransport({ baseUrl, sessionManager, interceptors: [refusedStreamRetry()] }));
   return { client, close: () => sessionManager.abort() };
 }
 
@@ -21,6 +23,8 @@ export function createOrderClient(baseUrl: string): { client: OrderServiceClient
  */
 export function orderServiceError(error: unknown): ConnectError {
   const cause = ConnectError.from(error);
+  // connect-node reports a refused stream as INTERNAL; it is the server going away.
+  if (isRefusedStream(error)) return new ConnectError("order service unavailable", Code.Unavailable, undefined, undefined, cause);
   switch (cause.code) {
     case Code.Unavailable:
       return new ConnectError("order service unavailable", Code.Unavailable, undefined, undefined, cause);

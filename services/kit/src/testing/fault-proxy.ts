@@ -78,7 +78,7 @@ export async function startFaultProxy(target: FaultProxyTarget, options: { port?
     }
     if (modeAtAccept.kind === "latency" && modeAtAccept.perConnectionMs) await sleep(modeAtAccept.perConnectionMs);
     if (client.destroyed) return;
-    const upstream = net.connect({ host: dial.host, port: dial.port });
+    const upstream = net.connect({ host: dial.host, port: dial.port, noDelay: true });
     pair.upstream = upstream;
     upstream.once("close", () => client.destroy());
     // The target is down or gone: the client sees its connection reset, as it would without the proxy.
@@ -111,7 +111,7 @@ export async function startFaultProxy(target: FaultProxyTarget, options: { port?
   // A fresh listener each time: a closed one keeps serving its open connections.
   const listen = (port: number) =>
     new Promise<number>((resolve, reject) => {
-      const next = net.createServer({ pauseOnConnect: true }, onConnection);
+      const next = net.createServer({ pauseOnConnect: true, noDelay: true }, onConnection);
       next.once("error", reject);
       next.listen(port, "127.0.0.1", () => {
         next.off("error", reject);
