@@ -53,7 +53,10 @@ describe("Worker entry", () => {
       env,
       ctx,
     );
-    expect(seen).toHaveLength(1);
+    // A read that found nobody: tried 3 times (retryInterceptor), each attempt within what is left of 750 ms.
+    expect(seen).toHaveLength(3);
+    expect(seen.map((r) => Number(r.headers.get("connect-timeout-ms")))).toEqual([750, expect.any(Number), expect.any(Number)]);
+    expect(seen.every((r) => Number(r.headers.get("connect-timeout-ms")) <= 750)).toBe(true);
     expect(seen[0]?.url).toBe("http://users.test:50051/user.v1.UserService/GetUserById");
     expect(seen[0]?.headers.get("connect-timeout-ms")).toBe("750");
     expect(seen[0]?.headers.get("x-request-id")).toBe("abc");
