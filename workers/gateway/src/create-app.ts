@@ -1,6 +1,8 @@
 import type { DescService } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
 import type { Hono } from "hono";
+import { edgeCache, type EdgeCacheOptions } from "./cache/edge-cache.ts";
+import { entityTags } from "./cache/entity-tags.ts";
 import { createBaseApp } from "./create-base-app.ts";
 import type { AccessLog } from "./http/access-log.ts";
 import type { AppEnv } from "./http/app-env.ts";
@@ -25,6 +27,8 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** End-user authentication, rate limiting and CORS; without it every caller is anonymous (unit tests). */
   edge?: EdgeOptions;
+  /** Reads through the Workers Cache API, per caller (cache/edge-cache.ts); without it, no edge cache. */
+  cache?: EdgeCacheOptions;
 }
 
 export interface EdgeOptions extends AuthenticateOptions {
@@ -34,13 +38,15 @@ export interface EdgeOptions extends AuthenticateOptions {
 }
 
 /** The gateway's Hono app; all dependencies come in, so it runs the same in tests and workerd. */
-export function createApp({ transport, services, timeoutMs, log, maxBodyBytes, edge }: AppOptions): Hono<AppEnv> {
+export function createApp({ transport, services, timeoutMs, log, maxBodyBytes, edge, cache }: AppOptions): Hono<AppEnv> {
   const app = createBaseApp(log);
   const bindings = httpBindings(services);
 
   // Before anything reads the request: size sanity, then CORS (a preflight carries no token).
   app.use(requestLimits());
   if (edge !== undefined) app.use(corsAllowList(edge.corsAllowedOrigins));
+  // Strong ETags on every 200 GET, If-None-Match → 304.
+  app.use(entityTags());
 
   // Liveness of the Worker itself: no upstream call.
   app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -57,6 +63,8 @@ export function createApp({ transport, services, timeoutMs, log, maxBodyBytes, e
     app.use(rateLimit({ retryAfterSeconds: edge.rateLimitPeriodSeconds }));
   }
   app.use(idempotencyKey());
+  // After authentication: cached reads are filed per caller.
+  if (cache !== undefined) app.use(edgeCache(cache));
   app.all("*", transcodingHandler({ bindings, transport, timeoutMs, maxBodyBytes }));
   return app;
 }

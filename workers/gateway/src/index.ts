@@ -26,7 +26,7 @@ const upstreamRetry = retryInterceptor({ isIdempotent: readOnlyMethods([UserServ
 function appFor(env: GatewayEnv): Hono<AppEnv> {
   const key = JSON.stringify([
     env.USER_SERVICE_URL, env.UPSTREAM_TIMEOUT_MS, env.SERVICE_TOKEN_SECRET, env.PUBLIC_READS,
-    env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_SECRET, env.JWT_JWKS_URL, env.CORS_ALLOWED_ORIGINS,
+    env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_SECRET, env.JWT_JWKS_URL, env.CORS_ALLOWED_ORIGINS, env.EDGE_CACHE_TTL_SECONDS,
   ]);
   if (cached?.key !== key) cached = { key, app: buildApp(env) };
   return cached.app;
@@ -51,6 +51,8 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
         corsAllowedOrigins: config.corsAllowedOrigins,
         rateLimitPeriodSeconds: RATE_LIMIT_PERIOD_S,
       },
+      // The colo's cache, shared by every isolate there (docs/resilience.md).
+      cache: { cache: () => (typeof caches === "undefined" ? undefined : caches.default), ttlSeconds: config.edgeCacheTtlSeconds },
     });
   } catch (err) {
     if (err instanceof ConfigError) return createConfigErrorApp(err);

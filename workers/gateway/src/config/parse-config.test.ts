@@ -22,7 +22,14 @@ describe("parseConfig", () => {
       publicReads: false,
       jwt: { issuer: jwt.JWT_ISSUER, audience: jwt.JWT_AUDIENCE, keys: { kind: "secret", secret: jwt.JWT_SECRET } },
       corsAllowedOrigins: [],
+      edgeCacheTtlSeconds: 5,
     });
+  });
+
+  it("reads EDGE_CACHE_TTL_SECONDS (0 turns the edge cache off)", () => {
+    const base = { USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, ...jwt };
+    expect(parseConfig({ ...base, EDGE_CACHE_TTL_SECONDS: "0" }).edgeCacheTtlSeconds).toBe(0);
+    expect(() => parseConfig({ ...base, EDGE_CACHE_TTL_SECONDS: "forever" })).toThrow("EDGE_CACHE_TTL_SECONDS");
   });
 
   it("reads PUBLIC_READS as a boolean, off unless set", () => {

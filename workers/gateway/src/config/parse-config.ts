@@ -1,6 +1,7 @@
 import { ConfigError } from "../errors/config-error.ts";
 import type { RateLimiterBinding } from "../middleware/rate-limit/rate-limit.ts";
 import { parseCorsOrigins } from "./parse-cors-origins.ts";
+import { parseEdgeCacheTtl } from "./parse-edge-cache-ttl.ts";
 import { parseJwtConfig, type JwtConfig, type JwtEnv } from "./parse-jwt-config.ts";
 
 /** The Worker's vars as wrangler.toml declares them; anything may be missing at runtime. */
@@ -12,6 +13,8 @@ export interface GatewayEnv extends JwtEnv {
   PUBLIC_READS?: string;
   /** Comma-separated origins browsers may call the API from (CORS). */
   CORS_ALLOWED_ORIGINS?: string;
+  /** Seconds a read stays in the edge cache (Cache API); 0 turns it off. */
+  EDGE_CACHE_TTL_SECONDS?: string;
   /** Workers rate-limit binding ([[ratelimits]] in wrangler.toml); optional, read per request. */
   RATE_LIMITER?: RateLimiterBinding;
 }
@@ -25,6 +28,8 @@ export interface GatewayConfig {
   /** End-user JWT verification. */
   jwt: JwtConfig;
   corsAllowedOrigins: readonly string[];
+  /** Edge cache lifetime of a read, in seconds; 0: no edge cache. */
+  edgeCacheTtlSeconds: number;
 }
 
 const defaultTimeoutMs = 3000;
@@ -43,6 +48,7 @@ export function parseConfig(env: GatewayEnv): GatewayConfig {
     publicReads: parseBoolean("PUBLIC_READS", env.PUBLIC_READS),
     jwt: parseJwtConfig(env, serviceTokenSecret),
     corsAllowedOrigins: parseCorsOrigins(env.CORS_ALLOWED_ORIGINS),
+    edgeCacheTtlSeconds: parseEdgeCacheTtl(env.EDGE_CACHE_TTL_SECONDS),
   };
 }
 
