@@ -45,6 +45,11 @@ resource "cloudflare_workers_script" "gateway" {
       text = tostring(var.upstream_timeout_ms)
     },
     {
+      name = "EDGE_CACHE_TTL_SECONDS"
+      type = "plain_text"
+      text = tostring(var.edge_cache_ttl_seconds)
+    },
+    {
       name = "PUBLIC_READS"
       type = "plain_text"
       text = tostring(var.public_reads)

@@ -67,6 +67,18 @@ variable "user_service_url" {
   }
 }
 
+variable "edge_cache_ttl_seconds" {
+  description = "EDGE_CACHE_TTL_SECONDS plain-text binding: seconds a read stays in the edge cache (Cache API, per caller); 0 turns it off."
+  type        = number
+  default     = 5
+
+  validation {
+    # Same range the gateway's parseConfig accepts.
+    condition     = var.edge_cache_ttl_seconds >= 0 && var.edge_cache_ttl_seconds <= 3600 && floor(var.edge_cache_ttl_seconds) == var.edge_cache_ttl_seconds
+    error_message = "edge_cache_ttl_seconds must be a whole number of seconds between 0 and 3600."
+  }
+}
+
 variable "upstream_timeout_ms" {
   description = "UPSTREAM_TIMEOUT_MS plain-text binding: how long the Worker waits for the user service."
   type        = number
