@@ -23,7 +23,8 @@ beforeAll(async () => {
   orderLink = await startFaultProxy({ port: orders[0].port });
   users = await Promise.all([spawnService("user", { ORDER_SERVICE_URL: orderLink.url }), spawnService("user", { ORDER_SERVICE_URL: orderLink.url })]);
   userLink = await startFaultProxy({ port: users[0].port });
-  gateway = await startGateway({ userServiceUrl: userLink.url });
+  // No edge cache: every request of the load must reach the services being restarted.
+  gateway = await startGateway({ userServiceUrl: userLink.url, vars: { EDGE_CACHE_TTL_SECONDS: "0" } });
 }, 120_000);
 afterAll(async () => {
   await gateway?.stop();

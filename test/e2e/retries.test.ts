@@ -25,9 +25,11 @@ beforeAll(async () => {
   userLink = await startFaultProxy({ port: user.port });
   // Nothing listens behind this one: every connection is reset, as a dead host's would be.
   deadLink = await startFaultProxy({ port: await freePort() });
+  // No edge cache: every request is an upstream call to count.
+  const vars = { EDGE_CACHE_TTL_SECONDS: "0" };
   [gateway, deadGateway] = await Promise.all([
-    startGateway({ userServiceUrl: userLink.url }),
-    startGateway({ userServiceUrl: deadLink.url }),
+    startGateway({ userServiceUrl: userLink.url, vars }),
+    startGateway({ userServiceUrl: deadLink.url, vars }),
   ]);
 });
 afterAll(async () => {

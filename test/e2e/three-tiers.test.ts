@@ -100,7 +100,8 @@ describe("when a tier is down", () => {
     const lonelyOrder = await startService(orderServiceDefinition, env);
     const orderPort = lonelyOrder.port;
     const lonelyUser = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: lonelyOrder.url });
-    const edge = await startGateway({ userServiceUrl: lonelyUser.url });
+    // No edge cache: the second read must reach the user service, not the edge's copy of the first.
+    const edge = await startGateway({ userServiceUrl: lonelyUser.url, vars: { EDGE_CACHE_TTL_SECONDS: "0" } });
     try {
       expect((await fetch(`${edge.url}/api/users/1`)).status).toBe(200);
       await lonelyOrder.stop(0);

@@ -15,25 +15,25 @@ export interface MemoryCache {
 export function createMemoryCache() {
   let now = 0;
   const entries = new Map<string, { body: ArrayBuffer; init: ResponseInit; expires: number }>();
-  let failing = false;
+  let failing: (key: string) => boolean = () => false;
   const keyOf = (request: Key) => (typeof request === "string" ? request : request instanceof URL ? request.href : request.url);
-  const check = () => {
-    if (failing) throw new Error("cache unavailable");
+  const check = (request: Key) => {
+    if (failing(keyOf(request))) throw new Error("cache unavailable");
   };
   const cache: MemoryCache = {
     async match(request: Key): Promise<Response | undefined> {
-      check();
+      check(request);
       const entry = entries.get(keyOf(request));
       if (entry === undefined || entry.expires <= now) return undefined;
       return new Response(entry.body.slice(0), entry.init);
     },
     async put(request: Key, response: Response): Promise<void> {
-      check();
+      check(request);
       const maxAge = Number(/max-age=(\d+)/.exec(response.headers.get("Cache-Control") ?? "")?.[1] ?? 0);
       entries.set(keyOf(request), { body: await response.arrayBuffer(), init: { status: response.status, headers: new Headers(response.headers) }, expires: now + maxAge * 1000 });
     },
     async delete(request: Key): Promise<boolean> {
-      check();
+      check(request);
       return entries.delete(keyOf(request));
     },
   };
@@ -41,6 +41,7 @@ export function createMemoryCache() {
     cache,
     keys: () => [...entries.keys()],
     advance: (ms: number) => void (now += ms),
-    fail: (on: boolean) => void (failing = on),
+    /** Every operation fails (true), or those on keys the predicate picks. */
+    fail: (on: boolean | ((key: string) => boolean)) => void (failing = typeof on === "function" ? on : () => on),
   };
 }

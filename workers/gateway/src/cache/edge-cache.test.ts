@@ -138,6 +138,17 @@ describe("edgeCache", () => {
     expect(calls).toHaveLength(1);
   });
 
+  it("when the current version cannot be read, reads go upstream rather than to an entry a write may have made stale", async () => {
+    const { get, patch, calls, memory } = setup();
+    await get("/api/users/1", bob);
+    await patch("/api/users/1", "Ada P.", alice);
+    memory.fail((key) => key.includes("/version/"));
+    const res = await get("/api/users/1", bob);
+    expect(res.headers.get("x-edge-cache")).toBeNull();
+    expect(JSON.stringify(await res.json())).toContain("Ada P.");
+    expect(calls).toHaveLength(2);
+  });
+
   it("keys hold no user id or scope in the clear", async () => {
     const { get, memory } = setup();
     await get("/api/users/1", { "x-test-sub": "424242", "x-test-scope": "secret-scope" });

@@ -37,6 +37,8 @@ export function edgeCache({ cache: cacheOf, ttlSeconds }: EdgeCacheOptions): Mid
       const tag = readTag(url.pathname);
       if (tag === undefined) return next();
       const key = await entryKey(cache, url, await identityHash(c), tag);
+      // Without the current version a key could name an entry a write has made stale.
+      if (key === undefined) return next();
       const hit = await cache.match(key).catch(() => undefined);
       if (hit !== undefined) return answer(hit.body, hit.headers, "HIT");
       await next();
@@ -70,14 +72,21 @@ async function invalidate(cache: Cache, url: URL, identity: string, tags: readon
   await Promise.all(
     tags.map(async (tag) => {
       // Read-your-writes for the writer even before the new version is visible to her.
-      if (tag === own) await cache.delete(await entryKey(cache, new URL(url.pathname.replace(/:[A-Za-z]+$/, ""), url), identity, tag));
+      const ownKey = tag === own ? await entryKey(cache, new URL(url.pathname.replace(/:[A-Za-z]+$/, ""), url), identity, tag) : undefined;
+      if (ownKey !== undefined) await cache.delete(ownKey);
       await cache.put(versionKey(url, tag), new Response(crypto.randomUUID(), { headers: { "Cache-Control": `max-age=${versionTtlSeconds}` } }));
     }),
   );
 }
 
-async function entryKey(cache: Cache, url: URL, identity: string, tag: string): Promise<string> {
-  const version = await cache.match(versionKey(url, tag)).then((r) => r?.text(), () => undefined);
+/** The entry's key under the tag's current version; undefined if the version cannot be read. */
+async function entryKey(cache: Cache, url: URL, identity: string, tag: string): Promise<string | undefined> {
+  let version: string | undefined;
+  try {
+    version = await (await cache.match(versionKey(url, tag)))?.text();
+  } catch {
+    return undefined;
+  }
   const query = [...url.searchParams].sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
   const search = new URLSearchParams(query).toString();
   return `${keyOrigin}/${url.host}/entry/${identity}/${encodeURIComponent(tag)}@${version ?? "0"}${url.pathname}${search === "" ? "" : `?${search}`}`;
