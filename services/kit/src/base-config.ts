@@ -4,7 +4,7 @@ import { logLevels } from "./logging/index.ts";
 /** Environment variables every service reads (each service adds its own). */
 export function baseConfigSpec(serviceName: string, defaultPort: number) {
   return {
-    PORT: env.port("TCP port for gRPC (h2c), gRPC-Web and Connect (HTTP/1.1), and /healthz, /readyz", defaultPort),
+    PORT: env.port("TCP port for gRPC (h2c), gRPC-Web and Connect (HTTP/1.1), and /healthz, /readyz, /metrics", defaultPort),
     HOST: env.string("Interface to listen on (0.0.0.0 in containers)", "127.0.0.1"),
     DATABASE_URL: env.optionalUrl("PostgreSQL server URL; when unset (and DATABASE_HOST unset) the service uses embedded PGlite", ["postgres:", "postgresql:"]),
     DATABASE_HOST: env.optionalString("PostgreSQL host, used with DATABASE_PORT/NAME/USER/PASSWORD when DATABASE_URL is unset (containers)"),
@@ -18,6 +18,8 @@ export function baseConfigSpec(serviceName: string, defaultPort: number) {
     SEED_DEMO_DATA: env.boolean("Load the demo data set on the first start against an empty database", false),
     LOG_LEVEL: env.oneOf("Log level of the JSON logs", logLevels, "info"),
     SHUTDOWN_GRACE_MS: env.int("On SIGTERM, how long in-flight calls may take to finish before the process exits", { min: 0, max: 120_000, defaultValue: 10_000 }),
+    OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalUrl("OpenTelemetry collector (OTLP/HTTP) base URL; spans go to {url}/v1/traces as JSON. Unset: no spans exported (incoming traceparent still passed on)", ["http:", "https:"]),
+    OTEL_SERVICE_NAME: env.string("service.name of the exported spans", serviceName),
     READ_MAX_BYTES: env.int("Largest request message accepted, in bytes", { min: 1024, max: 64 * 1024 * 1024, defaultValue: 4 * 1024 * 1024 }),
   };
 }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { UserService } from "@grpc-edge/proto/user/v1";
-import { env, type ServiceDefinition } from "@grpc-edge/service-kit";
+import { clientTracingInterceptor, env, type ServiceDefinition } from "@grpc-edge/service-kit";
 import { createOrderClient } from "./order-client.ts";
 import { orderFacade } from "./order-facade.ts";
 import { UserRepository } from "./user-repository.ts";
@@ -19,8 +19,8 @@ export const userServiceDefinition: ServiceDefinition<typeof config> = {
   migrationsDir: fileURLToPath(new URL("../migrations", import.meta.url)),
   seedFile: fileURLToPath(new URL("../seed/demo.sql", import.meta.url)),
   config,
-  setup({ db, config }) {
-    const orders = createOrderClient(config.ORDER_SERVICE_URL);
+  setup({ db, config, tracing }) {
+    const orders = createOrderClient(config.ORDER_SERVICE_URL, [clientTracingInterceptor(tracing)]);
     const users = new UserRepository(db);
     return {
       routes(router) {

@@ -1,4 +1,4 @@
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { OrderService, type Order } from "@grpc-edge/proto/orders/v1";
 
@@ -7,10 +7,11 @@ export type OrderServiceClient = Client<typeof OrderService>;
 /**
  * One native gRPC (HTTP/2) client for the whole process: the session is reused
  * across calls instead of being set up per request. `close` drops it at shutdown.
+ * `interceptors`: the client tracing interceptor, which sends `traceparent`.
  */
-export function createOrderClient(baseUrl: string): { client: OrderServiceClient; close(): void } {
+export function createOrderClient(baseUrl: string, interceptors: Interceptor[] = []): { client: OrderServiceClient; close(): void } {
   const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 });
-  const client = createClient(OrderService, createGrpcTransport({ baseUrl, sessionManager }));
+  const client = createClient(OrderService, createGrpcTransport({ baseUrl, sessionManager, interceptors }));
   return { client, close: () => sessionManager.abort() };
 }
 

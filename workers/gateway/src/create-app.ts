@@ -6,6 +6,7 @@ import type { AccessLog } from "./http/access-log.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { methodNotAllowed } from "./http/method-not-allowed.ts";
 import { createOpenApiDocument } from "./openapi/index.ts";
+import type { SpanExporter } from "./tracing/gateway-span.ts";
 import { httpBindings, transcodingHandler } from "./transcoding/index.ts";
 
 export interface AppOptions {
@@ -16,13 +17,15 @@ export interface AppOptions {
   /** Deadline of every upstream call. */
   timeoutMs: number;
   log?: AccessLog;
+  /** Where finished spans go (OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set); none: no export. */
+  traceExporter?: SpanExporter;
   /** Largest accepted JSON request body, in bytes (default 64 KiB). */
   maxBodyBytes?: number;
 }
 
 /** The gateway's Hono app; all dependencies come in, so it runs the same in tests and workerd. */
-export function createApp({ transport, services, timeoutMs, log, maxBodyBytes }: AppOptions): Hono<AppEnv> {
-  const app = createBaseApp(log);
+export function createApp({ transport, services, timeoutMs, log, traceExporter, maxBodyBytes }: AppOptions): Hono<AppEnv> {
+  const app = createBaseApp(log, traceExporter);
   const bindings = httpBindings(services);
 
   // Liveness of the Worker itself: no upstream call.

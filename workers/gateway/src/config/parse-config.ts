@@ -4,11 +4,14 @@ import { ConfigError } from "../errors/config-error.ts";
 export interface GatewayEnv {
   USER_SERVICE_URL?: string;
   UPSTREAM_TIMEOUT_MS?: string;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 }
 
 export interface GatewayConfig {
   userServiceUrl: string;
   upstreamTimeoutMs: number;
+  /** OTLP/HTTP base URL; undefined: spans are not exported. */
+  otlpEndpoint?: string;
 }
 
 const defaultTimeoutMs = 3000;
@@ -16,9 +19,12 @@ const maxTimeoutMs = 60_000;
 
 /** Validates the env; throws ConfigError whose message names the setting, never its value. */
 export function parseConfig(env: GatewayEnv): GatewayConfig {
+  const otlpEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
   return {
     userServiceUrl: parseServiceUrl("USER_SERVICE_URL", env.USER_SERVICE_URL),
     upstreamTimeoutMs: parseTimeoutMs("UPSTREAM_TIMEOUT_MS", env.UPSTREAM_TIMEOUT_MS),
+    // Optional: unset or empty means no export.
+    ...(otlpEndpoint ? { otlpEndpoint: parseServiceUrl("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint) } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { MethodNotAllowedError } from "../errors/method-not-allowed-error.ts";
 import { withRestViolations } from "../errors/upstream-violations.ts";
 import { ViolationsError } from "../errors/violations-error.ts";
 import type { AppEnv } from "../http/app-env.ts";
+import { callUpstream } from "../http/call-upstream.ts";
 import { pathToJson, validateMessage } from "../validation/index.ts";
 import { createRouter } from "./create-router.ts";
 import type { HttpBinding } from "./http-bindings.ts";
@@ -44,8 +45,7 @@ export function transcodingHandler({ bindings, transport, timeoutMs, maxBodyByte
 
     let response;
     try {
-      // Where the runtime aborts it, a client that gives up cancels the upstream call too.
-      response = await transport.unary(binding.method, c.req.raw.signal, timeoutMs, { "x-request-id": c.get("requestId") }, input);
+      response = await callUpstream(c, { transport, method: binding.method, input, timeoutMs, route: binding.template.source });
     } catch (err) {
       throw withRestViolations(err, binding.method.input);
     }
