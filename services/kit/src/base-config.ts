@@ -4,7 +4,7 @@ import { logLevels } from "./logging/index.ts";
 /** Environment variables every service reads (each service adds its own). */
 export function baseConfigSpec(serviceName: string, defaultPort: number) {
   return {
-    PORT: env.port("TCP port for gRPC (h2c), gRPC-Web and Connect (HTTP/1.1), and /healthz, /readyz", defaultPort),
+    PORT: env.port("TCP port for gRPC (h2c), gRPC-Web and Connect (HTTP/1.1), and /healthz, /readyz, /metrics", defaultPort),
     HOST: env.string("Interface to listen on (0.0.0.0 in containers)", "127.0.0.1"),
     DATABASE_URL: env.optionalUrl("PostgreSQL server URL; when unset (and DATABASE_HOST unset) the service uses embedded PGlite", ["postgres:", "postgresql:"]),
     DATABASE_HOST: env.optionalString("PostgreSQL host, used with DATABASE_PORT/NAME/USER/PASSWORD when DATABASE_URL is unset (containers)"),
@@ -25,6 +25,8 @@ export function baseConfigSpec(serviceName: string, defaultPort: number) {
     }),
     SERVICE_TOKEN_SECRET: env.secret("HS256 key (at least 32 bytes) of the service tokens the gateway signs; the same value in the gateway and both services", 32),
     IDEMPOTENCY_TTL_HOURS: env.int("How long Idempotency-Key records are kept before the cleanup removes them", { min: 24, max: 24 * 30, defaultValue: 24 }),
+    OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalUrl("OpenTelemetry collector (OTLP/HTTP) base URL; spans go to {url}/v1/traces as JSON. Unset: no spans exported (incoming traceparent still passed on)", ["http:", "https:"]),
+    OTEL_SERVICE_NAME: env.string("service.name of the exported spans", serviceName),
   };
 }
 

@@ -20,13 +20,17 @@ import { HealthRegistry, ServingStatus, healthService } from "./health/index.ts"
 import { httpHealthHandler } from "./health/http-health-handler.ts";
 import { captureResponseMetadata, IdempotencyStore, idempotencyInterceptor, startIdempotencyCleanup } from "./idempotency/index.ts";
 import { createLogger, loggingInterceptor, type Logger } from "./logging/index.ts";
+import { createServiceMetrics, httpMetricsHandler, metricsInterceptor } from "./metrics/index.ts";
 import { listenDualProtocol } from "./server/index.ts";
+import { createTracing, serverTracingInterceptor, type Tracing } from "./tracing/index.ts";
 import { validationInterceptor } from "./validation/index.ts";
 
 export interface ServiceContext<C> {
   config: C;
   db: Database;
   logger: Logger;
+  /** For client interceptors on calls to other services (clientTracingInterceptor). */
+  tracing: Tracing;
 }
 
 export interface ServiceSetup {
@@ -63,8 +67,8 @@ export interface RunningService<C = BaseConfig> {
 
 export interface StartOptions {
   /**
-   * Extra server interceptors, run after logging and before validation (tests
-   * count RPCs with them).
+   * Extra server interceptors, run after tracing, logging and metrics and before
+   * validation (tests count RPCs with them).
    */
   interceptors?: readonly Interceptor[];
 }
@@ -100,7 +104,9 @@ export async function startService<S extends ConfigSpec>(
 
   const health = new HealthRegistry(definition.services.map((s) => s.typeName));
   const shutdown = new AbortController();
-  const app = definition.setup({ config, db, logger });
+  const tracing = createTracing({ serviceName: config.OTEL_SERVICE_NAME, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+  const metrics = createServiceMetrics(() => db.poolStats());
+  const app = definition.setup({ config, db, logger, tracing });
   const authenticate = authenticationGate(config.SERVICE_TOKEN_SECRET);
   const stopCleanup = startIdempotencyCleanup(new IdempotencyStore(db), config.IDEMPOTENCY_TTL_HOURS, logger);
   const rpcHandler = connectNodeAdapter({
@@ -121,9 +127,12 @@ export async function startService<S extends ConfigSpec>(
         throw error;
       }
     },
-    // Outermost first: every call is logged, even one that fails validation.
+    // Outermost first: every call is traced, logged (with its trace id) and counted,
+    // even one that fails validation.
     interceptors: [
+      serverTracingInterceptor(tracing),
       loggingInterceptor(logger),
+      metricsInterceptor(metrics),
       ...(options.interceptors ?? []),
       queryDeadlineInterceptor(),
       validationInterceptor(),
@@ -132,15 +141,16 @@ export async function startService<S extends ConfigSpec>(
     shutdownSignal: shutdown.signal,
   });
   const probes = httpHealthHandler(health, () => pingWithin(db, 1_000));
+  const scrape = httpMetricsHandler(metrics);
   const server = await listenDualProtocol({
     host: config.HOST,
     port: config.PORT,
-    handler: (req, res) => probes(req, res) || rpcHandler(req, res),
+    handler: (req, res) => probes(req, res) || scrape(req, res) || rpcHandler(req, res),
   });
   health.setAll(ServingStatus.SERVING);
   const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`;
-  logger.info({ url, database: db.kind, startMs: Math.round(performance.now()) }, "ready");
+  logger.info({ url, database: db.kind, tracing: tracing.enabled, startMs: Math.round(performance.now()) }, "ready");
 
   let stopping: Promise<{ drained: boolean }> | undefined;
   return {
@@ -158,6 +168,8 @@ export async function startService<S extends ConfigSpec>(
         stopCleanup();
         await app.close?.();
         await db.close();
+        // Spans still buffered go out before the process exits.
+        await tracing.shutdown().catch((error: unknown) => logger.warn({ err: error }, "trace export at shutdown failed"));
         logger.info({ drained: result.drained }, "stopped");
         return result;
       })();

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { UserService } from "@grpc-edge/proto/user/v1";
-import { env, type ServiceDefinition } from "@grpc-edge/service-kit";
+import { clientTracingInterceptor, env, type ServiceDefinition } from "@grpc-edge/service-kit";
 import { createOrderClient } from "./order-client.ts";
 import { orderFacade } from "./order-facade.ts";
 import { UserRepository } from "./user-repository.ts";
@@ -21,8 +21,8 @@ export const userServiceDefinition: ServiceDefinition<typeof config> = {
   config,
   // CreateOrder's key is forwarded to, and enforced by, the order service (it owns that write).
   idempotentMethods: [UserService.method.createUser],
-  setup({ db, config }) {
-    const orders = createOrderClient(config.ORDER_SERVICE_URL);
+  setup({ db, config, tracing }) {
+    const orders = createOrderClient(config.ORDER_SERVICE_URL, [clientTracingInterceptor(tracing)]);
     const users = new UserRepository(db);
     return {
       routes(router) {

@@ -6,8 +6,9 @@ const forwarded = ["x-request-id", "idempotency-key"];
 
 /**
  * Forwards the caller's remaining deadline, cancellation, request id, idempotency
- * key and verified service token downstream: the order service authorises the
- * end user itself, never the user service's word for her.
+ * key, verified service token (the order service authorises the end user itself,
+ * never the user service's word for her) and trace context (the context values,
+ * which the client tracing interceptor reads) downstream.
  */
 export function downstreamCallOptions(ctx: HandlerContext): CallOptions {
   const headers: Record<string, string> = { authorization: `Bearer ${callerOf(ctx).token}` };
@@ -15,5 +16,5 @@ export function downstreamCallOptions(ctx: HandlerContext): CallOptions {
     const value = ctx.requestHeader.get(name);
     if (value !== null) headers[name] = value;
   }
-  return { signal: ctx.signal, timeoutMs: ctx.timeoutMs(), headers };
+  return { signal: ctx.signal, timeoutMs: ctx.timeoutMs(), headers, contextValues: ctx.values };
 }

@@ -1,4 +1,4 @@
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { OrderService, type Order } from "@grpc-edge/proto/orders/v1";
 import { isRefusedStream, refusedStreamRetry } from "./refused-stream-retry.ts";
@@ -8,11 +8,13 @@ export type OrderServiceClient = Client<typeof OrderService>;
 /**
  * One native gRPC (HTTP/2) client for the whole process: the session is reused
  * across calls instead of being set up per request. `close` drops it at shutdown.
+ * `interceptors`: the client tracing interceptor, which sends `traceparent`.
  */
-export function createOrderClient(baseUrl: string): { client: OrderServiceClient; close(): void } {
+export function createOrderClient(baseUrl: string, interceptors: Interceptor[] = []): { client: OrderServiceClient; close(): void } {
   const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 });
-  // A stream refused during the order service's GOAWAY is sent again on a new connection.
-  const client = createClient(OrderService, createGrpcTransport({ baseUrl, sessionManager, interceptors: [refusedStreamRetry()] }));
+  // A stream refused during the order service's GOAWAY is sent again on a new connection
+  // (inside the client span, so one traced call covers both attempts).
+  const client = createClient(OrderService, createGrpcTransport({ baseUrl, sessionManager, interceptors: [...interceptors, refusedStreamRetry()] }));
   return { client, close: () => sessionManager.abort() };
 }
 

@@ -283,9 +283,18 @@ describe("access log", () => {
     await app.request("/nope", { method: "POST", headers: { "X-Request-Id": "r3" } });
     expect(logs).toEqual([
       // The path only: query strings stay out of the log.
-      { method: "GET", path: "/api/users", status: 200, durationMs: expect.any(Number), requestId: "r1" },
-      { method: "GET", path: "/api/users/abc", status: 400, durationMs: expect.any(Number), requestId: "r2" },
-      { method: "POST", path: "/nope", status: 404, durationMs: expect.any(Number), requestId: "r3" },
+      {
+        method: "GET",
+        path: "/api/users",
+        status: 200,
+        durationMs: expect.any(Number),
+        requestId: "r1",
+        traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+        rpc: "user.v1.UserService/GetAllUsers",
+        upstreamMs: expect.any(Number),
+      },
+      { method: "GET", path: "/api/users/abc", status: 400, durationMs: expect.any(Number), requestId: "r2", traceId: expect.any(String) },
+      { method: "POST", path: "/nope", status: 404, durationMs: expect.any(Number), requestId: "r3", traceId: expect.any(String) },
     ]);
   });
 });

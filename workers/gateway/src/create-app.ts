@@ -13,6 +13,7 @@ import { idempotencyKey } from "./middleware/idempotency-key/idempotency-key.ts"
 import { rateLimit } from "./middleware/rate-limit/rate-limit.ts";
 import { requestLimits } from "./middleware/request-limits/request-limits.ts";
 import { createOpenApiDocument } from "./openapi/index.ts";
+import type { SpanExporter } from "./tracing/gateway-span.ts";
 import { httpBindings, transcodingHandler } from "./transcoding/index.ts";
 
 export interface AppOptions {
@@ -23,6 +24,8 @@ export interface AppOptions {
   /** Deadline of every upstream call. */
   timeoutMs: number;
   log?: AccessLog;
+  /** Where finished spans go (OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set); none: no export. */
+  traceExporter?: SpanExporter;
   /** Largest accepted JSON request body, in bytes (default 64 KiB). */
   maxBodyBytes?: number;
   /** End-user authentication, rate limiting and CORS; without it every caller is anonymous (unit tests). */
@@ -38,8 +41,8 @@ export interface EdgeOptions extends AuthenticateOptions {
 }
 
 /** The gateway's Hono app; all dependencies come in, so it runs the same in tests and workerd. */
-export function createApp({ transport, services, timeoutMs, log, maxBodyBytes, edge, cache }: AppOptions): Hono<AppEnv> {
-  const app = createBaseApp(log);
+export function createApp({ transport, services, timeoutMs, log, traceExporter, maxBodyBytes, edge, cache }: AppOptions): Hono<AppEnv> {
+  const app = createBaseApp(log, traceExporter);
   const bindings = httpBindings(services);
 
   // Before anything reads the request: size sanity, then CORS (a preflight carries no token).

@@ -74,6 +74,28 @@ describe("Worker entry", () => {
     expect(await res.text()).not.toContain("users.test");
   });
 
+  it("with OTEL_EXPORTER_OTLP_ENDPOINT, hands the span export to waitUntil; without it, sends nothing", async () => {
+    const seen: Request[] = [];
+    vi.stubGlobal("fetch", async (input: RequestInfo, init?: RequestInit) => {
+      seen.push(new Request(input, init));
+      return new Response("{}");
+    });
+    const waited: Promise<unknown>[] = [];
+    const tracked = { ...ctx, waitUntil: (p: Promise<unknown>) => void waited.push(p) } as ExecutionContext;
+    const base = { USER_SERVICE_URL: "http://users.test:50051" };
+    await worker.fetch(new Request("http://gateway.test/healthz"), base, tracked);
+    expect([waited.length, seen.length]).toEqual([0, 0]);
+
+    const res = await worker.fetch(new Request("http://gateway.test/healthz"), { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector.test:4318" }, tracked);
+    expect(res.status).toBe(200);
+    expect(waited).toHaveLength(1);
+    await Promise.all(waited);
+    expect(seen.map((r) => [r.method, r.url])).toEqual([["POST", "http://collector.test:4318/v1/traces"]]);
+    const body = (await seen[0]!.json()) as { resourceSpans: { resource: unknown; scopeSpans: { spans: { name: string }[] }[] }[] };
+    expect(body.resourceSpans[0]!.resource).toEqual({ attributes: [{ key: "service.name", value: { stringValue: "grpc-edge-gateway" } }] });
+    expect(body.resourceSpans[0]!.scopeSpans[0]!.spans.map((s) => s.name)).toEqual(["GET"]);
+  });
+
   it("keeps serving after a config change (no stale app)", async () => {
     vi.stubGlobal("fetch", async () => {
       throw new TypeError("fetch failed");

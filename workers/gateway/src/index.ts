@@ -8,10 +8,14 @@ import { ConfigError } from "./errors/config-error.ts";
 import { createJwtVerifier } from "./auth/jwt-verifier.ts";
 import { serviceTokenInterceptor } from "./auth/service-token-interceptor.ts";
 import type { AppEnv } from "./http/app-env.ts";
+import { otlpExporter } from "./tracing/otlp-exporter.ts";
 import { createFetchTransport } from "./transport/create-fetch-transport.ts";
 import { readOnlyMethods } from "./transport/read-only-methods.ts";
 import { RetryBudget } from "./transport/retry-budget.ts";
 import { retryInterceptor } from "./transport/retry-interceptor.ts";
+
+/** The `service.name` of the gateway's spans. */
+const serviceName = "grpc-edge-gateway";
 
 // One app per isolate and configuration: clients and transports are built once,
 // not per request. Keyed by the raw vars so a changed env is never served stale.
@@ -27,6 +31,7 @@ function appFor(env: GatewayEnv): Hono<AppEnv> {
   const key = JSON.stringify([
     env.USER_SERVICE_URL, env.UPSTREAM_TIMEOUT_MS, env.SERVICE_TOKEN_SECRET, env.PUBLIC_READS,
     env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_SECRET, env.JWT_JWKS_URL, env.CORS_ALLOWED_ORIGINS, env.EDGE_CACHE_TTL_SECONDS,
+    env.OTEL_EXPORTER_OTLP_ENDPOINT,
   ]);
   if (cached?.key !== key) cached = { key, app: buildApp(env) };
   return cached.app;
@@ -53,6 +58,8 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
       },
       // The colo's cache, shared by every isolate there (docs/resilience.md).
       cache: { cache: () => (typeof caches === "undefined" ? undefined : caches.default), ttlSeconds: config.edgeCacheTtlSeconds },
+      // Unset: no exporter at all, so a request pays for nothing but two random ids.
+      ...(config.otlpEndpoint ? { traceExporter: otlpExporter({ endpoint: config.otlpEndpoint, serviceName }) } : {}),
     });
   } catch (err) {
     if (err instanceof ConfigError) return createConfigErrorApp(err);

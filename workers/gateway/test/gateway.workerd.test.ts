@@ -119,8 +119,11 @@ describe("gateway in workerd", () => {
     expect(await wrongMethod.json()).toMatchObject({ status: 405 });
   });
 
-  it("writes one JSON access-log line per request", async () => {
-    await fetch(`${gateway.url}/api/users/2`, { headers: { "X-Request-Id": "log-me" } });
+  it("writes one JSON access-log line per request, with trace id and upstream time", async () => {
+    const traceId = "0af7651916cd43dd8448eb211c80319c";
+    await fetch(`${gateway.url}/api/users/2`, {
+      headers: { "X-Request-Id": "log-me", traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+    });
     const lines = gateway.logs.filter((l) => l.message.includes('"log-me"'));
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!.message)).toMatchObject({
@@ -128,7 +131,30 @@ describe("gateway in workerd", () => {
       path: "/api/users/2",
       status: 200,
       requestId: "log-me",
+      traceId,
+      rpc: "user.v1.UserService/GetUserById",
+      upstreamMs: expect.any(Number),
     });
+  });
+
+  it("continues the caller's trace upstream: same trace id, the gateway's span as parent", async () => {
+    const traceId = "0af7651916cd43dd8448eb211c80319c";
+    await fetch(`${gateway.url}/api/users/1`, {
+      headers: { "X-Request-Id": "trace-me", traceparent: `00-${traceId}-b7ad6b7169203331-01`, tracestate: "congo=t61rcWkgMzE" },
+    });
+    const call = service.calls.find((c) => c.requestId === "trace-me");
+    expect(call?.traceparent).toMatch(new RegExp(`^00-${traceId}-(?!b7ad6b7169203331)[0-9a-f]{16}-01$`));
+    expect(call?.tracestate).toBe("congo=t61rcWkgMzE");
+    // No valid traceparent: a new trace, still sent upstream.
+    await fetch(`${gateway.url}/api/users/1`, { headers: { "X-Request-Id": "new-trace", traceparent: "bogus" } });
+    expect(service.calls.find((c) => c.requestId === "new-trace")?.traceparent).toMatch(/^00-(?!0{32})[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
+  it("Server-Timing: upstream and total where the service was called, total alone otherwise", async () => {
+    const called = await fetch(`${gateway.url}/api/users/1`);
+    expect(called.headers.get("server-timing")).toMatch(/^upstream;dur=\d+, total;dur=\d+$/);
+    const local = await fetch(`${gateway.url}/healthz`);
+    expect(local.headers.get("server-timing")).toMatch(/^total;dur=\d+$/);
   });
 
   it("a gzip-encoded reply (decoded by workerd's fetch) still works", async () => {
@@ -156,6 +182,9 @@ describe("gateway in workerd", () => {
     expect(await res.json()).toMatchObject({ code: "deadline_exceeded" });
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(2000);
+    // The wait shows as upstream time: workerd's clock moves across the subrequest.
+    const [, upstream] = /upstream;dur=(\d+)/.exec(res.headers.get("server-timing") ?? "") ?? [];
+    expect(Number(upstream)).toBeGreaterThanOrEqual(250);
     await expect.poll(() => stalled.at(-1)?.closedAfterMs, { timeout: 2000 }).toBeDefined();
   });
 });

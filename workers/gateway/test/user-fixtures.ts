@@ -53,6 +53,9 @@ export interface RecordedCall {
   /** The deadline the service saw (from connect-timeout-ms). */
   timeoutMs: number | undefined;
   requestId: string | null;
+  /** W3C trace headers as the service received them. */
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 export interface FixtureUserService {
@@ -69,7 +72,14 @@ export function createFixtureUserService(
 ): FixtureUserService {
   const calls: RecordedCall[] = [];
   const record = (ctx: HandlerContext, method: RecordedCall["method"], id?: number) =>
-    calls.push({ method, id, timeoutMs: ctx.timeoutMs(), requestId: ctx.requestHeader.get("x-request-id") });
+    calls.push({
+      method,
+      id,
+      timeoutMs: ctx.timeoutMs(),
+      requestId: ctx.requestHeader.get("x-request-id"),
+      traceparent: ctx.requestHeader.get("traceparent"),
+      tracestate: ctx.requestHeader.get("tracestate"),
+    });
 
   const impl: Partial<ServiceImpl<typeof UserService>> = {
     async getUserById(req, ctx) {

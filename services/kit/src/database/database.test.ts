@@ -80,3 +80,35 @@ describe.each(engines)("database on %s", (_engine, open) => {
     }
   });
 });
+
+describe("pool usage (for the metrics)", () => {
+  it("PostgreSQL: open, idle and waiting follow the pool", async () => {
+    const db = await engines[1]![1]();
+    try {
+      expect(db.poolStats()).toEqual({ max: 4, total: 1, idle: 1, waiting: 0 });
+      // Four transactions hold every connection; a fifth query has to wait for one.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const started: Array<() => void> = [];
+      const inTx = [1, 2, 3, 4].map(() => new Promise<void>((resolve) => started.push(resolve)));
+      const transactions = started.map((_, i) => db.transaction(async () => (started[i]!(), held)));
+      await Promise.all(inTx);
+      const queued = db.query("SELECT 1");
+      expect(db.poolStats()).toEqual({ max: 4, total: 4, idle: 0, waiting: 1 });
+      release();
+      await Promise.all([...transactions, queued]);
+      expect(db.poolStats()).toMatchObject({ total: 4, idle: 4, waiting: 0 });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("PGlite: one connection", async () => {
+    const db = await openPGliteDatabase();
+    try {
+      expect(db.poolStats()).toEqual({ max: 1, total: 1, idle: 1, waiting: 0 });
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -14,5 +14,17 @@ export interface Database extends Queryable {
   readonly kind: "pglite" | "postgres";
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Connection pool usage, read at each metrics scrape. */
+  poolStats(): PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Most connections the pool may open. */
+  max: number;
+  /** Connections open now, idle or in use. */
+  total: number;
+  idle: number;
+  /** Queries waiting for a free connection (a full pool). */
+  waiting: number;
 }

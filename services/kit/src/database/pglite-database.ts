@@ -55,6 +55,8 @@ export async function openPGliteDatabase(dataDir?: string): Promise<Database> {
         return ambient.run(q, () => work(q));
       });
     },
+    // One in-process connection whose use is not tracked: reported as always there, never queued on.
+    poolStats: () => ({ max: 1, total: 1, idle: 1, waiting: 0 }),
     close: () => pglite.close(),
   };
 }

@@ -92,6 +92,7 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     query: (sql, params) => (ambient.getStore() ?? pooled).query(sql, params),
     exec: (sql) => (ambient.getStore() ?? pooled).exec(sql),
     transaction,
+    poolStats: () => ({ max: options.maxConnections, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
 }

@@ -7,3 +7,5 @@ export { serviceTokenInterceptor } from "./service-token-interceptor.ts";
 export { createRpcCounter, type RpcCounter } from "./rpc-counter.ts";
 export { testServiceEnv } from "./test-service-env.ts";
 export { startFaultProxy, type FaultMode, type FaultProxy, type FaultProxyTarget } from "./fault-proxy.ts";
+export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "./otlp-receiver.ts";
+export { parsePrometheusText, type PrometheusSample, type PrometheusScrape } from "./parse-prometheus-text.ts";

@@ -45,6 +45,17 @@ describe("parseConfig", () => {
     expect(() => parseConfig({ ...base, CORS_ALLOWED_ORIGINS: "*" })).toThrow(ConfigError);
   });
 
+  it.each([
+    ["http://127.0.0.1:4318", "http://127.0.0.1:4318/"],
+    [" https://otlp.example.com/otlp ", "https://otlp.example.com/otlp"],
+  ])("takes OTEL_EXPORTER_OTLP_ENDPOINT %j as the OTLP base URL", (raw, otlpEndpoint) => {
+    expect(parseConfig({ USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, ...jwt, OTEL_EXPORTER_OTLP_ENDPOINT: raw }).otlpEndpoint).toBe(otlpEndpoint);
+  });
+
+  it("leaves export off when OTEL_EXPORTER_OTLP_ENDPOINT is unset or empty", () => {
+    expect(parseConfig({ USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, ...jwt, OTEL_EXPORTER_OTLP_ENDPOINT: " " })).not.toHaveProperty("otlpEndpoint");
+  });
+
   it.each<[GatewayEnv, string]>([
     [{ SERVICE_TOKEN_SECRET: secret }, "USER_SERVICE_URL is not set"],
     [{ USER_SERVICE_URL: "", SERVICE_TOKEN_SECRET: secret }, "USER_SERVICE_URL is not set"],
@@ -55,6 +66,8 @@ describe("parseConfig", () => {
     [{ USER_SERVICE_URL: "ftp://user:hunter2@host", SERVICE_TOKEN_SECRET: secret }, urlRule],
     [{ USER_SERVICE_URL: "not a url", SERVICE_TOKEN_SECRET: secret }, urlRule],
     [{ USER_SERVICE_URL: "http://u/?x=1", SERVICE_TOKEN_SECRET: secret }, "USER_SERVICE_URL must not have a query or fragment"],
+    [{ USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, ...jwt, OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }, "OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http(s) URL"],
+    [{ USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, ...jwt, OTEL_EXPORTER_OTLP_ENDPOINT: "grpc://collector:4317" }, "OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http(s) URL"],
     ...["0", "-1", "60001", "1.5", "3s", "1e3", "abc"].map((ms): [GatewayEnv, string] => [
       { USER_SERVICE_URL: "http://u", UPSTREAM_TIMEOUT_MS: ms, SERVICE_TOKEN_SECRET: secret },
       timeoutRule,

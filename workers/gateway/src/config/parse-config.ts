@@ -17,6 +17,8 @@ export interface GatewayEnv extends JwtEnv {
   EDGE_CACHE_TTL_SECONDS?: string;
   /** Workers rate-limit binding ([[ratelimits]] in wrangler.toml); optional, read per request. */
   RATE_LIMITER?: RateLimiterBinding;
+  /** OpenTelemetry collector (OTLP/HTTP) base URL; unset or empty: no export. */
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 }
 
 export interface GatewayConfig {
@@ -30,6 +32,8 @@ export interface GatewayConfig {
   corsAllowedOrigins: readonly string[];
   /** Edge cache lifetime of a read, in seconds; 0: no edge cache. */
   edgeCacheTtlSeconds: number;
+  /** OTLP/HTTP base URL; undefined: spans are not exported. */
+  otlpEndpoint?: string;
 }
 
 const defaultTimeoutMs = 3000;
@@ -41,6 +45,7 @@ export function parseConfig(env: GatewayEnv): GatewayConfig {
   const userServiceUrl = parseServiceUrl("USER_SERVICE_URL", env.USER_SERVICE_URL);
   const upstreamTimeoutMs = parseTimeoutMs("UPSTREAM_TIMEOUT_MS", env.UPSTREAM_TIMEOUT_MS);
   const serviceTokenSecret = parseSecret("SERVICE_TOKEN_SECRET", env.SERVICE_TOKEN_SECRET);
+  const otlpEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
   return {
     userServiceUrl,
     upstreamTimeoutMs,
@@ -49,6 +54,8 @@ export function parseConfig(env: GatewayEnv): GatewayConfig {
     jwt: parseJwtConfig(env, serviceTokenSecret),
     corsAllowedOrigins: parseCorsOrigins(env.CORS_ALLOWED_ORIGINS),
     edgeCacheTtlSeconds: parseEdgeCacheTtl(env.EDGE_CACHE_TTL_SECONDS),
+    // Optional: unset or empty means no export.
+    ...(otlpEndpoint ? { otlpEndpoint: parseServiceUrl("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint) } : {}),
   };
 }
 

@@ -7,6 +7,11 @@ export interface AccessLogEntry {
   status: number;
   durationMs: number;
   requestId: string;
+  /** W3C trace id, to find the request's trace (and the services' log lines, which carry it too). */
+  traceId: string;
+  /** The upstream RPC ("package.Service/Method") and how long it took, when the request made one. */
+  rpc?: string;
+  upstreamMs?: number;
   error?: string;
 }
 
@@ -27,7 +32,13 @@ export function accessLog(log: AccessLog): MiddlewareHandler<AppEnv> {
       status: c.res.status,
       durationMs: Date.now() - start,
       requestId: c.get("requestId"),
+      traceId: c.get("trace").traceId,
     };
+    const upstream = c.get("upstream");
+    if (upstream !== undefined) {
+      entry.rpc = upstream.rpc;
+      entry.upstreamMs = upstream.endMs - upstream.startMs;
+    }
     const error = c.get("errorCause");
     if (error !== undefined) entry.error = error;
     log(entry);

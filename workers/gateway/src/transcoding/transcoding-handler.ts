@@ -8,6 +8,7 @@ import { withRestViolations } from "../errors/upstream-violations.ts";
 import { ViolationsError } from "../errors/violations-error.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { forwardedHeaders } from "../http/forwarded-headers.ts";
+import { callUpstream } from "../http/call-upstream.ts";
 import { pathToJson, validateMessage } from "../validation/index.ts";
 import { createRouter } from "./create-router.ts";
 import type { HttpBinding } from "./http-bindings.ts";
@@ -50,15 +51,15 @@ export function transcodingHandler({ bindings, transport, timeoutMs, maxBodyByte
     const caller = authenticated ?? anonymousCaller();
     let response;
     try {
-      // Where the runtime aborts it, a client that gives up cancels the upstream call too.
-      response = await transport.unary(
-        binding.method,
-        c.req.raw.signal,
-        timeoutMs,
-        { ...forwardedHeaders(c.req.raw), "x-request-id": c.get("requestId") },
+      response = await callUpstream(c, {
+        transport,
+        method: binding.method,
         input,
-        createContextValues().set(callerKey, caller),
-      );
+        timeoutMs,
+        route: binding.template.source,
+        headers: forwardedHeaders(c.req.raw),
+        contextValues: createContextValues().set(callerKey, caller),
+      });
     } catch (err) {
       // Forbidden to nobody in particular: signing in may help, so 401 with a challenge (RFC 9110 §15.5.2).
       if (authenticated?.authenticated === false && err instanceof ConnectError && err.code === Code.PermissionDenied) {

@@ -1,0 +1,95 @@
+// The load generator: wrk (C, a few percent of one core at these rates) with the
+// Lua script in wrk/scenario.lua; fixed concurrency, closed loop.
+import { execFile, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import type { PathName, ScenarioName } from "./options.ts";
+
+const script = fileURLToPath(new URL("wrk/scenario.lua", import.meta.url));
+
+export interface LoadSpec {
+  /** Origin to load, e.g. http://127.0.0.1:8787. */
+  origin: string;
+  scenario: ScenarioName;
+  path: PathName;
+  directFormat: "proto" | "json";
+  users: number;
+  items: number;
+  durationSec: number;
+  connections: number;
+  threads: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  durationSec: number;
+  /** Requests per second (every answered request, errors included). */
+  rps: number;
+  latencyMs: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
+  /** Socket errors by kind, and `status`: answers with an HTTP status ≥ 400. */
+  errors: { connect: number; read: number; write: number; status: number; timeout: number; total: number };
+}
+
+interface WrkJson {
+  requests: number;
+  durationUs: number;
+  errors: { connect: number; read: number; write: number; status: number; timeout: number };
+  latencyUs: { mean: number; max: number; p50: number; p90: number; p99: number; p999: number };
+}
+
+const ms = (us: number) => Math.round(us) / 1000;
+
+/** Reads the WRK_JSON line that wrk/scenario.lua's done() prints. */
+export function parseWrkOutput(stdout: string): LoadResult {
+  const line = stdout.split("\n").find((l) => l.startsWith("WRK_JSON "));
+  if (line === undefined) throw new Error(`wrk printed no WRK_JSON line:\n${stdout}`);
+  const raw = JSON.parse(line.slice("WRK_JSON ".length)) as WrkJson;
+  const durationSec = raw.durationUs / 1e6;
+  const e = raw.errors;
+  return {
+    requests: raw.requests,
+    durationSec,
+    rps: durationSec > 0 ? raw.requests / durationSec : 0,
+    latencyMs: {
+      mean: ms(raw.latencyUs.mean),
+      p50: ms(raw.latencyUs.p50),
+      p90: ms(raw.latencyUs.p90),
+      p99: ms(raw.latencyUs.p99),
+      p999: ms(raw.latencyUs.p999),
+      max: ms(raw.latencyUs.max),
+    },
+    errors: { ...e, total: e.connect + e.read + e.write + e.status + e.timeout },
+  };
+}
+
+export function wrkAvailable(): boolean {
+  return spawnSync("wrk", ["--version"], { encoding: "utf8" }).error === undefined;
+}
+
+export function wrkArgs(spec: LoadSpec): string[] {
+  return [
+    `-t${spec.threads}`,
+    `-c${spec.connections}`,
+    `-d${spec.durationSec}s`,
+    // A request slower than this counts as a timeout error rather than skewing forever.
+    "--timeout", "5s",
+    "-s", script,
+    spec.origin,
+  ];
+}
+
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const { stdout } = await promisify(execFile)("wrk", wrkArgs(spec), {
+    env: {
+      ...process.env,
+      BENCH_SCENARIO: spec.scenario,
+      BENCH_PATH: spec.path,
+      BENCH_FORMAT: spec.directFormat,
+      BENCH_USERS: String(spec.users),
+      BENCH_ITEMS: String(spec.items),
+    },
+    timeout: (spec.durationSec + 30) * 1000,
+    maxBuffer: 1 << 20,
+  });
+  return parseWrkOutput(stdout);
+}

@@ -1,0 +1,122 @@
+// The markdown report of a run: the load table, the targets, and the rest
+// (start-up, memory, bundle, internal RPCs).
+import { machineLine } from "./machine-info.ts";
+import type { DatabaseKind } from "./options.ts";
+import { directLabel, findSummary, requestLabel, type BenchResults, type Summary } from "./results.ts";
+import type { Target } from "./targets.ts";
+
+const dbName: Record<DatabaseKind, string> = { postgres: "PostgreSQL", pglite: "PGlite" };
+const fmt = (n: number | undefined, digits = 0) =>
+  n === undefined || Number.isNaN(n) ? "—" : n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const ms = (n: number) => fmt(n, n < 10 ? 2 : 1);
+
+export function verdict(target: Target): string {
+  return target.met === undefined ? "— not measured" : target.met ? "✅ met" : "❌ missed";
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly ("l" | "r")[]): string {
+  const sep = header.map((_, i) => ((align?.[i] ?? "l") === "r" ? "---:" : "---"));
+  return [header, sep, ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+}
+
+function versusDirect(s: Summary, all: readonly Summary[]): string {
+  if (s.path !== "gateway") return "";
+  const direct = findSummary(all, { ...s, path: "direct" });
+  if (!direct || direct.rps === 0 || direct.latencyMs.p99 === 0) return "";
+  return `${fmt(s.rps / direct.rps, 2)}× req/s, ${fmt(s.latencyMs.p99 / direct.latencyMs.p99, 2)}× p99`;
+}
+
+export function loadTable(summaries: readonly Summary[]): string {
+  const rows = summaries.map((s) => {
+    const cpu = s.cpuUsPerRequest;
+    return [
+      s.path === "gateway" ? `\`${requestLabel[s.scenario]}\`` : `\`${directLabel[s.scenario]}\``,
+      dbName[s.database],
+      s.dataSet,
+      s.path,
+      s.rounds > 1 ? `${fmt(s.rps)} (${fmt(s.rpsMin)}–${fmt(s.rpsMax)})` : fmt(s.rps),
+      ms(s.latencyMs.p50),
+      ms(s.latencyMs.p90),
+      ms(s.latencyMs.p99),
+      fmt(s.errors),
+      fmt(cpu.gateway),
+      fmt(cpu.user),
+      fmt(cpu.order),
+      fmt(cpu.db),
+      fmt(cpu.total),
+      versusDirect(s, summaries),
+    ];
+  });
+  return table(
+    ["Request", "DB", "Data", "Path", "req/s (range)", "p50 ms", "p90 ms", "p99 ms", "Errors", "CPU µs/req workerd", "user", "order", "PostgreSQL", "total", "Gateway ÷ direct"],
+    rows,
+    ["l", "l", "l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "l"],
+  );
+}
+
+export function targetsTable(targets: readonly Target[]): string {
+  return table(
+    ["Target", "Goal", "Measured", "Result"],
+    targets.map((t) => [t.name, t.goal, t.measured, verdict(t)]),
+  );
+}
+
+function startupAndMemoryTable(r: BenchResults): string {
+  const rows: string[][] = [];
+  const databases = [...new Set([...r.startup.map((s) => s.database), ...r.memory.map((m) => m.database)])];
+  for (const database of databases) {
+    for (const proc of ["order", "user", "gateway"] as const) {
+      const start = proc === "gateway" ? undefined : r.startup.find((s) => s.service === proc && s.database === database);
+      const mem = r.memory.filter((m) => m.process === proc && m.database === database);
+      if (!start && mem.length === 0) continue;
+      rows.push([
+        proc === "gateway" ? "gateway (workerd)" : `${proc} service`,
+        dbName[database],
+        start ? `${fmt(start.medianMs)} ms (${start.startsMs.map((x) => fmt(x)).join(", ")})` : "—",
+        mem.map((m) => `${fmt(m.idleRssMB)} MB (${m.dataSet})`).join(", ") || "—",
+        mem.map((m) => `${fmt(m.peakRssMB)} MB (${m.dataSet})`).join(", ") || "—",
+      ]);
+    }
+  }
+  return table(["Process", "DB", "Start-to-ready, median (each start)", "Idle RSS", "Peak RSS during the run"], rows);
+}
+
+function rpcTable(r: BenchResults): string {
+  return table(
+    ["REST request", "Internal RPCs", "Which"],
+    r.internalRpcs.map((x) => [`\`${x.request}\``, String(x.count), x.rpcs.join(", ")]),
+  );
+}
+
+/** How the run was made, in one paragraph. */
+export function methodLine(r: BenchResults): string {
+  const o = r.options as { connections?: number; threads?: number; warmupSec?: number; durationSec?: number; rounds?: number; directFormat?: string };
+  return (
+    `wrk, ${o.connections} connections, ${o.threads} threads, ${o.warmupSec} s warm-up (discarded) + ${o.durationSec} s measured per run, ` +
+    `${o.rounds} round${o.rounds === 1 ? "" : "s"} with direct and gateway runs interleaved; figures are means over rounds. ` +
+    `*Direct*: a Connect unary call (${o.directFormat === "json" ? "JSON" : "binary protobuf"}) straight to the user service, the ceiling; ` +
+    `*gateway*: the REST request through the Worker in one workerd, which makes that same call. ` +
+    `CPU µs/req: utime+stime of each process over the run ÷ requests (the stable number on a shared machine, and what Workers bill). ` +
+    `Every tier, wrk and PostgreSQL share the same cores.`
+  );
+}
+
+/** The full report: bench/results/<date>.md, and (without the heading) the README section. */
+export function renderMarkdown(r: BenchResults, options: { chartPath?: string; heading?: boolean } = {}): string {
+  const parts: string[] = [];
+  if (options.heading !== false) parts.push(`# Benchmark ${r.date}${r.quick ? " (quick smoke run)" : ""}`);
+  parts.push(`Measured ${machineLine(r.machine, r.date)}.`);
+  parts.push(methodLine(r));
+  if (options.chartPath) parts.push(`![Throughput and p99 latency per request, direct and through the gateway](${options.chartPath})`);
+  parts.push(loadTable(r.summaries));
+  parts.push(`**Targets** (${dbName[r.headline.database]}, ${r.headline.dataSet} data set unless stated):\n\n${targetsTable(r.targets)}`);
+  parts.push(`**Start-up and memory** (start-to-ready: spawn → first 200 from \`/readyz\`; idle RSS: after start, a few requests and 2 s idle):\n\n${startupAndMemoryTable(r)}`);
+  const b = r.bundle;
+  parts.push(
+    `**Gateway bundle** (\`wrangler deploy --dry-run\`): ${fmt(b.wranglerKiB ?? b.rawKiB, 1)} KiB, ` +
+      `${fmt(b.wranglerGzipKiB ?? b.gzipKiB, 1)} KiB gzipped as wrangler reports it (${fmt(b.gzipKiB, 1)} KiB at gzip -9).`,
+  );
+  if (r.internalRpcs.length) parts.push(`**Internal RPCs per REST request** (log lines with the request's \`x-request-id\`, both services):\n\n${rpcTable(r)}`);
+  if (r.notes.length) parts.push(`**Notes**\n\n${r.notes.map((n) => `- ${n}`).join("\n")}`);
+  return `${parts.join("\n\n")}\n`;
+}

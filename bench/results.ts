@@ -1,0 +1,166 @@
+// What a benchmark run records (bench/results/<date>.json), and how rounds are summarised.
+import type { LoadResult } from "./load-generator.ts";
+import type { MachineInfo } from "./machine-info.ts";
+import type { DatabaseKind, DataSetName, PathName, ScenarioName } from "./options.ts";
+import type { Target } from "./targets.ts";
+
+/** CPU time per answered request, in microseconds, by process. */
+export interface CpuPerRequest {
+  /** workerd running the gateway (gateway path only). */
+  gateway?: number;
+  user: number;
+  order: number;
+  /** PostgreSQL server processes (PostgreSQL only: PGlite runs inside the services). */
+  db?: number;
+  /** Sum of the above: what one request costs the system, load generator excluded. */
+  total: number;
+}
+
+export interface RunResult extends LoadResult {
+  scenario: ScenarioName;
+  database: DatabaseKind;
+  dataSet: DataSetName;
+  path: PathName;
+  round: number;
+  cpuUsPerRequest: CpuPerRequest;
+}
+
+export interface Summary {
+  scenario: ScenarioName;
+  database: DatabaseKind;
+  dataSet: DataSetName;
+  path: PathName;
+  rounds: number;
+  requests: number;
+  /** Mean over rounds, and the spread. */
+  rps: number;
+  rpsMin: number;
+  rpsMax: number;
+  /** Means over rounds of each round's percentile. */
+  latencyMs: { p50: number; p90: number; p99: number };
+  /** Summed over rounds. */
+  errors: number;
+  cpuUsPerRequest: CpuPerRequest;
+}
+
+export interface StartupResult {
+  service: "user" | "order";
+  database: DatabaseKind;
+  startsMs: number[];
+  medianMs: number;
+}
+
+export interface MemoryResult {
+  process: "user" | "order" | "gateway";
+  database: DatabaseKind;
+  dataSet: DataSetName;
+  /** Resident set size after start, a few requests and 2 s idle; MB (10^6 bytes). */
+  idleRssMB: number;
+  /** Peak RSS over the whole benchmark, MB. */
+  peakRssMB?: number;
+}
+
+export interface RpcCountResult {
+  scenario: ScenarioName;
+  request: string;
+  status: number;
+  count: number;
+  rpcs: string[];
+}
+
+export interface BenchResults {
+  schema: 1;
+  date: string;
+  startedAt: string;
+  finishedAt: string;
+  quick: boolean;
+  options: Record<string, unknown>;
+  machine: MachineInfo;
+  /** Throughput through the gateway ÷ direct, GET /api/users/{id}, headline configuration. */
+  gatewayToDirectThroughput: number | null;
+  /** The gateway's main module gzipped, KiB (wrangler's figure when it printed one). */
+  bundleGzipKiB: number;
+  bundle: { rawKiB: number; gzipKiB: number; wranglerKiB?: number; wranglerGzipKiB?: number };
+  /** Which database and data set the headline ratios are read from. */
+  headline: { database: DatabaseKind; dataSet: DataSetName };
+  startup: StartupResult[];
+  memory: MemoryResult[];
+  internalRpcs: RpcCountResult[];
+  summaries: Summary[];
+  targets: Target[];
+  runs: RunResult[];
+  /** Anything worth knowing: gateway warnings, skipped parts. */
+  notes: string[];
+}
+
+export const requestLabel: Record<ScenarioName, string> = {
+  getUser: "GET /api/users/{id}",
+  listUsers: "GET /api/users?page_size=50",
+  createOrder: "POST /api/users/{id}/orders",
+};
+
+export const directLabel: Record<ScenarioName, string> = {
+  getUser: "UserService/GetUserById",
+  listUsers: "UserService/GetAllUsers",
+  createOrder: "OrderService/CreateOrder",
+};
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
+
+export function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const keyOf = (r: Pick<RunResult, "scenario" | "database" | "dataSet" | "path">) => `${r.scenario}|${r.database}|${r.dataSet}|${r.path}`;
+
+function meanCpu(runs: readonly RunResult[]): CpuPerRequest {
+  const pick = (k: keyof CpuPerRequest) => {
+    const xs = runs.map((r) => r.cpuUsPerRequest[k]).filter((x): x is number => x !== undefined);
+    return xs.length ? mean(xs) : undefined;
+  };
+  const out: CpuPerRequest = { user: pick("user") ?? 0, order: pick("order") ?? 0, total: pick("total") ?? 0 };
+  const gateway = pick("gateway");
+  const db = pick("db");
+  if (gateway !== undefined) out.gateway = gateway;
+  if (db !== undefined) out.db = db;
+  return out;
+}
+
+/** One row per scenario × database × data set × path, in first-run order. */
+export function summarize(runs: readonly RunResult[]): Summary[] {
+  const groups = new Map<string, RunResult[]>();
+  for (const run of runs) {
+    const key = keyOf(run);
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  return [...groups.values()].map((rs) => {
+    const first = rs[0]!;
+    return {
+      scenario: first.scenario,
+      database: first.database,
+      dataSet: first.dataSet,
+      path: first.path,
+      rounds: rs.length,
+      requests: rs.reduce((a, r) => a + r.requests, 0),
+      rps: mean(rs.map((r) => r.rps)),
+      rpsMin: Math.min(...rs.map((r) => r.rps)),
+      rpsMax: Math.max(...rs.map((r) => r.rps)),
+      latencyMs: {
+        p50: mean(rs.map((r) => r.latencyMs.p50)),
+        p90: mean(rs.map((r) => r.latencyMs.p90)),
+        p99: mean(rs.map((r) => r.latencyMs.p99)),
+      },
+      errors: rs.reduce((a, r) => a + r.errors.total, 0),
+      cpuUsPerRequest: meanCpu(rs),
+    };
+  });
+}
+
+export function findSummary(
+  summaries: readonly Summary[],
+  where: Pick<Summary, "scenario" | "database" | "dataSet" | "path">,
+): Summary | undefined {
+  return summaries.find((s) => keyOf(s) === keyOf(where));
+}

@@ -1,0 +1,151 @@
+// The issue's targets, each judged met / missed from a run's numbers.
+import type { DatabaseKind, DataSetName } from "./options.ts";
+import { findSummary, requestLabel, type MemoryResult, type RpcCountResult, type StartupResult, type Summary } from "./results.ts";
+
+export interface Target {
+  name: string;
+  goal: string;
+  measured: string;
+  /** undefined: not measured in this run (e.g. a scenario was left out). */
+  met: boolean | undefined;
+}
+
+export interface TargetInput {
+  summaries: readonly Summary[];
+  headline: { database: DatabaseKind; dataSet: DataSetName };
+  bundleGzipKiB: number;
+  startup: readonly StartupResult[];
+  memory: readonly MemoryResult[];
+  internalRpcs: readonly RpcCountResult[];
+}
+
+export const limits = {
+  gatewayThroughputRatio: 0.8,
+  gatewayP99Ratio: 1.5,
+  bundleGzipKiB: 100,
+  startToReadyMs: 300,
+  idleRssMB: 100,
+  listUsersRpcs: 2,
+  largeToSmallP50: 1.5,
+} as const;
+
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const ratio = (n: number) => `${fmt(n, 2)}×`;
+const dbName: Record<DatabaseKind, string> = { postgres: "PostgreSQL", pglite: "PGlite" };
+
+function notMeasured(name: string, goal: string, why: string): Target {
+  return { name, goal, measured: `not measured (${why})`, met: undefined };
+}
+
+/** The headline database and data set: PostgreSQL and the large set when they ran. */
+export function pickHeadline(databases: readonly DatabaseKind[], dataSets: readonly DataSetName[]): { database: DatabaseKind; dataSet: DataSetName } {
+  return {
+    database: databases.includes("postgres") ? "postgres" : databases[0]!,
+    dataSet: dataSets.includes("large") ? "large" : dataSets[0]!,
+  };
+}
+
+/** Gateway ÷ direct throughput of GET /api/users/{id} on the headline configuration. */
+export function gatewayToDirect(summaries: readonly Summary[], headline: TargetInput["headline"]): { ratio: number; gateway: Summary; direct: Summary } | undefined {
+  const where = { scenario: "getUser", ...headline } as const;
+  const gateway = findSummary(summaries, { ...where, path: "gateway" });
+  const direct = findSummary(summaries, { ...where, path: "direct" });
+  if (!gateway || !direct || direct.rps === 0) return undefined;
+  return { ratio: gateway.rps / direct.rps, gateway, direct };
+}
+
+export function evaluateTargets(input: TargetInput): Target[] {
+  const { summaries, headline } = input;
+  const where = `${dbName[headline.database]}, ${headline.dataSet} set`;
+  const targets: Target[] = [];
+
+  const tput = gatewayToDirect(summaries, headline);
+  const tputName = "Gateway throughput, GET /api/users/{id}";
+  const tputGoal = `≥ ${limits.gatewayThroughputRatio}× direct`;
+  targets.push(
+    tput
+      ? {
+          name: tputName,
+          goal: tputGoal,
+          measured: `${ratio(tput.ratio)} (${fmt(tput.gateway.rps)} vs ${fmt(tput.direct.rps)} req/s, ${where})`,
+          met: tput.ratio >= limits.gatewayThroughputRatio,
+        }
+      : notMeasured(tputName, tputGoal, "getUser not run on both paths"),
+  );
+
+  const p99Name = "Gateway p99, GET /api/users/{id}";
+  const p99Goal = `≤ ${limits.gatewayP99Ratio}× direct p99`;
+  if (tput && tput.direct.latencyMs.p99 > 0) {
+    const r = tput.gateway.latencyMs.p99 / tput.direct.latencyMs.p99;
+    targets.push({
+      name: p99Name,
+      goal: p99Goal,
+      measured: `${ratio(r)} (${fmt(tput.gateway.latencyMs.p99, 1)} vs ${fmt(tput.direct.latencyMs.p99, 1)} ms, ${where})`,
+      met: r <= limits.gatewayP99Ratio,
+    });
+  } else targets.push(notMeasured(p99Name, p99Goal, "getUser not run on both paths"));
+
+  targets.push({
+    name: "Gateway bundle, gzipped",
+    goal: `≤ ${limits.bundleGzipKiB} KiB`,
+    measured: `${fmt(input.bundleGzipKiB, 1)} KiB`,
+    met: input.bundleGzipKiB <= limits.bundleGzipKiB,
+  });
+
+  const pgStarts = input.startup.filter((s) => s.database === "postgres");
+  const startGoal = `≤ ${limits.startToReadyMs} ms on PostgreSQL`;
+  targets.push(
+    pgStarts.length
+      ? {
+          name: "Service start-to-ready (median)",
+          goal: startGoal,
+          measured: pgStarts.map((s) => `${s.service} ${fmt(s.medianMs)} ms`).join(", "),
+          met: pgStarts.every((s) => s.medianMs <= limits.startToReadyMs),
+        }
+      : notMeasured("Service start-to-ready (median)", startGoal, "PostgreSQL not run"),
+  );
+
+  // Judged on PostgreSQL (PGlite carries a whole database in the process); the
+  // larger data set when both ran.
+  const rssDb: DatabaseKind = input.memory.some((m) => m.database === "postgres") ? "postgres" : "pglite";
+  const rss = input.memory.filter((m) => m.database === rssDb && m.process !== "gateway" && m.dataSet === headline.dataSet);
+  const rssGoal = `≤ ${limits.idleRssMB} MB per service`;
+  targets.push(
+    rss.length
+      ? {
+          name: "Idle RSS per service",
+          goal: rssGoal,
+          measured: `${rss.map((m) => `${m.process} ${fmt(m.idleRssMB)} MB`).join(", ")} (${dbName[rssDb]})`,
+          met: rss.every((m) => m.idleRssMB <= limits.idleRssMB),
+        }
+      : notMeasured("Idle RSS per service", rssGoal, "no stack ran"),
+  );
+
+  const list = input.internalRpcs.find((r) => r.scenario === "listUsers");
+  const rpcGoal = `exactly ${limits.listUsersRpcs}`;
+  targets.push(
+    list
+      ? { name: "Internal RPCs, GET /api/users?page_size=50", goal: rpcGoal, measured: `${list.count} (${list.rpcs.join(", ")})`, met: list.count === limits.listUsersRpcs }
+      : notMeasured("Internal RPCs, GET /api/users?page_size=50", rpcGoal, "listUsers not run"),
+  );
+
+  for (const scenario of ["getUser", "listUsers"] as const) {
+    const name = `p50 large ÷ small set, ${requestLabel[scenario]}`;
+    const goal = `≤ ${limits.largeToSmallP50}×`;
+    const at = { scenario, database: headline.database, path: "gateway" } as const;
+    const large = findSummary(summaries, { ...at, dataSet: "large" });
+    const small = findSummary(summaries, { ...at, dataSet: "small" });
+    if (!large || !small || small.latencyMs.p50 === 0) {
+      targets.push(notMeasured(name, goal, "needs both data sets"));
+      continue;
+    }
+    const r = large.latencyMs.p50 / small.latencyMs.p50;
+    targets.push({
+      name,
+      goal,
+      measured: `${ratio(r)} (${fmt(large.latencyMs.p50, 2)} vs ${fmt(small.latencyMs.p50, 2)} ms, gateway, ${dbName[headline.database]})`,
+      met: r <= limits.largeToSmallP50,
+    });
+  }
+  return targets;
+}

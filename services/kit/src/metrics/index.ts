@@ -1,0 +1,3 @@
+export { createServiceMetrics, rpcDurationBuckets, type ServiceMetrics } from "./create-service-metrics.ts";
+export { httpMetricsHandler } from "./http-metrics-handler.ts";
+export { metricsInterceptor } from "./metrics-interceptor.ts";

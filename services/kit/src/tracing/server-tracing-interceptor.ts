@@ -1,0 +1,36 @@
+import type { Interceptor } from "@connectrpc/connect";
+import { ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
+import type { Tracing } from "./create-tracing.ts";
+import { rpcCodeOf } from "./rpc-code.ts";
+import { endRpcSpan, rpcSpanStart } from "./rpc-span.ts";
+import { traceContextKey } from "./trace-context.ts";
+
+/** Reads W3C trace headers from gRPC metadata and HTTP headers alike (both are `Headers` here). */
+export const headerGetter = {
+  keys: (carrier: Headers) => [...carrier.keys()],
+  get: (carrier: Headers, key: string) => carrier.get(key) ?? undefined,
+};
+
+/**
+ * Server interceptor: one SERVER span per unary RPC, child of the caller's `traceparent`
+ * (a missing or malformed one starts a new trace), made the call's trace context for the
+ * handler, the logs and downstream calls. Streams (health Watch) are left alone: a span
+ * as long as the stream says nothing useful.
+ */
+export function serverTracingInterceptor(tracing: Tracing): Interceptor {
+  return (next) => async (req) => {
+    if (req.stream) return next(req);
+    const parent = tracing.propagator.extract(ROOT_CONTEXT, req.header, headerGetter);
+    const { name, attributes } = rpcSpanStart(req, "server");
+    const span = tracing.tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
+    req.contextValues.set(traceContextKey, trace.setSpan(parent, span));
+    try {
+      const res = await next(req);
+      endRpcSpan(span, undefined, "server");
+      return res;
+    } catch (error) {
+      endRpcSpan(span, rpcCodeOf(error), "server", (error as Error).message);
+      throw error;
+    }
+  };
+}
