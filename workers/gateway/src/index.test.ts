@@ -82,7 +82,7 @@ describe("Worker entry", () => {
     });
     const waited: Promise<unknown>[] = [];
     const tracked = { ...ctx, waitUntil: (p: Promise<unknown>) => void waited.push(p) } as ExecutionContext;
-    const base = { USER_SERVICE_URL: "http://users.test:50051" };
+    const base = { USER_SERVICE_URL: "http://users.test:50051", SERVICE_TOKEN_SECRET: SECRET, ...JWT };
     await worker.fetch(new Request("http://gateway.test/healthz"), base, tracked);
     expect([waited.length, seen.length]).toEqual([0, 0]);
 
