@@ -27,6 +27,21 @@ const swaggerFiles: Record<string, string> = {
 };
 
 /**
+ * Workers static assets take response headers from `_headers` at the folder's root (the
+ * Worker's own security headers never see asset responses). The page has no inline script;
+ * Swagger UI sets inline styles and uses data: images.
+ */
+export const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+  "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const headersFile = `/docs/*
+  Content-Security-Policy: ${DOCS_CSP}
+  X-Content-Type-Options: nosniff
+  Referrer-Policy: no-referrer
+  X-Frame-Options: DENY
+`;
+
+/**
  * Writes `<outDir>/docs/*` and returns the page's file names. Safe to run concurrently
  * (parallel test workers, `wrangler dev` watching): files already up to date are not
  * touched, others are replaced atomically (renamed in from a staging folder beside
@@ -50,6 +65,12 @@ export function buildDocsAssets(outDir: string = docsAssetsDir): string[] {
     const temp = path.join(staging, `${name}.${process.pid}.${Math.random().toString(36).slice(2)}`);
     writeFileSync(temp, content);
     renameSync(temp, dest);
+  }
+  const headersPath = path.join(outDir, "_headers");
+  if (!existsSync(headersPath) || readFileSync(headersPath, "utf8") !== headersFile) {
+    const temp = path.join(staging, `_headers.${process.pid}.${Math.random().toString(36).slice(2)}`);
+    writeFileSync(temp, headersFile);
+    renameSync(temp, headersPath);
   }
   for (const name of readdirSync(target)) {
     if (!files.has(name)) rmSync(path.join(target, name), { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { configTable, readmeWithTable } from "./config-table.ts";
 describe("README configuration table", () => {
   it("lists every variable the services read", () => {
     const table = configTable();
-    for (const name of ["PORT", "HOST", "DATABASE_URL", "PGLITE_DATA_DIR", "SHUTDOWN_GRACE_MS", "ORDER_SERVICE_URL"]) {
+    for (const name of ["PORT", "HOST", "DATABASE_URL", "PGLITE_DATA_DIR", "SHUTDOWN_GRACE_MS", "ORDER_SERVICE_URL", "SERVICE_TOKEN_SECRET", "MAX_MESSAGE_BYTES", "IDEMPOTENCY_TTL_HOURS"]) {
       expect(table).toContain(`| \`${name}\` |`);
     }
   });

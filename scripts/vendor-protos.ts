@@ -1,6 +1,6 @@
 // Writes the third-party .proto files our contracts import into proto/vendor/,
 // from npm packages (the Buf Schema Registry is out of reach):
-//  - google/api/{annotations,http,field_behavior}.proto, copied from google-proto-files;
+//  - google/api/{annotations,http,field_behavior}.proto and google/rpc/error_details.proto, copied from google-proto-files;
 //  - buf/validate/validate.proto, printed from the descriptor that
 //    @bufbuild/protovalidate ships, without its (predefined) rule options: we need
 //    its messages and extensions to compile our annotations; at run time the
@@ -21,7 +21,8 @@ import {
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 
 const vendorDir = fileURLToPath(new URL("../proto/vendor/", import.meta.url));
-const googleApiFiles = ["google/api/annotations.proto", "google/api/http.proto", "google/api/field_behavior.proto"];
+// google/rpc/error_details: ErrorInfo is the detail of idempotency failures (IDEMPOTENCY_KEY_*).
+const googleApiFiles = ["google/api/annotations.proto", "google/api/http.proto", "google/api/field_behavior.proto", "google/rpc/error_details.proto"];
 
 // FieldDescriptorProto.Type and .Label numbers, as in descriptor.proto.
 const scalarNames: Record<number, string> = {

@@ -366,7 +366,9 @@ describe("production env root: wiring", () => {
       ["jwt_secret", "var.jwt_secret"],
     ]) {
       expect(services[input]).toBe(`\${${variable}}`);
-      expect(edgeModule[input]).toBe(`\${${variable}}`);
+      // With a JWKS URL the Worker verifies RS256/ES256 and must not also get an HS256 key.
+      const edgeValue = input === "jwt_secret" ? `\${var.jwt_jwks_url == "" ? ${variable} : ""}` : `\${${variable}}`;
+      expect(edgeModule[input]).toBe(edgeValue);
       expect(single(env.variable?.[input], `variable ${input}`).sensitive).toBe(true);
     }
   });

@@ -2,7 +2,7 @@
 // as real servers (PGlite), all three exporting OTLP/HTTP JSON to a tiny local collector.
 import { orderServiceDefinition } from "@grpc-edge/order-service";
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "@grpc-edge/service-kit/testing";
+import { startOtlpReceiver, testServiceEnv, type OtlpReceiver, type ReceivedSpan } from "@grpc-edge/service-kit/testing";
 import { userServiceDefinition } from "@grpc-edge/user-service";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startGateway, type RunningGateway } from "../../workers/gateway/test/start-gateway.ts";
@@ -19,7 +19,7 @@ let gateway: RunningGateway | undefined;
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  const env = { PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
+  const env = testServiceEnv({ SEED_DEMO_DATA: "true", OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
   order = await startService(orderServiceDefinition, env);
   user = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: order.url });
   gateway = await startGateway({ userServiceUrl: user.url, vars: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });

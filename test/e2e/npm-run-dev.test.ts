@@ -1,7 +1,7 @@
 // The README's first command, as a user runs it: `npm run dev` brings up the
 // three tiers (wrangler dev included), serves the seeded data, and Ctrl-C
 // (SIGINT) stops everything cleanly.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,6 +34,15 @@ it("npm run dev serves the seeded data through all three tiers and stops on Ctrl
     expect(body.user.orders).toHaveLength(3);
     const all = (await (await fetch(`http://127.0.0.1:${gateway}/api/users`)).json()) as any;
     expect(all.users.map((u: { id: number }) => u.id)).toEqual([1, 2, 3]);
+
+    // Writes need a token; the banner says how to mint one, and it works.
+    expect(output).toContain("npm run -s token -- --sub 1 --admin");
+    const order = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ itemId: 4, amount: 1 }) };
+    expect((await fetch(`http://127.0.0.1:${gateway}/api/users/3/orders`, order)).status).toBe(401);
+    const token = execFileSync(process.execPath, [join(root, "scripts/token.ts"), "--sub", "3"], { env: { ...process.env, DEV_DATA_DIR: dataDir, JWT_SECRET: "" }, encoding: "utf8" }).trim();
+    const placed = await fetch(`http://127.0.0.1:${gateway}/api/users/3/orders`, { ...order, headers: { ...order.headers, authorization: `Bearer ${token}` } });
+    expect(placed.status).toBe(200);
+    expect(await placed.json()).toMatchObject({ userId: 3, item: { id: 4 } });
 
     dev.kill("SIGINT");
     expect(await exited).toBe(0);

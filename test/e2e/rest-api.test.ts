@@ -3,12 +3,13 @@
 // between them. RPC counters on both services prove what each request costs.
 import { orderServiceDefinition } from "@grpc-edge/order-service";
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { createRpcCounter } from "@grpc-edge/service-kit/testing";
+import { createRpcCounter, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import { userServiceDefinition } from "@grpc-edge/user-service";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { bearerFor } from "../../workers/gateway/test/jwt-test-kit.ts";
 import { startGateway, type RunningGateway } from "../../workers/gateway/test/start-gateway.ts";
 
-const env = { PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent" };
+const env = { PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET };
 const userRpcs = createRpcCounter();
 const orderRpcs = createRpcCounter();
 
@@ -38,8 +39,10 @@ interface Reply {
   body: any;
 }
 
+// Writes need a signed-in user; these tests act as an admin with a real token (the object-level
+// rules have their own test: edge-object-authorization.test.ts).
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const init: RequestInit = { method, headers: { ...headers } };
+  const init: RequestInit = { method, headers: { ...(await bearerFor("1", "admin")), ...headers } };
   if (body !== undefined) {
     init.body = typeof body === "string" ? body : JSON.stringify(body);
     (init.headers as Record<string, string>)["content-type"] ??= "application/json";

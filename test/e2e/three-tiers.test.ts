@@ -2,12 +2,12 @@
 // and order services as real servers (PGlite), native gRPC between them.
 import { orderServiceDefinition } from "@grpc-edge/order-service";
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { freePort } from "@grpc-edge/service-kit/testing";
+import { freePort, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import { userServiceDefinition } from "@grpc-edge/user-service";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type RunningGateway } from "../../workers/gateway/test/start-gateway.ts";
 
-const env = { PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent" };
+const env = { PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET };
 
 let order: RunningService;
 let user: RunningService;
@@ -100,7 +100,8 @@ describe("when a tier is down", () => {
     const lonelyOrder = await startService(orderServiceDefinition, env);
     const orderPort = lonelyOrder.port;
     const lonelyUser = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: lonelyOrder.url });
-    const edge = await startGateway({ userServiceUrl: lonelyUser.url });
+    // No edge cache: the second read must reach the user service, not the edge's copy of the first.
+    const edge = await startGateway({ userServiceUrl: lonelyUser.url, vars: { EDGE_CACHE_TTL_SECONDS: "0" } });
     try {
       expect((await fetch(`${edge.url}/api/users/1`)).status).toBe(200);
       await lonelyOrder.stop(0);

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, grpc, grpcJsClients, startPostgresCluster, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { freePort, grpc, grpcJsClients, startPostgresCluster, TEST_SERVICE_TOKEN_SECRET, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envOf, execForm, last, parseDockerfile, type Dockerfile } from "./dockerfile.ts";
 import { replayStage } from "./replay-build.ts";
@@ -131,6 +131,8 @@ describe("the images, replayed on this machine", { timeout: 180_000 }, () => {
       DATABASE_NAME: name,
       SEED_DEMO_DATA: "true",
       LOG_LEVEL: "info",
+      // Injected from Secrets Manager in ECS; the test clients sign with the same key.
+      SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
     });
     await cluster.createDatabase("image_orders");
     await cluster.createDatabase("image_users");
@@ -148,6 +150,10 @@ describe("the images, replayed on this machine", { timeout: 180_000 }, () => {
       const invalid = await clients.fail(clients.user, "GetUserById", { id: 0 });
       expect([invalid.code, violationsOf(invalid)]).toEqual([grpc.status.INVALID_ARGUMENT, ["id: must be greater than 0"]]);
       expect((await clients.call(clients.order, "CreateOrder", { user_id: 3, item_id: 4, amount: 1 })).status).toBe("ORDER_STATUS_PLACED");
+      // Service-token checks (jose) work from the production install too.
+      const anonymous = grpcJsClients(`http://127.0.0.1:${userPort}`, null);
+      expect((await anonymous.fail(anonymous.user, "GetUserById", { id: 1 })).code).toBe(grpc.status.UNAUTHENTICATED);
+      anonymous.close();
       clients.close();
       expect(user.output()).toContain('"database":"postgres"');
 
@@ -166,7 +172,7 @@ describe("the images, replayed on this machine", { timeout: 180_000 }, () => {
     const dataDir = mkdtempSync(join(tmpdir(), "grpc-edge-image-pglite-"));
     tempDirs.push(dataDir);
     const port = await freePort();
-    const order = run("order", { PORT: String(port), PGLITE_DATA_DIR: dataDir, SEED_DEMO_DATA: "true" });
+    const order = run("order", { PORT: String(port), PGLITE_DATA_DIR: dataDir, SEED_DEMO_DATA: "true", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET });
     try {
       await healthy(port);
       const clients = grpcJsClients(`http://127.0.0.1:${port}`);

@@ -18,9 +18,15 @@ export function baseConfigSpec(serviceName: string, defaultPort: number) {
     SEED_DEMO_DATA: env.boolean("Load the demo data set on the first start against an empty database", false),
     LOG_LEVEL: env.oneOf("Log level of the JSON logs", logLevels, "info"),
     SHUTDOWN_GRACE_MS: env.int("On SIGTERM, how long in-flight calls may take to finish before the process exits", { min: 0, max: 120_000, defaultValue: 10_000 }),
+    MAX_MESSAGE_BYTES: env.int("Largest request message accepted, in bytes (larger: RESOURCE_EXHAUSTED, before the handler runs)", {
+      min: 1024,
+      max: 4 * 1024 * 1024,
+      defaultValue: 64 * 1024,
+    }),
+    SERVICE_TOKEN_SECRET: env.secret("HS256 key (at least 32 bytes) of the service tokens the gateway signs; the same value in the gateway and both services", 32),
+    IDEMPOTENCY_TTL_HOURS: env.int("How long Idempotency-Key records are kept before the cleanup removes them", { min: 24, max: 24 * 30, defaultValue: 24 }),
     OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalUrl("OpenTelemetry collector (OTLP/HTTP) base URL; spans go to {url}/v1/traces as JSON. Unset: no spans exported (incoming traceparent still passed on)", ["http:", "https:"]),
     OTEL_SERVICE_NAME: env.string("service.name of the exported spans", serviceName),
-    READ_MAX_BYTES: env.int("Largest request message accepted, in bytes", { min: 1024, max: 64 * 1024 * 1024, defaultValue: 4 * 1024 * 1024 }),
   };
 }
 

@@ -1,7 +1,9 @@
+export * from "./auth/index.ts";
 export { baseConfigSpec, type BaseConfig } from "./base-config.ts";
 export * from "./config/index.ts";
 export * from "./database/index.ts";
 export * from "./health/index.ts";
+export * from "./idempotency/index.ts";
 export * from "./logging/index.ts";
 export * from "./metrics/index.ts";
 export * from "./pagination/index.ts";

@@ -1,13 +1,24 @@
 import { readFile } from "node:fs/promises";
-import type { DescService } from "@bufbuild/protobuf";
-import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import type { DescMethod, DescService } from "@bufbuild/protobuf";
+import { ConnectError, Code, type ConnectRouter, type HandlerContext, type Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { Health } from "@grpc-edge/proto/grpc/health/v1";
+import { authenticationGate } from "./auth/index.ts";
 import { baseConfigSpec, type BaseConfig } from "./base-config.ts";
 import { ConfigError, loadConfig, type ConfigOf, type ConfigSpec } from "./config/index.ts";
-import { databaseUrlFromParts, migrate, openDatabase, readMigrations, seedOnce, type Database } from "./database/index.ts";
+import {
+  captureDeadline,
+  databaseUrlFromParts,
+  migrate,
+  openDatabase,
+  queryDeadlineInterceptor,
+  readMigrations,
+  seedOnce,
+  type Database,
+} from "./database/index.ts";
 import { HealthRegistry, ServingStatus, healthService } from "./health/index.ts";
 import { httpHealthHandler } from "./health/http-health-handler.ts";
+import { captureResponseMetadata, IdempotencyStore, idempotencyInterceptor, startIdempotencyCleanup } from "./idempotency/index.ts";
 import { createLogger, loggingInterceptor, type Logger } from "./logging/index.ts";
 import { createServiceMetrics, httpMetricsHandler, metricsInterceptor } from "./metrics/index.ts";
 import { listenDualProtocol } from "./server/index.ts";
@@ -37,6 +48,8 @@ export interface ServiceDefinition<S extends ConfigSpec> {
   migrationsDir: string;
   seedFile?: string;
   config: S;
+  /** Creates whose write this service owns: an `idempotency-key` makes them exactly-once. */
+  idempotentMethods?: readonly DescMethod[];
   setup(ctx: ServiceContext<BaseConfig & ConfigOf<S>>): ServiceSetup;
 }
 
@@ -94,12 +107,26 @@ export async function startService<S extends ConfigSpec>(
   const tracing = await createTracing({ serviceName: config.OTEL_SERVICE_NAME, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
   const metrics = createServiceMetrics(() => db.poolStats());
   const app = definition.setup({ config, db, logger, tracing });
+  const authenticate = authenticationGate(config.SERVICE_TOKEN_SECRET);
+  const stopCleanup = startIdempotencyCleanup(new IdempotencyStore(db), config.IDEMPOTENCY_TTL_HOURS, logger);
   const rpcHandler = connectNodeAdapter({
     routes(router) {
       app.routes(router);
       router.service(Health, healthService(health));
     },
-    readMaxBytes: config.READ_MAX_BYTES,
+    // Larger messages are refused (RESOURCE_EXHAUSTED) while they are read, before any parsing.
+    readMaxBytes: config.MAX_MESSAGE_BYTES,
+    // Before the body is read: every protocol's caller must present a valid service token.
+    async requestGate(ctx) {
+      captureDeadline(ctx);
+      captureResponseMetadata(ctx);
+      try {
+        await authenticate(ctx);
+      } catch (error) {
+        logRejected(logger, ctx, error);
+        throw error;
+      }
+    },
     // Outermost first: every call is traced, logged (with its trace id) and counted,
     // even one that fails validation.
     interceptors: [
@@ -107,7 +134,9 @@ export async function startService<S extends ConfigSpec>(
       loggingInterceptor(logger),
       metricsInterceptor(metrics),
       ...(options.interceptors ?? []),
+      queryDeadlineInterceptor(),
       validationInterceptor(),
+      idempotencyInterceptor(db, definition.idempotentMethods ?? []),
     ],
     shutdownSignal: shutdown.signal,
   });
@@ -136,6 +165,7 @@ export async function startService<S extends ConfigSpec>(
         health.shutDown();
         logger.info({ inFlight: server.inFlight(), graceMs }, "draining");
         const result = await server.close(graceMs, () => shutdown.abort());
+        stopCleanup();
         await app.close?.();
         await db.close();
         // Spans still buffered go out before the process exits.
@@ -146,6 +176,13 @@ export async function startService<S extends ConfigSpec>(
       return stopping;
     },
   };
+}
+
+/** Refused calls never reach the interceptors; they are logged here, without the token. */
+function logRejected(logger: Logger, ctx: HandlerContext, error: unknown): void {
+  const rpc = `${ctx.service.typeName}/${ctx.method.name}`;
+  const requestId = ctx.requestHeader.get("x-request-id") ?? undefined;
+  logger.warn({ rpc, requestId, code: Code[ConnectError.from(error).code], reason: ConnectError.from(error).rawMessage }, "rpc rejected");
 }
 
 async function pingWithin(db: Database, timeoutMs: number): Promise<boolean> {

@@ -12,6 +12,8 @@ export const orderServiceDefinition: ServiceDefinition<{}> = {
   migrationsDir: fileURLToPath(new URL("../migrations", import.meta.url)),
   seedFile: fileURLToPath(new URL("../seed/demo.sql", import.meta.url)),
   config: {},
+  // This service owns the order write, so it enforces CreateOrder's Idempotency-Key.
+  idempotentMethods: [OrderService.method.createOrder],
   setup({ db }) {
     const impl = orderService(new ItemRepository(db), new OrderRepository(db));
     return { routes: (router) => router.service(OrderService, impl) };

@@ -15,7 +15,18 @@ import {
   OrdersByUserIdsResponseSchema,
   type Order,
 } from "@grpc-edge/proto/orders/v1";
-import { fieldViolation, keysetPage, pageQuery, violationsError } from "@grpc-edge/service-kit";
+import {
+  callerOf,
+  fieldViolation,
+  keysetPage,
+  mayReadUser,
+  mayWriteUser,
+  pageQuery,
+  requireReadUser,
+  requireWriteUser,
+  violationsError,
+  type Caller,
+} from "@grpc-edge/service-kit";
 import type { ItemRepository } from "./item-repository.ts";
 import type { OrderRepository, OrderRow } from "./order-repository.ts";
 
@@ -34,17 +45,31 @@ function toOrder(row: OrderRow): Order {
 }
 
 /**
+ * An order addressed by its id alone, if the caller may read it: another user's
+ * order is NOT_FOUND, exactly like a missing one, so guessing ids reveals nothing.
+ */
+async function readableOrder(orders: OrderRepository, caller: Caller, id: number): Promise<OrderRow> {
+  const row = await orders.byId(id);
+  if (!row || !mayReadUser(caller, row.userId)) throw new ConnectError(`order ${id} not found`, Code.NotFound);
+  return row;
+}
+
+/**
  * Request rules (ids positive, page sizes, amounts) are the .proto's, checked by
- * the kit's validation interceptor before these run. User ids are trusted: the
- * order service cannot know users; its caller, the user service, checks them.
+ * the kit's validation interceptor before these run. Whether a user exists is the
+ * user service's to check; who may touch whose orders is checked here too, from
+ * the verified service token (docs/security.md), since this service owns them.
  */
 export function orderService(items: ItemRepository, orders: OrderRepository): Partial<ServiceImpl<typeof OrderService>> {
   return {
-    async getOrdersByUserId(req) {
+    async getOrdersByUserId(req, ctx) {
+      requireReadUser(callerOf(ctx), req.userId);
       const rows = await orders.byUserIds([req.userId]);
       return create(OrdersByUserIdResponseSchema, { orders: rows.map(toOrder) });
     },
-    async getOrdersByUserIds(req) {
+    async getOrdersByUserIds(req, ctx) {
+      const caller = callerOf(ctx);
+      for (const userId of req.userIds) requireReadUser(caller, userId);
       const rows = await orders.byUserIds([...new Set(req.userIds)]);
       return create(OrdersByUserIdsResponseSchema, { orders: rows.map(toOrder) });
     },
@@ -58,24 +83,28 @@ export function orderService(items: ItemRepository, orders: OrderRepository): Pa
       if (!item) throw new ConnectError(`item ${req.id} not found`, Code.NotFound);
       return create(ItemSchema, item);
     },
-    async createOrder(req) {
+    async createOrder(req, ctx) {
+      requireWriteUser(callerOf(ctx), req.userId);
       const row = await orders.create(req);
       if (!row) {
         throw violationsError([fieldViolation(CreateOrderRequestSchema.field.itemId, `item ${req.itemId} does not exist`, "item_id.exists")]);
       }
       return toOrder(row);
     },
-    async getOrder(req) {
-      const row = await orders.byId(req.id);
-      if (!row) throw new ConnectError(`order ${req.id} not found`, Code.NotFound);
-      return toOrder(row);
+    async getOrder(req, ctx) {
+      return toOrder(await readableOrder(orders, callerOf(ctx), req.id));
     },
-    async listOrders(req) {
+    async listOrders(req, ctx) {
+      requireReadUser(callerOf(ctx), req.userId);
       const query = pageQuery(ListOrdersRequestSchema, req, `orders:user=${req.userId}`);
       const page = keysetPage(query, await orders.listByUser(req.userId, query.afterId, query.limit + 1));
       return create(ListOrdersResponseSchema, { orders: page.items.map(toOrder), nextPageToken: page.nextPageToken });
     },
-    async cancelOrder(req) {
+    async cancelOrder(req, ctx) {
+      const caller = callerOf(ctx);
+      const { userId } = await readableOrder(orders, caller, req.id);
+      // She may see it (users:read) but not change it: existence is no secret to her.
+      if (!mayWriteUser(caller, userId)) throw new ConnectError(`caller may not cancel order ${req.id}`, Code.PermissionDenied);
       const row = await orders.cancel(req.id);
       if (!row) throw new ConnectError(`order ${req.id} not found`, Code.NotFound);
       return toOrder(row);

@@ -1,5 +1,5 @@
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { grpc, grpcJsClients, messageOf, startPostgresCluster, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { grpc, grpcJsClients, messageOf, startPostgresCluster, TEST_SERVICE_TOKEN_SECRET, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderServiceDefinition } from "../src/index.ts";
 
@@ -23,7 +23,7 @@ describe.each(engines)("items and orders on %s", (_engine, database) => {
   const call = (method: string, request: object) => clients.call(clients.order, method, request);
   const fail = (method: string, request: object) => clients.fail(clients.order, method, request);
   beforeAll(async () => {
-    service = await startService(orderServiceDefinition, { PORT: "0", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", ...(await database()) });
+    service = await startService(orderServiceDefinition, { PORT: "0", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET, ...(await database()) });
     clients = grpcJsClients(service.url);
   });
   afterAll(async () => {

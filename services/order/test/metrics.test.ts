@@ -1,5 +1,5 @@
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { grpc, grpcJsClients, parsePrometheusText } from "@grpc-edge/service-kit/testing";
+import { grpc, grpcJsClients, parsePrometheusText, testServiceEnv } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderServiceDefinition } from "../src/index.ts";
 
@@ -8,7 +8,7 @@ let service: RunningService;
 let clients: ReturnType<typeof grpcJsClients>;
 
 beforeAll(async () => {
-  service = await startService(orderServiceDefinition, { PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent" });
+  service = await startService(orderServiceDefinition, testServiceEnv({ SEED_DEMO_DATA: "true" }));
   clients = grpcJsClients(service.url);
 });
 afterAll(async () => {

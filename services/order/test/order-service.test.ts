@@ -2,7 +2,7 @@ import { createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { grpc, grpcJsClients, messageOf, violationsOf } from "@grpc-edge/service-kit/testing";
+import { grpc, grpcJsClients, messageOf, serviceTokenInterceptor, TEST_SERVICE_TOKEN_SECRET, violationsOf } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderServiceDefinition } from "../src/index.ts";
 
@@ -13,7 +13,7 @@ let service: RunningService;
 let clients: ReturnType<typeof grpcJsClients>;
 
 beforeAll(async () => {
-  service = await startService(orderServiceDefinition, { PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent" });
+  service = await startService(orderServiceDefinition, { PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET });
   clients = grpcJsClients(service.url);
 });
 afterAll(async () => {
@@ -60,7 +60,7 @@ describe("order service over HTTP/1.1 on the same port", () => {
     ["Connect", createConnectTransport],
     ["gRPC-Web", createGrpcWebTransport],
   ] as const)("answers %s clients", async (_name, createTransport) => {
-    const client = createClient(OrderService, createTransport({ baseUrl: service.url, httpVersion: "1.1" }));
+    const client = createClient(OrderService, createTransport({ baseUrl: service.url, httpVersion: "1.1", interceptors: [serviceTokenInterceptor()] }));
     const res = await client.getOrdersByUserId({ userId: 2 });
     expect(res.orders).toHaveLength(1);
     expect(res.orders[0]?.item?.name).toBe("book");

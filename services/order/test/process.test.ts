@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, grpcJsClients } from "@grpc-edge/service-kit/testing";
+import { freePort, grpcJsClients, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import { afterEach, describe, expect, it } from "vitest";
 
 // The service as its container runs it: `node src/main.ts`, configured by environment only.
@@ -12,7 +12,7 @@ const running: ChildProcess[] = [];
 afterEach(() => running.splice(0).forEach((p) => p.kill("SIGKILL")));
 
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH, LOG_LEVEL: "info", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   running.push(child);
   let stdout = "";
   let stderr = "";
@@ -34,11 +34,13 @@ async function waitReady(url: string, timeoutMs = 20_000): Promise<void> {
 
 describe("order service process", () => {
   it("refuses to start on bad configuration with one clear message and exit code 1", async () => {
-    const proc = start({ PORT: "seventy", LOG_LEVEL: "loud", PGLITE_DATA_DIR: "memory://" });
+    const proc = start({ PORT: "seventy", LOG_LEVEL: "loud", PGLITE_DATA_DIR: "memory://", SERVICE_TOKEN_SECRET: "too-short-s3cret" });
     expect(await proc.exited).toBe(1);
     const { stderr } = proc.output();
     expect(stderr).toContain('PORT must be an integer between 0 and 65535 (got "seventy")');
     expect(stderr).toContain("LOG_LEVEL must be one of debug, info, warn, error, silent");
+    expect(stderr).toContain("SERVICE_TOKEN_SECRET must be at least 32 bytes long");
+    expect(stderr).not.toContain("too-short-s3cret");
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 

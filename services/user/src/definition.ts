@@ -19,6 +19,8 @@ export const userServiceDefinition: ServiceDefinition<typeof config> = {
   migrationsDir: fileURLToPath(new URL("../migrations", import.meta.url)),
   seedFile: fileURLToPath(new URL("../seed/demo.sql", import.meta.url)),
   config,
+  // CreateOrder's key is forwarded to, and enforced by, the order service (it owns that write).
+  idempotentMethods: [UserService.method.createUser],
   setup({ db, config, tracing }) {
     const orders = createOrderClient(config.ORDER_SERVICE_URL, [clientTracingInterceptor(tracing)]);
     const users = new UserRepository(db);

@@ -1,6 +1,7 @@
 import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { OrderService, type Order } from "@grpc-edge/proto/orders/v1";
+import { isRefusedStream, refusedStreamRetry } from "./refused-stream-retry.ts";
 
 export type OrderServiceClient = Client<typeof OrderService>;
 
@@ -11,7 +12,9 @@ export type OrderServiceClient = Client<typeof OrderService>;
  */
 export function createOrderClient(baseUrl: string, interceptors: Interceptor[] = []): { client: OrderServiceClient; close(): void } {
   const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 });
-  const client = createClient(OrderService, createGrpcTransport({ baseUrl, sessionManager, interceptors }));
+  // A stream refused during the order service's GOAWAY is sent again on a new connection
+  // (inside the client span, so one traced call covers both attempts).
+  const client = createClient(OrderService, createGrpcTransport({ baseUrl, sessionManager, interceptors: [...interceptors, refusedStreamRetry()] }));
   return { client, close: () => sessionManager.abort() };
 }
 
@@ -22,6 +25,8 @@ export function createOrderClient(baseUrl: string, interceptors: Interceptor[] =
  */
 export function orderServiceError(error: unknown): ConnectError {
   const cause = ConnectError.from(error);
+  // connect-node reports a refused stream as INTERNAL; it is the server going away.
+  if (isRefusedStream(error)) return new ConnectError("order service unavailable", Code.Unavailable, undefined, undefined, cause);
   switch (cause.code) {
     case Code.Unavailable:
       return new ConnectError("order service unavailable", Code.Unavailable, undefined, undefined, cause);
@@ -33,13 +38,22 @@ export function orderServiceError(error: unknown): ConnectError {
   }
 }
 
-// Codes that describe the caller's request, whose message was written for the caller.
-const callerErrors = new Set([Code.InvalidArgument, Code.NotFound, Code.FailedPrecondition, Code.AlreadyExists, Code.OutOfRange]);
+// Codes that describe the caller's request, whose message was written for the caller:
+// bad input, missing or conflicting things, her rights, and idempotency conflicts (ABORTED).
+const callerErrors = new Set([
+  Code.InvalidArgument,
+  Code.NotFound,
+  Code.FailedPrecondition,
+  Code.AlreadyExists,
+  Code.OutOfRange,
+  Code.PermissionDenied,
+  Code.Aborted,
+]);
 
 /**
  * An order-service failure of a call the user service forwards for its caller
  * (the OrderService facade): errors about the request keep their code, message
- * and details (e.g. INVALID_ARGUMENT's violations); unavailability and deadlines
+ * and details (e.g. INVALID_ARGUMENT's violations, ErrorInfo); unavailability and deadlines
  * keep their code; anything else is INTERNAL without the downstream details.
  */
 export function forwardedError(error: unknown): ConnectError {

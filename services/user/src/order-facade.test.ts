@@ -1,7 +1,17 @@
 import { ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { Code, ConnectError, createClient, createRouterTransport, type ServiceImpl } from "@connectrpc/connect";
 import { CreateOrderRequestSchema, OrderService } from "@grpc-edge/proto/orders/v1";
-import { fieldViolation, migrate, openPGliteDatabase, readMigrations, validationInterceptor, violationsError, type Database } from "@grpc-edge/service-kit";
+import {
+  authenticationGate,
+  fieldViolation,
+  migrate,
+  openPGliteDatabase,
+  readMigrations,
+  validationInterceptor,
+  violationsError,
+  type Database,
+} from "@grpc-edge/service-kit";
+import { mintServiceToken, serviceTokenInterceptor, TEST_SERVICE_TOKEN_SECRET, type MintOptions } from "@grpc-edge/service-kit/testing";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderFacade } from "./order-facade.ts";
@@ -18,13 +28,15 @@ beforeAll(async () => {
 });
 afterAll(() => db?.close());
 
-function harness(orderService: Partial<ServiceImpl<typeof OrderService>>) {
-  const seen: { method: string; requestId: string | null }[] = [];
+function harness(orderService: Partial<ServiceImpl<typeof OrderService>>, identity?: MintOptions) {
+  const seen: { method: string; requestId: string | null; authorization?: string | null; idempotencyKey?: string | null }[] = [];
+  const forwarded: { authorization: string | null; idempotencyKey: string | null }[] = [];
   const downstream = createRouterTransport(({ service }) => service(OrderService, orderService), {
     router: {
       interceptors: [
         (next) => (req) => {
           seen.push({ method: req.method.name, requestId: req.header.get("x-request-id") });
+          forwarded.push({ authorization: req.header.get("authorization"), idempotencyKey: req.header.get("idempotency-key") });
           return next(req);
         },
       ],
@@ -33,9 +45,12 @@ function harness(orderService: Partial<ServiceImpl<typeof OrderService>>) {
   const facade = orderFacade(new UserRepository(db), createClient(OrderService, downstream));
   const client = createClient(
     OrderService,
-    createRouterTransport(({ service }) => service(OrderService, facade), { router: { interceptors: [validationInterceptor()] } }),
+    createRouterTransport(({ service }) => service(OrderService, facade), {
+      router: { interceptors: [validationInterceptor()], requestGate: authenticationGate(TEST_SERVICE_TOKEN_SECRET) },
+      transport: { interceptors: [serviceTokenInterceptor(identity)] },
+    }),
   );
-  return { client, seen };
+  return { client, seen, forwarded };
 }
 
 const failure = (call: Promise<unknown>) =>
@@ -101,6 +116,23 @@ describe("orderFacade (orders.v1.OrderService served by the user service)", () =
     const { client, seen } = harness({ getOrdersByUserIds: () => ({ orders: [] }), getOrdersByUserId: () => ({ orders: [] }) });
     expect((await failure(client.getOrdersByUserIds({ userIds: [1] }))).code).toBe(Code.Unimplemented);
     expect((await failure(client.getOrdersByUserId({ userId: 1 }))).code).toBe(Code.Unimplemented);
+    expect(seen).toEqual([]);
+  });
+
+  it("forwards the caller's own token and idempotency key, so the order service authorises the end user", async () => {
+    const token = await mintServiceToken({ sub: userId, scope: "" });
+    const { client, forwarded } = harness({ createOrder: (req) => ({ id: 7, userId: req.userId }) });
+    await client.createOrder({ userId, itemId: 1, amount: 1 }, { headers: { authorization: `Bearer ${token}`, "idempotency-key": "k-1" } });
+    expect(forwarded).toEqual([{ authorization: `Bearer ${token}`, idempotencyKey: "k-1" }]);
+  });
+
+  it("refuses CreateOrder and ListOrders for another user before looking her up: PERMISSION_DENIED, order service not asked", async () => {
+    const { client, seen } = harness({ createOrder: () => ({}), listOrders: () => ({}) }, { sub: userId + 1, scope: "" });
+    for (const id of [userId, 9_999]) {
+      for (const call of [client.createOrder({ userId: id, itemId: 1, amount: 1 }), client.listOrders({ userId: id })]) {
+        expect((await failure(call)).code).toBe(Code.PermissionDenied);
+      }
+    }
     expect(seen).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import { Code, ConnectError, createClient, createRouterTransport, type ServiceImpl } from "@connectrpc/connect";
 import { OrderService, OrderStatus } from "@grpc-edge/proto/orders/v1";
 import { UserService } from "@grpc-edge/proto/user/v1";
-import { migrate, openPGliteDatabase, readMigrations, seedOnce, validationInterceptor, type Database } from "@grpc-edge/service-kit";
+import { authenticationGate, migrate, openPGliteDatabase, readMigrations, seedOnce, validationInterceptor, type Database } from "@grpc-edge/service-kit";
+import { serviceTokenInterceptor, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserRepository } from "./user-repository.ts";
 import { userService } from "./user-service.ts";
@@ -31,7 +32,8 @@ function harness(makeOrders: (calls: OrderCall[]) => Partial<ServiceImpl<typeof 
   const users = createClient(
     UserService,
     createRouterTransport(({ service }) => service(UserService, userService(new UserRepository(db), orders)), {
-      router: { interceptors: [validationInterceptor()] },
+      router: { interceptors: [validationInterceptor()], requestGate: authenticationGate(TEST_SERVICE_TOKEN_SECRET) },
+      transport: { interceptors: [serviceTokenInterceptor()] },
     }),
   );
   return { users, calls };

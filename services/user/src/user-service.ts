@@ -3,7 +3,16 @@ import { EmptySchema } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import { OrderStatus, type Order } from "@grpc-edge/proto/orders/v1";
 import { GetAllUsersRequestSchema, GetAllUsersResponseSchema, GetUserResponseSchema, UserSchema, UserService } from "@grpc-edge/proto/user/v1";
-import { isUniqueViolation, keysetPage, pageQuery } from "@grpc-edge/service-kit";
+import {
+  callerOf,
+  isUniqueViolation,
+  keysetPage,
+  pageQuery,
+  requireReadUser,
+  requireScope,
+  requireWriteUser,
+  Scopes,
+} from "@grpc-edge/service-kit";
 import { downstreamCallOptions } from "./downstream-call-options.ts";
 import { groupByUser, orderServiceError, type OrderServiceClient } from "./order-client.ts";
 import { EMAIL_CONSTRAINT, type UserRepository } from "./user-repository.ts";
@@ -14,7 +23,9 @@ function emailTaken(error: unknown, email: string | undefined): unknown {
 
 /**
  * Request rules (positive ids, name lengths, email syntax, page sizes) are the
- * .proto's, checked by the kit's validation interceptor before these run.
+ * .proto's, checked by the kit's validation interceptor before these run. Who may
+ * do what (docs/security.md) is checked first, before any lookup: the answer to a
+ * forbidden id does not depend on whether that user exists.
  */
 export function userService(users: UserRepository, orders: OrderServiceClient): Partial<ServiceImpl<typeof UserService>> {
   const ordersOf = (userId: number, ctx: HandlerContext): Promise<Order[]> =>
@@ -26,11 +37,13 @@ export function userService(users: UserRepository, orders: OrderServiceClient): 
     );
   return {
     async getUserById(req, ctx) {
+      requireReadUser(callerOf(ctx), req.id);
       const user = await users.byId(req.id);
       if (!user) throw new ConnectError(`user ${req.id} not found`, Code.NotFound);
       return create(GetUserResponseSchema, { user: create(UserSchema, { ...user, orders: await ordersOf(user.id, ctx) }) });
     },
     async getAllUsers(req, ctx) {
+      requireScope(callerOf(ctx), Scopes.usersRead);
       const query = pageQuery(GetAllUsersRequestSchema, req, "users");
       const page = keysetPage(query, await users.list(query.afterId, query.limit + 1));
       if (page.items.length === 0) return create(GetAllUsersResponseSchema);
@@ -44,7 +57,8 @@ export function userService(users: UserRepository, orders: OrderServiceClient): 
         nextPageToken: page.nextPageToken,
       });
     },
-    async createUser(req) {
+    async createUser(req, ctx) {
+      requireScope(callerOf(ctx), Scopes.admin);
       const user = await users.create(req).catch((error) => {
         throw emailTaken(error, req.email);
       });
@@ -52,6 +66,7 @@ export function userService(users: UserRepository, orders: OrderServiceClient): 
       return create(UserSchema, user);
     },
     async updateUser(req, ctx) {
+      requireWriteUser(callerOf(ctx), req.id);
       if (!(await users.byId(req.id))) throw new ConnectError(`user ${req.id} not found`, Code.NotFound);
       // Orders before the write: an unavailable order service fails the call with nothing changed.
       const userOrders = await ordersOf(req.id, ctx);
@@ -62,6 +77,7 @@ export function userService(users: UserRepository, orders: OrderServiceClient): 
       return create(UserSchema, { ...user, orders: userOrders });
     },
     async deleteUser(req, ctx) {
+      requireWriteUser(callerOf(ctx), req.id);
       const user = await users.byId(req.id);
       if (!user) throw new ConnectError(`user ${req.id} not found`, Code.NotFound);
       // Cancelled orders stay for the record and do not block; placed ones would be orphaned.

@@ -1,11 +1,11 @@
 import type { Interceptor } from "@connectrpc/connect";
 import { orderServiceDefinition } from "@grpc-edge/order-service";
 import { startService } from "@grpc-edge/service-kit";
-import { startPostgresCluster, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { startPostgresCluster, TEST_SERVICE_TOKEN_SECRET, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { userServiceDefinition } from "../src/index.ts";
 
 // Test helper: the two services wired together as in production, on a database engine of choice.
-const quiet = { PORT: "0", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent" };
+const quiet = { PORT: "0", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET };
 
 export interface PairDatabases {
   user: Record<string, string>;

@@ -5,13 +5,13 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { UserService } from "@grpc-edge/proto/user/v1";
 import { startService } from "@grpc-edge/service-kit";
-import { freePort, grpc, grpcJsClients, messageOf, violationsOf } from "@grpc-edge/service-kit/testing";
+import { freePort, grpc, grpcJsClients, messageOf, serviceTokenInterceptor, TEST_SERVICE_TOKEN_SECRET, violationsOf } from "@grpc-edge/service-kit/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { userServiceDefinition } from "../src/index.ts";
 import { engines, stopPostgres } from "./service-pair.ts";
 import { startUserAndOrder } from "./start-user-and-order.ts";
 
-const quiet = { PORT: "0", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent" };
+const quiet = { PORT: "0", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET };
 
 /** The original example's data set as a gRPC client in another language sees it. */
 const petar = {
@@ -60,14 +60,14 @@ describe.each(engines("it"))("user service + order service on %s", (_engine, dat
   });
 
   it("answers Connect over HTTP/1.1 on the same port, as the Worker calls it", async () => {
-    const client = createClient(UserService, createConnectTransport({ baseUrl: running.pair.user.url, httpVersion: "1.1" }));
+    const client = createClient(UserService, createConnectTransport({ baseUrl: running.pair.user.url, httpVersion: "1.1", interceptors: [serviceTokenInterceptor()] }));
     const res = await client.getUserById({ id: 2 });
     expect(res.user?.firstName).toBe("Jovan");
     expect(res.user?.orders[0]?.orderDate?.seconds).toBe(1683158400n);
   });
 
   it("gives Connect callers the violations as a buf.validate.Violations detail, on the OrderService facade too", async () => {
-    const transport = createConnectTransport({ baseUrl: running.pair.user.url, httpVersion: "1.1" });
+    const transport = createConnectTransport({ baseUrl: running.pair.user.url, httpVersion: "1.1", interceptors: [serviceTokenInterceptor()] });
     const error = await createClient(OrderService, transport)
       .createOrder({ userId: 1, itemId: 99, amount: 0 })
       .then(() => expect.unreachable(), (e: unknown) => ConnectError.from(e));

@@ -64,7 +64,13 @@ module "edge" {
 
   # Same values the services read from Secrets Manager.
   service_token_secret = var.service_token_secret
-  jwt_secret           = var.jwt_secret
+  jwt_secret           = var.jwt_jwks_url == "" ? var.jwt_secret : ""
+
+  # End users: tokens from the identity provider (JWKS) or, without one, HS256 with jwt_secret.
+  jwt_issuer           = var.jwt_issuer
+  jwt_audience         = var.jwt_audience
+  jwt_jwks_url         = var.jwt_jwks_url
+  cors_allowed_origins = var.cors_allowed_origins
 
   rate_limit = var.rate_limit
 }

@@ -156,6 +156,30 @@ variable "jwt_secret" {
   sensitive   = true
 }
 
+# --- End users (docs/security.md) ------------------------------------------------------
+
+variable "jwt_issuer" {
+  description = "iss of end-user tokens: the identity provider's issuer URL (JWT_ISSUER of the Worker)."
+  type        = string
+}
+
+variable "jwt_audience" {
+  description = "aud of end-user tokens: this API's identifier at the identity provider (JWT_AUDIENCE of the Worker)."
+  type        = string
+}
+
+variable "jwt_jwks_url" {
+  description = "https URL of the identity provider's JWKS (RS256/ES256); when set, the Worker ignores jwt_secret. Empty: HS256 with jwt_secret."
+  type        = string
+  default     = ""
+}
+
+variable "cors_allowed_origins" {
+  description = "Comma-separated browser origins allowed to call the API (CORS_ALLOWED_ORIGINS); empty for none."
+  type        = string
+  default     = ""
+}
+
 # --- Cloudflare ----------------------------------------------------------------------
 
 variable "cloudflare_account_id" {

@@ -45,6 +45,36 @@ resource "cloudflare_workers_script" "gateway" {
       text = tostring(var.upstream_timeout_ms)
     },
     {
+      name = "EDGE_CACHE_TTL_SECONDS"
+      type = "plain_text"
+      text = tostring(var.edge_cache_ttl_seconds)
+    },
+    {
+      name = "PUBLIC_READS"
+      type = "plain_text"
+      text = tostring(var.public_reads)
+    },
+    {
+      name = "JWT_ISSUER"
+      type = "plain_text"
+      text = var.jwt_issuer
+    },
+    {
+      name = "JWT_AUDIENCE"
+      type = "plain_text"
+      text = var.jwt_audience
+    },
+    {
+      name = "JWT_JWKS_URL"
+      type = "plain_text"
+      text = var.jwt_jwks_url
+    },
+    {
+      name = "CORS_ALLOWED_ORIGINS"
+      type = "plain_text"
+      text = var.cors_allowed_origins
+    },
+    {
       name = "SERVICE_TOKEN_SECRET"
       type = "secret_text"
       text = var.service_token_secret
@@ -79,6 +109,11 @@ resource "cloudflare_workers_script" "gateway" {
     precondition {
       condition     = fileexists("${local.assets_directory}/docs/index.html")
       error_message = "The /docs assets are not built. Build them first at the repo root: node scripts/build-docs-assets.ts"
+    }
+    precondition {
+      # The Worker refuses to start otherwise (workers/gateway/src/config/parse-jwt-config.ts).
+      condition     = (var.jwt_secret == "") != (var.jwt_jwks_url == "")
+      error_message = "Set exactly one of jwt_secret (HS256) and jwt_jwks_url (RS256/ES256 from the identity provider)."
     }
     precondition {
       condition     = var.custom_domain != null || var.route_pattern != null

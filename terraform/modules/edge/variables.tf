@@ -67,6 +67,18 @@ variable "user_service_url" {
   }
 }
 
+variable "edge_cache_ttl_seconds" {
+  description = "EDGE_CACHE_TTL_SECONDS plain-text binding: seconds a read stays in the edge cache (Cache API, per caller); 0 turns it off."
+  type        = number
+  default     = 5
+
+  validation {
+    # Same range the gateway's parseConfig accepts.
+    condition     = var.edge_cache_ttl_seconds >= 0 && var.edge_cache_ttl_seconds <= 3600 && floor(var.edge_cache_ttl_seconds) == var.edge_cache_ttl_seconds
+    error_message = "edge_cache_ttl_seconds must be a whole number of seconds between 0 and 3600."
+  }
+}
+
 variable "upstream_timeout_ms" {
   description = "UPSTREAM_TIMEOUT_MS plain-text binding: how long the Worker waits for the user service."
   type        = number
@@ -91,14 +103,51 @@ variable "service_token_secret" {
 }
 
 variable "jwt_secret" {
-  description = "JWT_SECRET secret-text binding (HS256 key, the same value the user service reads from Secrets Manager)."
+  description = "JWT_SECRET secret-text binding: HS256 key of end-user tokens (the same value the user service reads from Secrets Manager), or \"\" when jwt_jwks_url is set."
   type        = string
   sensitive   = true
 
   validation {
-    condition     = length(var.jwt_secret) >= 32
-    error_message = "jwt_secret must be at least 32 characters."
+    condition     = var.jwt_secret == "" || length(var.jwt_secret) >= 32
+    error_message = "jwt_secret must be empty or at least 32 characters."
   }
+}
+
+variable "jwt_jwks_url" {
+  description = "JWT_JWKS_URL plain-text binding: https URL of the identity provider's JSON Web Key Set (RS256/ES256 tokens); \"\" to verify HS256 tokens with jwt_secret instead."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.jwt_jwks_url == "" || startswith(var.jwt_jwks_url, "https://")
+    error_message = "jwt_jwks_url must be empty or an https URL."
+  }
+}
+
+variable "jwt_issuer" {
+  description = "JWT_ISSUER plain-text binding: the iss every end-user token must carry (the identity provider's issuer URL)."
+  type        = string
+
+  validation {
+    condition     = trimspace(var.jwt_issuer) != ""
+    error_message = "jwt_issuer must not be empty."
+  }
+}
+
+variable "jwt_audience" {
+  description = "JWT_AUDIENCE plain-text binding: the aud every end-user token must carry (this API's identifier at the identity provider)."
+  type        = string
+
+  validation {
+    condition     = trimspace(var.jwt_audience) != ""
+    error_message = "jwt_audience must not be empty."
+  }
+}
+
+variable "cors_allowed_origins" {
+  description = "CORS_ALLOWED_ORIGINS plain-text binding: comma-separated browser origins allowed to call the API (e.g. https://app.example.com); \"\" for none."
+  type        = string
+  default     = ""
 }
 
 variable "rate_limit" {
@@ -164,4 +213,10 @@ variable "route_pattern" {
     condition     = var.route_pattern == null || can(regex("^[^/:]+(/.*)?$", var.route_pattern))
     error_message = "route_pattern must look like host/path*, without a scheme (e.g. example.com/api/*)."
   }
+}
+
+variable "public_reads" {
+  description = "PUBLIC_READS plain-text binding: anonymous callers may read users and their orders (service-token scope users:read). See docs/security.md."
+  type        = bool
+  default     = false
 }

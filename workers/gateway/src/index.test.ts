@@ -1,8 +1,12 @@
+import { jwtVerify } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { mintJwt, TEST_JWT } from "../test/jwt-test-kit.ts";
 import worker from "./index.ts";
 
 // The Worker entry as workerd calls it: env from wrangler.toml vars, global fetch.
 const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+const SECRET = "gateway-unit-test-secret-0123456789abcdef";
+const JWT = { JWT_ISSUER: TEST_JWT.issuer, JWT_AUDIENCE: TEST_JWT.audience, JWT_SECRET: TEST_JWT.secret };
 const call = (path: string, env: Record<string, string>) =>
   worker.fetch(new Request(`http://gateway.test${path}`), env, ctx);
 
@@ -13,7 +17,8 @@ describe("Worker entry", () => {
   it.each([
     [{}, "USER_SERVICE_URL is not set"],
     [{ USER_SERVICE_URL: "ftp://user:hunter2@host" }, "USER_SERVICE_URL must be an absolute http(s) URL"],
-    [{ USER_SERVICE_URL: "http://u", UPSTREAM_TIMEOUT_MS: "0" }, "UPSTREAM_TIMEOUT_MS must be an integer"],
+    [{ USER_SERVICE_URL: "http://u", UPSTREAM_TIMEOUT_MS: "0", SERVICE_TOKEN_SECRET: SECRET }, "UPSTREAM_TIMEOUT_MS must be an integer"],
+    [{ USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: "hunter2" }, "SERVICE_TOKEN_SECRET must be at least 32 bytes long"],
   ])("answers 500 problem JSON for a bad env %j, without leaking values", async (env, message) => {
     for (const path of ["/api/users", "/healthz"]) {
       const res = await call(path, env);
@@ -30,22 +35,40 @@ describe("Worker entry", () => {
     }
   });
 
-  it("calls USER_SERVICE_URL with the configured deadline and the request id", async () => {
+  it("calls USER_SERVICE_URL with the configured deadline, the request id, a fresh service token for the verified user and allow-listed headers only", async () => {
     const seen: Request[] = [];
     vi.stubGlobal("fetch", async (input: RequestInfo, init?: RequestInit) => {
       seen.push(new Request(input, init));
       throw new TypeError("fetch failed");
     });
-    const env = { USER_SERVICE_URL: "http://users.test:50051", UPSTREAM_TIMEOUT_MS: "750" };
+    const env = { USER_SERVICE_URL: "http://users.test:50051", UPSTREAM_TIMEOUT_MS: "750", SERVICE_TOKEN_SECRET: SECRET, PUBLIC_READS: "true", ...JWT };
+    const forged = await worker.fetch(new Request("http://gateway.test/api/users/7", { headers: { Authorization: "Bearer forged" } }), env, ctx);
+    expect(forged.status).toBe(401);
+    expect(seen).toHaveLength(0);
     const res = await worker.fetch(
-      new Request("http://gateway.test/api/users/7", { headers: { "X-Request-Id": "abc" } }),
+      new Request("http://gateway.test/api/users/7", {
+        // The client's own token and identity headers never reach the services: the service token does.
+        headers: { "X-Request-Id": "abc", "Idempotency-Key": "k-42", Authorization: `Bearer ${await mintJwt({ sub: "7" })}`, "X-User-Id": "1" },
+      }),
       env,
       ctx,
     );
-    expect(seen).toHaveLength(1);
+    // A read that found nobody: tried 3 times (retryInterceptor), each attempt within what is left of 750 ms.
+    expect(seen).toHaveLength(3);
+    expect(seen.map((r) => Number(r.headers.get("connect-timeout-ms")))).toEqual([750, expect.any(Number), expect.any(Number)]);
+    expect(seen.every((r) => Number(r.headers.get("connect-timeout-ms")) <= 750)).toBe(true);
     expect(seen[0]?.url).toBe("http://users.test:50051/user.v1.UserService/GetUserById");
     expect(seen[0]?.headers.get("connect-timeout-ms")).toBe("750");
     expect(seen[0]?.headers.get("x-request-id")).toBe("abc");
+    expect(seen[0]?.headers.get("idempotency-key")).toBe("k-42");
+    expect(seen[0]?.headers.get("x-user-id")).toBeNull();
+    const { payload } = await jwtVerify(seen[0]!.headers.get("authorization")!.replace(/^Bearer /, ""), new TextEncoder().encode(SECRET), {
+      algorithms: ["HS256"],
+      issuer: "grpc-edge-gateway",
+      audience: "grpc-edge-services",
+    });
+    // The verified user, plus users:read from PUBLIC_READS.
+    expect(payload).toEqual({ iss: "grpc-edge-gateway", aud: "grpc-edge-services", iat: expect.any(Number), exp: payload.iat! + 30, jti: expect.any(String), sub: "7", scope: "users:read" });
     // Unreachable upstream: 503 problem, the URL kept out of the body.
     expect(res.status).toBe(503);
     expect(await res.text()).not.toContain("users.test");
@@ -59,7 +82,7 @@ describe("Worker entry", () => {
     });
     const waited: Promise<unknown>[] = [];
     const tracked = { ...ctx, waitUntil: (p: Promise<unknown>) => void waited.push(p) } as ExecutionContext;
-    const base = { USER_SERVICE_URL: "http://users.test:50051" };
+    const base = { USER_SERVICE_URL: "http://users.test:50051", SERVICE_TOKEN_SECRET: SECRET, ...JWT };
     await worker.fetch(new Request("http://gateway.test/healthz"), base, tracked);
     expect([waited.length, seen.length]).toEqual([0, 0]);
 
@@ -78,6 +101,6 @@ describe("Worker entry", () => {
       throw new TypeError("fetch failed");
     });
     expect((await call("/healthz", {})).status).toBe(500);
-    expect((await call("/healthz", { USER_SERVICE_URL: "http://u" })).status).toBe(200);
+    expect((await call("/healthz", { USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: SECRET, ...JWT })).status).toBe(200);
   });
 });

@@ -5,9 +5,14 @@ import { parseConfig, type GatewayEnv } from "./config/parse-config.ts";
 import { createApp } from "./create-app.ts";
 import { createConfigErrorApp } from "./create-config-error-app.ts";
 import { ConfigError } from "./errors/config-error.ts";
+import { createJwtVerifier } from "./auth/jwt-verifier.ts";
+import { serviceTokenInterceptor } from "./auth/service-token-interceptor.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { otlpExporter } from "./tracing/otlp-exporter.ts";
 import { createFetchTransport } from "./transport/create-fetch-transport.ts";
+import { readOnlyMethods } from "./transport/read-only-methods.ts";
+import { RetryBudget } from "./transport/retry-budget.ts";
+import { retryInterceptor } from "./transport/retry-interceptor.ts";
 
 /** The `service.name` of the gateway's spans. */
 const serviceName = "grpc-edge-gateway";
@@ -15,9 +20,19 @@ const serviceName = "grpc-edge-gateway";
 // One app per isolate and configuration: clients and transports are built once,
 // not per request. Keyed by the raw vars so a changed env is never served stale.
 let cached: { key: string; app: Hono<AppEnv> } | undefined;
+// wrangler.toml's [[ratelimits]] period (Terraform's rate_limit.period may be 10 or 60): the longest wait.
+const RATE_LIMIT_PERIOD_S = 60;
+
+// Retries of reads (and keyed writes) on UNAVAILABLE, from one budget per isolate that
+// survives config changes; outermost, so each attempt is signed afresh (docs/resilience.md).
+const upstreamRetry = retryInterceptor({ isIdempotent: readOnlyMethods([UserService, OrderService]), budget: new RetryBudget() });
 
 function appFor(env: GatewayEnv): Hono<AppEnv> {
-  const key = JSON.stringify([env.USER_SERVICE_URL, env.UPSTREAM_TIMEOUT_MS, env.OTEL_EXPORTER_OTLP_ENDPOINT]);
+  const key = JSON.stringify([
+    env.USER_SERVICE_URL, env.UPSTREAM_TIMEOUT_MS, env.SERVICE_TOKEN_SECRET, env.PUBLIC_READS,
+    env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_SECRET, env.JWT_JWKS_URL, env.CORS_ALLOWED_ORIGINS, env.EDGE_CACHE_TTL_SECONDS,
+    env.OTEL_EXPORTER_OTLP_ENDPOINT,
+  ]);
   if (cached?.key !== key) cached = { key, app: buildApp(env) };
   return cached.app;
 }
@@ -29,10 +44,20 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
       transport: createFetchTransport({
         baseUrl: config.userServiceUrl,
         defaultTimeoutMs: config.upstreamTimeoutMs,
+        interceptors: [upstreamRetry, serviceTokenInterceptor(config.serviceTokenSecret)],
       }),
       // The user service serves both: its own RPCs and the public ones of the order service.
       services: [UserService, OrderService],
       timeoutMs: config.upstreamTimeoutMs,
+      // Built here, once per isolate and config: the JWKS cache lives as long as the isolate.
+      edge: {
+        verify: createJwtVerifier(config.jwt),
+        publicReads: config.publicReads,
+        corsAllowedOrigins: config.corsAllowedOrigins,
+        rateLimitPeriodSeconds: RATE_LIMIT_PERIOD_S,
+      },
+      // The colo's cache, shared by every isolate there (docs/resilience.md).
+      cache: { cache: () => (typeof caches === "undefined" ? undefined : caches.default), ttlSeconds: config.edgeCacheTtlSeconds },
       // Unset: no exporter at all, so a request pays for nothing but two random ids.
       ...(config.otlpEndpoint ? { traceExporter: otlpExporter({ endpoint: config.otlpEndpoint, serviceName }) } : {}),
     });

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDocsAssets, docsAssetsDir } from "../../../scripts/build-docs-assets.ts";
+import { buildDocsAssets, DOCS_CSP, docsAssetsDir } from "../../../scripts/build-docs-assets.ts";
 import { startGateway, type RunningGateway } from "./start-gateway.ts";
 
 // wrangler.toml's [assets] in real workerd: /docs is static, everything else is the Worker's.
@@ -29,7 +29,8 @@ describe("the /docs page as static assets", () => {
       "swagger-ui-bundle.js",
       "swagger-ui.css",
     ]);
-    expect(readdirSync(docsAssetsDir)).toEqual(["docs"]);
+    // docs/ and the _headers file that gives it a CSP; nothing else, so other paths reach the Worker.
+    expect(readdirSync(docsAssetsDir).sort()).toEqual(["_headers", "docs"]);
     expect(readdirSync(path.join(docsAssetsDir, "docs")).sort()).toEqual(buildDocsAssets());
   });
 
@@ -51,6 +52,17 @@ describe("the /docs page as static assets", () => {
       expect(res.headers.get("content-type"), file).toMatch(file.endsWith(".css") ? /^text\/css/ : /^text\/javascript/);
       expect((await res.text()).length, file).toBeGreaterThan(100);
     }
+  });
+
+  it("the page and its files are served with a CSP from _headers (the Worker never sees asset responses)", async () => {
+    for (const path of ["/docs/", "/docs/docs.js", "/docs/swagger-ui.css"]) {
+      const res = await get(path);
+      expect(res.headers.get("content-security-policy"), path).toBe(DOCS_CSP);
+      expect(res.headers.get("x-content-type-options"), path).toBe("nosniff");
+      await res.arrayBuffer();
+    }
+    // The API's own answers keep the Worker's stricter policy.
+    expect((await get("/healthz")).headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
   });
 
   it("the init script points Swagger UI at the gateway's /openapi.json", async () => {

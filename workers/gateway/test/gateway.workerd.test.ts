@@ -5,6 +5,7 @@ import net from "node:net";
 import zlib from "node:zlib";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bearerFor } from "./jwt-test-kit.ts";
 import { startGateway, type RunningGateway } from "./start-gateway.ts";
 import { adaJson, createFixtureUserService, graceJson } from "./user-fixtures.ts";
 
@@ -42,7 +43,8 @@ beforeAll(async () => {
     }),
   );
   [gateway, closedGateway, slowGateway, gzipGateway] = await Promise.all([
-    startGateway({ userServiceUrl: origin(upstream) }),
+    // Every request reaches the service here (test/e2e/edge-cache.test.ts covers the cache).
+    startGateway({ userServiceUrl: origin(upstream), vars: { EDGE_CACHE_TTL_SECONDS: "0" } }),
     startGateway({ userServiceUrl: `http://127.0.0.1:${await closedPort()}` }),
     startGateway({ userServiceUrl: origin(staller), vars: { UPSTREAM_TIMEOUT_MS: "300" } }),
     startGateway({ userServiceUrl: origin(gzipper) }),
@@ -111,7 +113,8 @@ describe("gateway in workerd", () => {
     expect(notFound.status).toBe(404);
     expect(notFound.headers.get("content-type")).toBe("application/problem+json");
 
-    const wrongMethod = await fetch(`${gateway.url}/api/users`, { method: "PUT", body: "{}" });
+    // Signed in: without a token, a PUT is refused before routing (401, edge-security.workerd.test.ts).
+    const wrongMethod = await fetch(`${gateway.url}/api/users`, { method: "PUT", body: "{}", headers: await bearerFor("1") });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toBe("GET, HEAD, POST");
     expect(await wrongMethod.json()).toMatchObject({ status: 405 });

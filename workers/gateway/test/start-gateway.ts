@@ -5,14 +5,25 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import type { Miniflare as MiniflareClass } from "miniflare";
 import { buildDocsAssets } from "../../../scripts/build-docs-assets.ts";
+import { testJwtVars } from "./jwt-test-kit.ts";
 
 export interface StartGatewayOptions {
   /** Where the gateway finds the user service, e.g. "http://127.0.0.1:50051". */
   userServiceUrl: string;
-  /** Extra or overriding Worker vars, e.g. { UPSTREAM_TIMEOUT_MS: "200" }. */
+  /**
+   * Extra or overriding Worker vars, e.g. { UPSTREAM_TIMEOUT_MS: "200" }.
+   * SERVICE_TOKEN_SECRET defaults to the secret test services get (TEST_SERVICE_TOKEN_SECRET),
+   * JWT_ISSUER/JWT_AUDIENCE/JWT_SECRET to TEST_JWT's (mint tokens with jwt-test-kit.ts).
+   */
   vars?: Record<string, string>;
+  /**
+   * The RATE_LIMITER binding's simple limit (wrangler.toml's name and namespace). Default: so
+   * high no test reaches it; `false`: no binding at all (the Worker then does not limit).
+   */
+  rateLimit?: { limit: number; period: 10 | 60 } | false;
   /** Each line the Worker logs (the access log among them); default: only warnings and errors, to stderr. */
   onLog?: (log: WorkerLog) => void;
 }
@@ -44,6 +55,7 @@ interface WranglerConfig {
   compatibility_date?: string;
   compatibility_flags?: string[];
   vars?: Record<string, unknown>;
+  ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: 10 | 60 } }[];
   assets?: {
     directory?: string;
     html_handling?: "auto-trailing-slash" | "force-trailing-slash" | "drop-trailing-slash" | "none";
@@ -88,8 +100,19 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const vars: Record<string, unknown> = {
     ...config.vars,
     USER_SERVICE_URL: options.userServiceUrl,
+    SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
+    ...testJwtVars,
     ...options.vars,
   };
+  // wrangler.toml's [[ratelimits]], as Miniflare 5 binds them (type "rate-limit").
+  const ratelimits = Object.fromEntries(
+    options.rateLimit === false
+      ? []
+      : (config.ratelimits ?? []).map((r) => [
+          r.name,
+          { type: "rate-limit", namespace: r.namespace_id, simple: options.rateLimit ?? { limit: 1_000_000, period: 60 } },
+        ]),
+  );
 
   const mf = new Miniflare({
     host: "127.0.0.1",
@@ -112,12 +135,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           manifest: { mainModule, modules },
           // wrangler.toml's [assets] (the /docs page), served by workerd as `wrangler dev` and Cloudflare do.
           ...(assets === undefined ? {} : { assets }),
-          env: Object.fromEntries(
-            Object.entries(vars).map(([name, value]) => [
-              name,
-              typeof value === "string" ? { type: "text", value } : { type: "json", value },
-            ]),
-          ),
+          env: {
+            ...Object.fromEntries(
+              Object.entries(vars).map(([name, value]) => [
+                name,
+                typeof value === "string" ? { type: "text", value } : { type: "json", value },
+              ]),
+            ),
+            ...ratelimits,
+          },
         },
         dev: { unsafeRegisterWorker: false },
       },

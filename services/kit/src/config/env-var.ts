@@ -60,6 +60,16 @@ export const env = {
     const inner = env.url(description, protocols);
     return { description, optional: true, parse: (raw) => (raw.trim() === "" ? undefined : inner.parse(raw)) };
   },
+  /** A secret of at least `minBytes` bytes (UTF-8); its value is never echoed in errors. */
+  secret(description: string, minBytes: number): EnvVar<string> {
+    return {
+      description,
+      parse: (raw) => {
+        if (Buffer.byteLength(raw, "utf8") < minBytes) throw new Error(`must be at least ${minBytes} bytes long`);
+        return raw;
+      },
+    };
+  },
   oneOf<const T extends string>(description: string, values: readonly T[], defaultValue?: T): EnvVar<T> {
     return {
       description,

@@ -53,4 +53,11 @@ describe("loadConfig", () => {
       /^(?![\s\S]*s3cret)/,
     );
   });
+
+  it("requires a secret of the minimum length, naming the rule but never the value", () => {
+    const secretSpec = { SERVICE_TOKEN_SECRET: env.secret("HS256 key", 32) };
+    expect(() => loadConfig(secretSpec, {})).toThrow("SERVICE_TOKEN_SECRET is required: HS256 key");
+    expect(() => loadConfig(secretSpec, { SERVICE_TOKEN_SECRET: "short-s3cret" })).toThrow(/^(?![\s\S]*short-s3cret)[\s\S]*must be at least 32 bytes long/);
+    expect(loadConfig(secretSpec, { SERVICE_TOKEN_SECRET: "x".repeat(32) }).SERVICE_TOKEN_SECRET).toBe("x".repeat(32));
+  });
 });

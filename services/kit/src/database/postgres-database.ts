@@ -1,6 +1,8 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
 import type { Logger } from "pino";
 import type { Database, Queryable } from "./database.ts";
+import { isQueryCanceled, queryBudgetMs, queryDeadlineExceeded } from "./query-deadline.ts";
 
 export interface PostgresOptions {
   connectionString: string;
@@ -9,15 +11,34 @@ export interface PostgresOptions {
   logger?: Logger;
 }
 
-function queryable(client: pg.Pool | pg.PoolClient): Queryable {
+/** The RPC's remaining budget as a statement_timeout, or undefined without a deadline. */
+function statementTimeoutMs(): number | undefined {
+  const budget = queryBudgetMs();
+  if (budget === undefined) return undefined;
+  if (budget <= 0) throw queryDeadlineExceeded();
+  return Math.ceil(budget);
+}
+
+async function run(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<pg.QueryResult> {
+  try {
+    return await client.query(params === undefined ? sql : prepared(sql, params));
+  } catch (error) {
+    // The server cancelled the statement at the caller's deadline.
+    if (isQueryCanceled(error) && queryBudgetMs() !== undefined) throw queryDeadlineExceeded(error);
+    throw error;
+  }
+}
+
+/** One statement on a client already inside a transaction: SET LOCAL lasts until its end. */
+function transactionQueryable(client: pg.PoolClient): Queryable {
+  const bounded = async (sql: string, params?: readonly unknown[]) => {
+    const timeout = statementTimeoutMs();
+    if (timeout !== undefined) await client.query(`SET LOCAL statement_timeout = ${timeout}`);
+    return run(client, sql, params);
+  };
   return {
-    async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await client.query(prepared(sql, params));
-      return result.rows as Row[];
-    },
-    async exec(sql: string) {
-      await client.query(sql);
-    },
+    query: async <Row>(sql: string, params: readonly unknown[] = []) => (await bounded(sql, params)).rows as Row[],
+    exec: async (sql: string) => void (await bounded(sql)),
   };
 }
 
@@ -33,23 +54,44 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
   pool.on("error", (error) => options.logger?.warn({ err: error }, "idle database connection failed"));
   // Fail fast at start-up when the server is unreachable or the credentials are wrong.
   await pool.query("SELECT 1");
+
+  async function transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const open = ambient.getStore();
+    if (open) return work(open);
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      const tx = transactionQueryable(client);
+      const result = await ambient.run(tx, () => work(tx));
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  // Code that holds only the Database (a repository) joins the transaction it runs in.
+  const ambient = new AsyncLocalStorage<Queryable>();
+  const pooled: Queryable = {
+    async query<Row>(sql: string, params: readonly unknown[] = []) {
+      // Without a deadline, a plain pooled query; with one, a one-statement transaction
+      // whose statement_timeout is the budget left, so the server cancels it in time.
+      if (queryBudgetMs() === undefined) return (await run(pool, sql, params)).rows as Row[];
+      return transaction((tx) => tx.query<Row>(sql, params));
+    },
+    async exec(sql: string) {
+      if (queryBudgetMs() === undefined) return void (await run(pool, sql));
+      return transaction((tx) => tx.exec(sql));
+    },
+  };
   return {
     kind: "postgres",
-    ...queryable(pool),
-    async transaction(work) {
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
-        const result = await work(queryable(client));
-        await client.query("COMMIT");
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+    query: (sql, params) => (ambient.getStore() ?? pooled).query(sql, params),
+    exec: (sql) => (ambient.getStore() ?? pooled).exec(sql),
+    transaction,
     poolStats: () => ({ max: options.maxConnections, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };

@@ -4,6 +4,8 @@ import { parseConfig, type GatewayEnv } from "./parse-config.ts";
 
 const timeoutRule = "UPSTREAM_TIMEOUT_MS must be an integer number of milliseconds from 1 to 60000";
 const urlRule = "USER_SERVICE_URL must be an absolute http(s) URL";
+const secret = "s".repeat(32);
+const jwt = { JWT_ISSUER: "https://id.example.com/", JWT_AUDIENCE: "grpc-edge-api", JWT_SECRET: "j".repeat(32) };
 
 describe("parseConfig", () => {
   it.each<[GatewayEnv, string, number]>([
@@ -13,31 +15,61 @@ describe("parseConfig", () => {
     [{ USER_SERVICE_URL: "http://u", UPSTREAM_TIMEOUT_MS: "1" }, "http://u/", 1],
     [{ USER_SERVICE_URL: "http://u", UPSTREAM_TIMEOUT_MS: "60000" }, "http://u/", 60000],
   ])("accepts %j", (env, userServiceUrl, upstreamTimeoutMs) => {
-    expect(parseConfig(env)).toEqual({ userServiceUrl, upstreamTimeoutMs });
+    expect(parseConfig({ ...env, SERVICE_TOKEN_SECRET: secret, ...jwt })).toEqual({
+      userServiceUrl,
+      upstreamTimeoutMs,
+      serviceTokenSecret: secret,
+      publicReads: false,
+      jwt: { issuer: jwt.JWT_ISSUER, audience: jwt.JWT_AUDIENCE, keys: { kind: "secret", secret: jwt.JWT_SECRET } },
+      corsAllowedOrigins: [],
+      edgeCacheTtlSeconds: 5,
+    });
+  });
+
+  it("reads EDGE_CACHE_TTL_SECONDS (0 turns the edge cache off)", () => {
+    const base = { USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, ...jwt };
+    expect(parseConfig({ ...base, EDGE_CACHE_TTL_SECONDS: "0" }).edgeCacheTtlSeconds).toBe(0);
+    expect(() => parseConfig({ ...base, EDGE_CACHE_TTL_SECONDS: "forever" })).toThrow("EDGE_CACHE_TTL_SECONDS");
+  });
+
+  it("reads PUBLIC_READS as a boolean, off unless set", () => {
+    const base = { USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, ...jwt };
+    expect(parseConfig({ ...base, PUBLIC_READS: "TRUE" })).toMatchObject({ publicReads: true });
+    expect(parseConfig({ ...base, PUBLIC_READS: "false" })).toMatchObject({ publicReads: false });
+  });
+
+  it("reads the JWT settings and CORS_ALLOWED_ORIGINS, and fails on them like on any other setting", () => {
+    const base = { USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, ...jwt };
+    expect(parseConfig({ ...base, CORS_ALLOWED_ORIGINS: "https://app.example.com" }).corsAllowedOrigins).toEqual(["https://app.example.com"]);
+    expect(() => parseConfig({ ...base, JWT_AUDIENCE: undefined })).toThrow("JWT_AUDIENCE is not set");
+    expect(() => parseConfig({ ...base, CORS_ALLOWED_ORIGINS: "*" })).toThrow(ConfigError);
   });
 
   it.each([
     ["http://127.0.0.1:4318", "http://127.0.0.1:4318/"],
     [" https://otlp.example.com/otlp ", "https://otlp.example.com/otlp"],
   ])("takes OTEL_EXPORTER_OTLP_ENDPOINT %j as the OTLP base URL", (raw, otlpEndpoint) => {
-    expect(parseConfig({ USER_SERVICE_URL: "http://u", OTEL_EXPORTER_OTLP_ENDPOINT: raw }).otlpEndpoint).toBe(otlpEndpoint);
+    expect(parseConfig({ USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, ...jwt, OTEL_EXPORTER_OTLP_ENDPOINT: raw }).otlpEndpoint).toBe(otlpEndpoint);
   });
 
   it("leaves export off when OTEL_EXPORTER_OTLP_ENDPOINT is unset or empty", () => {
-    expect(parseConfig({ USER_SERVICE_URL: "http://u", OTEL_EXPORTER_OTLP_ENDPOINT: " " })).not.toHaveProperty("otlpEndpoint");
+    expect(parseConfig({ USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, ...jwt, OTEL_EXPORTER_OTLP_ENDPOINT: " " })).not.toHaveProperty("otlpEndpoint");
   });
 
   it.each<[GatewayEnv, string]>([
-    [{}, "USER_SERVICE_URL is not set"],
-    [{ USER_SERVICE_URL: "" }, "USER_SERVICE_URL is not set"],
-    [{ USER_SERVICE_URL: "127.0.0.1:50051" }, urlRule],
-    [{ USER_SERVICE_URL: "ftp://user:hunter2@host" }, urlRule],
-    [{ USER_SERVICE_URL: "not a url" }, urlRule],
-    [{ USER_SERVICE_URL: "http://u/?x=1" }, "USER_SERVICE_URL must not have a query or fragment"],
-    [{ USER_SERVICE_URL: "http://u", OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }, "OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http(s) URL"],
-    [{ USER_SERVICE_URL: "http://u", OTEL_EXPORTER_OTLP_ENDPOINT: "grpc://collector:4317" }, "OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http(s) URL"],
+    [{ SERVICE_TOKEN_SECRET: secret }, "USER_SERVICE_URL is not set"],
+    [{ USER_SERVICE_URL: "", SERVICE_TOKEN_SECRET: secret }, "USER_SERVICE_URL is not set"],
+    [{ USER_SERVICE_URL: "http://u" }, "SERVICE_TOKEN_SECRET is not set"],
+    [{ USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: "hunter2-is-short" }, "SERVICE_TOKEN_SECRET must be at least 32 bytes long"],
+    [{ USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, PUBLIC_READS: "yes" }, "PUBLIC_READS must be true or false"],
+    [{ USER_SERVICE_URL: "127.0.0.1:50051", SERVICE_TOKEN_SECRET: secret }, urlRule],
+    [{ USER_SERVICE_URL: "ftp://user:hunter2@host", SERVICE_TOKEN_SECRET: secret }, urlRule],
+    [{ USER_SERVICE_URL: "not a url", SERVICE_TOKEN_SECRET: secret }, urlRule],
+    [{ USER_SERVICE_URL: "http://u/?x=1", SERVICE_TOKEN_SECRET: secret }, "USER_SERVICE_URL must not have a query or fragment"],
+    [{ USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, ...jwt, OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }, "OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http(s) URL"],
+    [{ USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, ...jwt, OTEL_EXPORTER_OTLP_ENDPOINT: "grpc://collector:4317" }, "OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http(s) URL"],
     ...["0", "-1", "60001", "1.5", "3s", "1e3", "abc"].map((ms): [GatewayEnv, string] => [
-      { USER_SERVICE_URL: "http://u", UPSTREAM_TIMEOUT_MS: ms },
+      { USER_SERVICE_URL: "http://u", UPSTREAM_TIMEOUT_MS: ms, SERVICE_TOKEN_SECRET: secret },
       timeoutRule,
     ]),
   ])("rejects %j with a message that names the setting, not its value", (env, message) => {

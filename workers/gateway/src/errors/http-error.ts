@@ -11,9 +11,12 @@ export class HttpError extends Error {
   readonly slug: string;
   readonly title: string;
   readonly code: Code;
+  /** Response headers the status needs, e.g. WWW-Authenticate on a 401. */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(status: number, slug: string, title: string, code: Code, detail: string) {
+  constructor(status: number, slug: string, title: string, code: Code, detail: string, headers: Record<string, string> = {}) {
     super(detail);
+    this.headers = headers;
     this.status = status;
     this.slug = slug;
     this.title = title;

@@ -1,7 +1,9 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { codeToString } from "@connectrpc/connect/protocol-connect";
 import { ConfigError } from "./config-error.ts";
+import { bearerChallenge } from "./bearer-challenge.ts";
 import { HttpError } from "./http-error.ts";
+import { idempotencyProblemOf } from "./idempotency-problem.ts";
 import { MethodNotAllowedError } from "./method-not-allowed-error.ts";
 import { problemByCode } from "./problem-by-code.ts";
 import { ViolationsError, type FieldViolation } from "./violations-error.ts";
@@ -43,8 +45,21 @@ export function problemFromError(err: unknown): Problem {
       title: err.title,
       detail: err.message.slice(0, maxDetailLength),
       code: codeToString(err.code),
-      headers: {},
+      headers: { ...err.headers },
     };
+  }
+  if (err instanceof ConnectError) {
+    const idempotency = idempotencyProblemOf(err);
+    if (idempotency !== undefined) {
+      return {
+        status: idempotency.status,
+        type: problemTypeBase + idempotency.slug,
+        title: idempotency.title,
+        detail: idempotency.detail,
+        code: codeToString(err.code),
+        headers: idempotency.retryAfter === undefined ? {} : { "Retry-After": String(idempotency.retryAfter) },
+      };
+    }
   }
   if (err instanceof ConfigError) {
     return {
@@ -65,6 +80,8 @@ export function problemFromError(err: unknown): Problem {
   const message = violations !== undefined ? violations.message : err instanceof ConnectError ? err.rawMessage : "";
   const headers: Record<string, string> = {};
   if (spec.retryAfter !== undefined) headers["Retry-After"] = String(spec.retryAfter);
+  // RFC 9110 §15.5.2: a 401 carries a challenge.
+  if (spec.status === 401) headers["WWW-Authenticate"] = bearerChallenge();
   const problem: Problem = {
     status: spec.status,
     type: problemTypeBase + codeToString(code).replaceAll("_", "-"),

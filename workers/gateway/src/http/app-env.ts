@@ -1,3 +1,6 @@
+import type { Caller } from "../auth/caller.ts";
+import type { RateLimiterBinding } from "../middleware/rate-limit/rate-limit.ts";
+
 /** This request's place in a distributed trace (W3C Trace Context). */
 export interface RequestTrace {
   traceId: string;
@@ -33,5 +36,11 @@ export interface AppEnv {
     upstream?: UpstreamCall;
     /** Internal description of a 5xx cause, for the access log only. */
     errorCause?: string;
+    /** Who is calling, once the authenticate middleware has run (absent: anonymous, no scope). */
+    caller?: Caller;
+  };
+  Bindings: {
+    /** Workers rate-limit binding ([[ratelimits]] in wrangler.toml); optional. */
+    RATE_LIMITER?: RateLimiterBinding;
   };
 }

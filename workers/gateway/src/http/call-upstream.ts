@@ -1,5 +1,5 @@
 import type { DescMethodUnary, DescMessage, MessageShape } from "@bufbuild/protobuf";
-import { Code, ConnectError, type Transport, type UnaryResponse } from "@connectrpc/connect";
+import { Code, ConnectError, type ContextValues, type Transport, type UnaryResponse } from "@connectrpc/connect";
 import { codeToString } from "@connectrpc/connect/protocol-connect";
 import type { Context } from "hono";
 import { randomId } from "../tracing/random-id.ts";
@@ -13,12 +13,23 @@ import type { AppEnv } from "./app-env.ts";
  */
 export async function callUpstream<I extends DescMessage, O extends DescMessage>(
   c: Context<AppEnv>,
-  options: { transport: Transport; method: DescMethodUnary<I, O>; input: MessageShape<I>; timeoutMs: number; route: string },
+  options: {
+    transport: Transport;
+    method: DescMethodUnary<I, O>;
+    input: MessageShape<I>;
+    timeoutMs: number;
+    route: string;
+    /** Caller headers allowed upstream (e.g. idempotency-key). */
+    headers?: Record<string, string>;
+    /** For the transport's interceptors (the service token is signed from the caller in them). */
+    contextValues?: ContextValues;
+  },
 ): Promise<UnaryResponse<I, O>> {
-  const { transport, method, input, timeoutMs, route } = options;
+  const { transport, method, input, timeoutMs, route, contextValues } = options;
   const trace = c.get("trace");
   const spanId = randomId(8);
   const header: Record<string, string> = {
+    ...options.headers,
     "x-request-id": c.get("requestId"),
     traceparent: formatTraceparent(trace.traceId, spanId, trace.sampled),
   };
@@ -28,7 +39,7 @@ export async function callUpstream<I extends DescMessage, O extends DescMessage>
   let code = "ok";
   try {
     // Where the runtime aborts it, a client that gives up cancels the upstream call too.
-    return await transport.unary(method, c.req.raw.signal, timeoutMs, header, input);
+    return await transport.unary(method, c.req.raw.signal, timeoutMs, header, input, contextValues);
   } catch (err) {
     code = codeToString(err instanceof ConnectError ? err.code : Code.Unknown);
     throw err;

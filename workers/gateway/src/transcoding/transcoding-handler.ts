@@ -1,10 +1,13 @@
 import type { JsonValue } from "@bufbuild/protobuf";
-import { Code, ConnectError, type Transport } from "@connectrpc/connect";
+import { Code, ConnectError, createContextValues, type Transport } from "@connectrpc/connect";
+import { anonymousCaller, callerKey } from "../auth/caller.ts";
+import { AuthenticationError } from "../errors/authentication-error.ts";
 import type { Handler } from "hono";
 import { MethodNotAllowedError } from "../errors/method-not-allowed-error.ts";
 import { withRestViolations } from "../errors/upstream-violations.ts";
 import { ViolationsError } from "../errors/violations-error.ts";
 import type { AppEnv } from "../http/app-env.ts";
+import { forwardedHeaders } from "../http/forwarded-headers.ts";
 import { callUpstream } from "../http/call-upstream.ts";
 import { pathToJson, validateMessage } from "../validation/index.ts";
 import { createRouter } from "./create-router.ts";
@@ -43,12 +46,29 @@ export function transcodingHandler({ bindings, transport, timeoutMs, maxBodyByte
       throw new ViolationsError(violations.map((v) => ({ field: pathToJson(v.path), message: v.message })));
     }
 
+    // The caller the edge authenticated signs the service token (auth/service-token-interceptor.ts).
+    const authenticated = c.get("caller");
+    const caller = authenticated ?? anonymousCaller();
     let response;
     try {
-      response = await callUpstream(c, { transport, method: binding.method, input, timeoutMs, route: binding.template.source });
+      response = await callUpstream(c, {
+        transport,
+        method: binding.method,
+        input,
+        timeoutMs,
+        route: binding.template.source,
+        headers: forwardedHeaders(c.req.raw),
+        contextValues: createContextValues().set(callerKey, caller),
+      });
     } catch (err) {
+      // Forbidden to nobody in particular: signing in may help, so 401 with a challenge (RFC 9110 §15.5.2).
+      if (authenticated?.authenticated === false && err instanceof ConnectError && err.code === Code.PermissionDenied) {
+        throw new AuthenticationError("missing");
+      }
       throw withRestViolations(err, binding.method.input);
     }
+    // A create answered from the services' idempotency store, not executed again.
+    if (response.header.get("idempotent-replayed") === "true") c.header("Idempotent-Replayed", "true");
     return c.json(responseJson(binding, response.message) as Exclude<JsonValue, undefined>);
   };
 }

@@ -1,4 +1,4 @@
-import { Code, ConnectError, type Transport } from "@connectrpc/connect";
+import { Code, ConnectError, type Interceptor, type Transport } from "@connectrpc/connect";
 import {
   universalClientResponseFromFetch,
   type UniversalClientFn,
@@ -10,6 +10,8 @@ export interface FetchTransportOptions {
   baseUrl: string;
   /** Applied to calls that do not pass their own timeoutMs. */
   defaultTimeoutMs?: number;
+  /** Run on every call, e.g. to add the service token. */
+  interceptors?: Interceptor[];
   /** Defaults to the global fetch, looked up per call so tests can stub it. */
   fetch?: typeof fetch;
 }
@@ -24,7 +26,7 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
     baseUrl: options.baseUrl,
     httpClient: createFetchClient(options.fetch),
     useBinaryFormat: true,
-    interceptors: [],
+    interceptors: options.interceptors ?? [],
     // fetch() decodes Content-Encoding itself, so connect must never decompress again.
     acceptCompression: [],
     sendCompression: null,

@@ -1,0 +1,23 @@
+import { Code, ConnectError, createContextKey, type HandlerContext } from "@connectrpc/connect";
+
+/** Who is calling, as the verified service token says; nothing here comes from a bare header. */
+export interface Caller {
+  /** The end user's id (`sub`); undefined for anonymous callers. */
+  readonly userId: number | undefined;
+  readonly scopes: ReadonlySet<string>;
+  /** The verified token itself, forwarded unchanged to the next service. */
+  readonly token: string;
+}
+
+/** Where the authentication gate puts the caller for interceptors and handlers. */
+export const callerKey = createContextKey<Caller | undefined>(undefined, { description: "verified caller" });
+
+/**
+ * The verified caller of this RPC. Fails closed: a handler reached without the
+ * gate (a wiring mistake) answers UNAUTHENTICATED instead of serving anyone.
+ */
+export function callerOf(ctx: Pick<HandlerContext, "values">): Caller {
+  const caller = ctx.values.get(callerKey);
+  if (!caller) throw new ConnectError("missing service token", Code.Unauthenticated);
+  return caller;
+}

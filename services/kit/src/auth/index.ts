@@ -1,0 +1,11 @@
+export { hasScope, mayReadUser, mayWriteUser, requireReadUser, requireScope, requireWriteUser, Scopes } from "./access-rules.ts";
+export { authenticationGate } from "./authentication-gate.ts";
+export { callerKey, callerOf, type Caller } from "./caller.ts";
+export {
+  SERVICE_TOKEN_AUDIENCE,
+  SERVICE_TOKEN_CLOCK_SKEW_S,
+  SERVICE_TOKEN_ISSUER,
+  SERVICE_TOKEN_MAX_TTL_S,
+  serviceTokenKey,
+  verifyServiceToken,
+} from "./service-token.ts";

@@ -1,0 +1,94 @@
+import http2 from "node:http2";
+import type { AddressInfo } from "node:net";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { OrderService } from "@grpc-edge/proto/orders/v1";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createOrderClient, orderServiceError } from "./order-client.ts";
+import { isRefusedStream } from "./refused-stream-retry.ts";
+
+// A real HTTP/2 server that refuses the next `refuse` streams with RST_STREAM(REFUSED_STREAM),
+// as a server that has sent GOAWAY does with streams it will not serve.
+let refuse = 0;
+let streams = 0;
+const served: string[] = [];
+let server: http2.Http2Server;
+let orders: ReturnType<typeof createOrderClient>;
+
+beforeAll(async () => {
+  const handler = connectNodeAdapter({
+    routes: (router) =>
+      router.service(OrderService, {
+        getItem: (req) => {
+          served.push(`getItem ${req.id}`);
+          if (req.id === 404) throw new ConnectError("no such item", Code.NotFound);
+          return { id: req.id, name: "pencil" };
+        },
+        createOrder: (req) => {
+          served.push(`createOrder ${req.userId}`);
+          return { id: 1, userId: req.userId, amount: req.amount };
+        },
+      }),
+  });
+  server = http2.createServer((req, res) => {
+    streams++;
+    if (refuse > 0) {
+      refuse--;
+      return req.stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+    }
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  orders = createOrderClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+});
+afterAll(async () => {
+  orders?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+beforeEach(() => {
+  refuse = 0;
+  streams = 0;
+  served.length = 0;
+});
+
+async function codeOf(promise: Promise<unknown>): Promise<Code | "ok"> {
+  return promise.then(
+    () => "ok" as const,
+    (err: unknown) => ConnectError.from(err).code,
+  );
+}
+
+describe("the order client and refused streams", () => {
+  it("a read whose stream is refused is sent once more and succeeds", async () => {
+    refuse = 1;
+    expect((await orders.client.getItem({ id: 7 })).name).toBe("pencil");
+    expect(streams).toBe(2);
+    expect(served).toEqual(["getItem 7"]);
+  });
+
+  it("so is a write: a refused stream was never processed (RFC 9113 §8.7)", async () => {
+    refuse = 1;
+    expect((await orders.client.createOrder({ userId: 3, itemId: 1, amount: 2 })).userId).toBe(3);
+    expect(served).toEqual(["createOrder 3"]);
+  });
+
+  it("refused twice: UNAVAILABLE after exactly two attempts", async () => {
+    refuse = 5;
+    expect(await codeOf(orders.client.getItem({ id: 7 }))).toBe(Code.Unavailable);
+    expect(streams).toBe(2);
+    expect(served).toEqual([]);
+  });
+
+  it("any other failure is not retried", async () => {
+    expect(await codeOf(orders.client.getItem({ id: 404 }))).toBe(Code.NotFound);
+    expect(streams).toBe(1);
+  });
+
+  it("a refused stream becomes UNAVAILABLE for the user service's callers, not INTERNAL", async () => {
+    refuse = 5;
+    const error = await orders.client.getItem({ id: 7 }).catch((err: unknown) => err);
+    expect(isRefusedStream(error)).toBe(true);
+    expect(orderServiceError(error).code).toBe(Code.Unavailable);
+    expect(orderServiceError(new ConnectError("boom", Code.Internal)).code).toBe(Code.Internal);
+  });
+});

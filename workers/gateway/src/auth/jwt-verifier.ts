@@ -1,0 +1,80 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import type { JwtConfig } from "../config/parse-jwt-config.ts";
+
+/** What a verified end-user token tells the edge. */
+export interface VerifiedToken {
+  /** The user id (decimal, 1…2³¹−1), as the services expect it in the service token. */
+  sub: string;
+  /** Space-separated scopes, possibly "". */
+  scope: string;
+}
+
+export type JwtVerifier = (token: string) => Promise<VerifiedToken>;
+
+/** Thrown for any token that does not verify; deliberately says nothing about which check failed. */
+export class InvalidTokenError extends Error {
+  override name = "InvalidTokenError";
+}
+
+/** Clock difference tolerated for exp and nbf, in seconds. */
+export const JWT_CLOCK_SKEW_S = 30;
+/** How long a fetched key set is used before it is fetched again. */
+export const JWKS_CACHE_TTL_MS = 10 * 60_000;
+/** A token with an unknown kid refetches the key set, but at most this often. */
+export const JWKS_REFETCH_COOLDOWN_MS = 60_000;
+
+const USER_ID = /^[1-9][0-9]{0,9}$/;
+const MAX_USER_ID = 2_147_483_647;
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 scope-token
+
+/**
+ * A verifier for one configuration; build it once per isolate, so the JWKS cache
+ * (jose's createRemoteJWKSet: TTL, and a cooldown between refetches for unknown
+ * kids) lives as long as the isolate. The alg allow-list follows the key kind: HS256
+ * for a shared secret, RS256/ES256 for a key set, so an RS256 public key can never be
+ * used as an HMAC secret and `none` is never accepted.
+ */
+export function createJwtVerifier(config: JwtConfig): JwtVerifier {
+  const { key, algorithms } =
+    config.keys.kind === "secret"
+      ? { key: new TextEncoder().encode(config.keys.secret) as Uint8Array | JWTVerifyGetKey, algorithms: ["HS256"] }
+      : {
+          key: createRemoteJWKSet(new URL(config.keys.url), {
+            cacheMaxAge: JWKS_CACHE_TTL_MS,
+            cooldownDuration: JWKS_REFETCH_COOLDOWN_MS,
+            timeoutDuration: 5_000,
+          }),
+          algorithms: ["RS256", "ES256"],
+        };
+  return async (token) => {
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, key as Uint8Array, {
+        algorithms,
+        issuer: config.issuer,
+        audience: config.audience,
+        clockTolerance: JWT_CLOCK_SKEW_S,
+        requiredClaims: ["exp", "sub"],
+      }));
+    } catch (err) {
+      // A key set that cannot be fetched is our outage, not a bad token: 503, not 401.
+      if (config.keys.kind === "jwks" && isKeySetFailure(err)) throw new ConnectError("token keys unavailable", Code.Unavailable, undefined, undefined, err);
+      throw new InvalidTokenError("invalid token", { cause: err });
+    }
+    const { sub, scope } = payload as { sub?: unknown; scope?: unknown };
+    if (typeof sub !== "string" || !USER_ID.test(sub) || Number(sub) > MAX_USER_ID) throw new InvalidTokenError("invalid token");
+    if (scope !== undefined && typeof scope !== "string") throw new InvalidTokenError("invalid token");
+    const scopes = (scope ?? "").split(" ").filter((s) => s !== "");
+    if (!scopes.every((s) => SCOPE_TOKEN.test(s))) throw new InvalidTokenError("invalid token");
+    return { sub, scope: scopes.join(" ") };
+  };
+}
+
+// jose: JWKSTimeout, JWKSInvalid (not a key set), a generic JOSEError for a non-200
+// answer; fetch() itself rejects with a plain error. Every token problem is a JOSEError
+// with a more specific code (ERR_JWT_*, ERR_JWS_*, ERR_JWKS_NO_MATCHING_KEY…).
+function isKeySetFailure(err: unknown): boolean {
+  if (!(err instanceof errors.JOSEError)) return true;
+  return err.code === "ERR_JWKS_TIMEOUT" || err.code === "ERR_JWKS_INVALID" || err.code === "ERR_JOSE_GENERIC";
+}

@@ -1,0 +1,25 @@
+import { Code } from "@connectrpc/connect";
+import type { MiddlewareHandler } from "hono";
+import { HttpError } from "../../errors/http-error.ts";
+import type { AppEnv } from "../../http/app-env.ts";
+
+// The services' rule (docs/security.md): 1–255 visible ASCII characters. Two headers
+// arrive joined by ", ", which contains a space and so is refused too.
+const KEY = /^[\x21-\x7E]{1,255}$/;
+
+/** An Idempotency-Key the services would refuse is refused here, before any subrequest. */
+export function idempotencyKey(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const key = c.req.header("idempotency-key");
+    if (key !== undefined && !KEY.test(key)) {
+      throw new HttpError(
+        400,
+        "invalid-idempotency-key",
+        "Invalid Idempotency-Key",
+        Code.InvalidArgument,
+        "Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good choice).",
+      );
+    }
+    await next();
+  };
+}
