@@ -1,7 +1,7 @@
 import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { OrderService, type Order } from "@grpc-edge/proto/orders/v1";
-import { isRefusedStream, refusedStreamRetry } from "./refused-stream-retry.ts";
+import { isRefusedStream, lostConnectionIsUnavailable, refusedStreamRetry } from "./refused-stream-retry.ts";
 
 export type OrderServiceClient = Client<typeof OrderService>;
 
@@ -13,8 +13,12 @@ export type OrderServiceClient = Client<typeof OrderService>;
 export function createOrderClient(baseUrl: string, interceptors: Interceptor[] = []): { client: OrderServiceClient; close(): void } {
   const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 });
   // A stream refused during the order service's GOAWAY is sent again on a new connection
-  // (inside the client span, so one traced call covers both attempts).
-  const client = createClient(OrderService, createGrpcTransport({ baseUrl, sessionManager, interceptors: [...interceptors, refusedStreamRetry()] }));
+  // (inside the client span, so one traced call covers both attempts); a connection lost
+  // under a call is UNAVAILABLE, not CANCELED.
+  const client = createClient(
+    OrderService,
+    createGrpcTransport({ baseUrl, sessionManager, interceptors: [...interceptors, lostConnectionIsUnavailable(), refusedStreamRetry()] }),
+  );
   return { client, close: () => sessionManager.abort() };
 }
 

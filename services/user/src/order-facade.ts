@@ -5,6 +5,8 @@ import { downstreamCallOptions } from "./downstream-call-options.ts";
 import { forwardedError, type OrderServiceClient } from "./order-client.ts";
 import type { UserRepository } from "./user-repository.ts";
 
+const REPLAYED = "idempotent-replayed";
+
 /**
  * orders.v1.OrderService as the user service serves it: the gateway reaches only
  * the user service (the order service is VPC-internal), so the public order RPCs
@@ -15,7 +17,13 @@ import type { UserRepository } from "./user-repository.ts";
  */
 export function orderFacade(users: UserRepository, orders: OrderServiceClient): Partial<ServiceImpl<typeof OrderService>> {
   const forward = <T>(call: (options: CallOptions) => Promise<T>, ctx: HandlerContext): Promise<T> =>
-    call(downstreamCallOptions(ctx)).catch((error: unknown) => {
+    call({
+      ...downstreamCallOptions(ctx),
+      // A replayed CreateOrder says so (the order service enforces its Idempotency-Key): pass it on.
+      onHeader(header) {
+        if (header.get(REPLAYED) === "true") ctx.responseHeader.set(REPLAYED, "true");
+      },
+    }).catch((error: unknown) => {
       throw forwardedError(error);
     });
   const requireUser = async (id: number) => {

@@ -10,6 +10,7 @@ import { isRefusedStream } from "./refused-stream-retry.ts";
 // A real HTTP/2 server that refuses the next `refuse` streams with RST_STREAM(REFUSED_STREAM),
 // as a server that has sent GOAWAY does with streams it will not serve.
 let refuse = 0;
+let dieOnGetItem: false | "close" | "reset" = false;
 let streams = 0;
 const served: string[] = [];
 let server: http2.Http2Server;
@@ -22,6 +23,7 @@ beforeAll(async () => {
         getItem: (req) => {
           served.push(`getItem ${req.id}`);
           if (req.id === 404) throw new ConnectError("no such item", Code.NotFound);
+          if (req.id === 409) throw new ConnectError("in flight", Code.Aborted);
           return { id: req.id, name: "pencil" };
         },
         createOrder: (req) => {
@@ -32,6 +34,19 @@ beforeAll(async () => {
   });
   server = http2.createServer((req, res) => {
     streams++;
+    // The order service dies with the call in flight: its TCP connection just closes.
+    if (req.url.endsWith("/GetItem") && dieOnGetItem) {
+      const how = dieOnGetItem;
+      dieOnGetItem = false;
+      const socket = req.stream.session!.socket as import("node:net").Socket;
+      // (A socket the session has already let go of throws: then it is gone anyway.)
+      return void setTimeout(() => {
+        try {
+          if (how === "reset") socket.resetAndDestroy();
+          else socket.destroy();
+        } catch {}
+      }, 20);
+    }
     if (refuse > 0) {
       refuse--;
       return req.stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
@@ -47,6 +62,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   refuse = 0;
+  dieOnGetItem = false;
   streams = 0;
   served.length = 0;
 });
@@ -90,5 +106,25 @@ describe("the order client and refused streams", () => {
     expect(isRefusedStream(error)).toBe(true);
     expect(orderServiceError(error).code).toBe(Code.Unavailable);
     expect(orderServiceError(new ConnectError("boom", Code.Internal)).code).toBe(Code.Internal);
+  });
+
+  it.each(["close", "reset"] as const)(
+    "a connection lost under a call (%s) is UNAVAILABLE, not CANCELED or ABORTED; a call we cancel stays CANCELED",
+    async (how) => {
+      dieOnGetItem = how;
+      const error = await orders.client.getItem({ id: 7 }).catch((err: unknown) => err);
+      expect(ConnectError.from(error).code).toBe(Code.Unavailable);
+      expect(orderServiceError(error).code).toBe(Code.Unavailable);
+      expect(served).toEqual([]);
+
+      dieOnGetItem = how;
+      const abort = new AbortController();
+      setTimeout(() => abort.abort(), 5);
+      expect(await codeOf(orders.client.getItem({ id: 7 }, { signal: abort.signal }))).toBe(Code.Canceled);
+    },
+  );
+
+  it("an ABORTED the order service answers stays ABORTED", async () => {
+    expect(await codeOf(orders.client.getItem({ id: 409 }))).toBe(Code.Aborted);
   });
 });
