@@ -3,6 +3,8 @@
 import { execFile, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { bearer } from "@grpc-edge/service-kit/testing";
+import { mintJwt } from "../workers/gateway/test/jwt-test-kit.ts";
 import type { PathName, ScenarioName } from "./options.ts";
 
 const script = fileURLToPath(new URL("wrk/scenario.lua", import.meta.url));
@@ -79,7 +81,17 @@ export function wrkArgs(spec: LoadSpec): string[] {
   ];
 }
 
+/**
+ * The credentials a real caller has, fresh for each run (tokens live ≤ 60 s): the
+ * gateway gets an admin end-user JWT, a direct call the service token the gateway
+ * would sign for that caller.
+ */
+export async function authorizationFor(path: PathName): Promise<string> {
+  return path === "direct" ? bearer({ sub: 1, scope: "admin" }) : `Bearer ${await mintJwt({ sub: "1", scope: "admin" })}`;
+}
+
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const authorization = await authorizationFor(spec.path);
   const { stdout } = await promisify(execFile)("wrk", wrkArgs(spec), {
     env: {
       ...process.env,
@@ -88,6 +100,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       BENCH_FORMAT: spec.directFormat,
       BENCH_USERS: String(spec.users),
       BENCH_ITEMS: String(spec.items),
+      BENCH_AUTHORIZATION: authorization,
     },
     timeout: (spec.durationSec + 30) * 1000,
     maxBuffer: 1 << 20,

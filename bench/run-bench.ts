@@ -8,7 +8,7 @@ import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findPostgresBin, startPostgresCluster, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { measureBundle } from "./bundle-size.ts";
-import { runLoad, wrkAvailable, type LoadSpec } from "./load-generator.ts";
+import { authorizationFor, runLoad, wrkAvailable, type LoadSpec } from "./load-generator.ts";
 import { machineInfo } from "./machine-info.ts";
 import { parseOptions, scenarioNames, usage, type BenchOptions, type DatabaseKind, type DataSetName, type PathName, type ScenarioName } from "./options.ts";
 import { cpuBetween, cpuSnapshot, findPostmaster, readMemory, single, withChildren, type ProcessGroup } from "./process-stats.ts";
@@ -43,8 +43,8 @@ interface StackEntry {
 }
 
 /** A request with a known x-request-id through the gateway, one per scenario. */
-function restRequest(scenario: ScenarioName, gatewayUrl: string, requestId: string): Promise<Response> {
-  const headers = { "x-request-id": requestId };
+async function restRequest(scenario: ScenarioName, gatewayUrl: string, requestId: string): Promise<Response> {
+  const headers = { "x-request-id": requestId, authorization: await authorizationFor("gateway") };
   switch (scenario) {
     case "getUser":
       return fetch(`${gatewayUrl}/api/users/1`, { headers });
@@ -60,9 +60,14 @@ function restRequest(scenario: ScenarioName, gatewayUrl: string, requestId: stri
 }
 
 /** The direct Connect call of a scenario, with JSON (for checks; wrk sends the load). */
-function directRequest(scenario: ScenarioName, userUrl: string): Promise<Response> {
+async function directRequest(scenario: ScenarioName, userUrl: string): Promise<Response> {
+  const authorization = await authorizationFor("direct");
   const call = (method: string, body: object) =>
-    fetch(`${userUrl}/${method}`, { method: "POST", headers: { "content-type": "application/json", "connect-protocol-version": "1" }, body: JSON.stringify(body) });
+    fetch(`${userUrl}/${method}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "connect-protocol-version": "1", authorization },
+      body: JSON.stringify(body),
+    });
   switch (scenario) {
     case "getUser":
       return call("user.v1.UserService/GetUserById", { id: 1 });

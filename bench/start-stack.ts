@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@grpc-edge/service-kit/testing";
+import { freePort, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import { startGateway, type RunningGateway, type WorkerLog } from "../workers/gateway/test/start-gateway.ts";
 import { allProcesses, readMemory, readProcStat } from "./process-stats.ts";
 import type { DatabaseLocation, ServiceName } from "./seed-data.ts";
@@ -56,6 +56,8 @@ function serviceEnv(options: StartServiceOptions, command: ServiceCommand, port:
     PORT: String(port),
     LOG_LEVEL: "info",
   };
+  // The secret startGateway gives the gateway, so its service tokens verify.
+  env.SERVICE_TOKEN_SECRET = TEST_SERVICE_TOKEN_SECRET;
   if (options.database.kind === "postgres") env.DATABASE_URL = options.database.url;
   else env.PGLITE_DATA_DIR = options.database.dataDir;
   if (options.orderServiceUrl) env.ORDER_SERVICE_URL = options.orderServiceUrl;
@@ -147,6 +149,8 @@ export async function startGatewayProcess(userServiceUrl: string): Promise<Gatew
   const problems: WorkerLog[] = [];
   const gateway: RunningGateway = await startGateway({
     userServiceUrl,
+    // Every request makes its upstream call, like the direct one it is compared with.
+    vars: { EDGE_CACHE_TTL_SECONDS: "0" },
     onLog: (log) => {
       if ((log.level === "warn" || log.level === "error") && problems.length < 100) problems.push(log);
     },

@@ -6,6 +6,8 @@
 --   BENCH_FORMAT    proto | json (wire format of the direct Connect call)
 --   BENCH_USERS     ids are drawn from 1..BENCH_USERS
 --   BENCH_ITEMS     item ids for createOrder are drawn from 1..BENCH_ITEMS
+--   BENCH_AUTHORIZATION  Authorization header of every request: an admin end-user JWT
+--                   for the gateway, the service token the gateway would sign for direct calls
 -- The direct call carries the headers the gateway puts on its upstream call
 -- (x-request-id, a sampled W3C traceparent, connect-timeout-ms 3000), so that it is
 -- the very call the gateway makes and the difference is the gateway alone.
@@ -37,8 +39,10 @@ local function varint(n)
   return table.concat(bytes)
 end
 
+local authorization = os.getenv("BENCH_AUTHORIZATION")
 local connect_headers
-local json_headers = { ["Content-Type"] = "application/json" }
+local json_headers = { ["Content-Type"] = "application/json", ["Authorization"] = authorization }
+local get_headers = { ["Authorization"] = authorization }
 
 function init(args)
   math.randomseed(os.time() * 1000 + (thread_id or 0) * 7919)
@@ -46,6 +50,7 @@ function init(args)
     ["Content-Type"] = format == "proto" and "application/proto" or "application/json",
     ["Connect-Protocol-Version"] = "1",
     ["Connect-Timeout-Ms"] = "3000",
+    ["Authorization"] = authorization,
   }
 end
 
@@ -69,12 +74,12 @@ function request()
     return wrk.format("GET", "/healthz")
   elseif scenario == "getUser" then
     if path == "gateway" then
-      return wrk.format("GET", "/api/users/" .. user)
+      return wrk.format("GET", "/api/users/" .. user, get_headers)
     end
     return connect("/user.v1.UserService/GetUserById", "\8" .. varint(user), '{"id":' .. user .. "}")
   elseif scenario == "listUsers" then
     if path == "gateway" then
-      return wrk.format("GET", "/api/users?page_size=50")
+      return wrk.format("GET", "/api/users?page_size=50", get_headers)
     end
     return connect("/user.v1.UserService/GetAllUsers", "\8" .. varint(50), '{"pageSize":50}')
   elseif scenario == "createOrder" then
