@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
+import { freePort, leftInFlight, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import { startGateway, type RunningGateway, type WorkerLog } from "../workers/gateway/test/start-gateway.ts";
 import { allProcesses, readMemory, readProcStat } from "./process-stats.ts";
 import type { DatabaseLocation, ServiceName } from "./seed-data.ts";
@@ -99,7 +99,7 @@ export async function startServiceProcess(options: StartServiceOptions): Promise
     stdio: ["ignore", log, log],
   });
   closeSync(log);
-  const done = exited(child);
+  const done = leftInFlight(exited(child));
   try {
     await waitReady(url, child, options.readyTimeoutMs ?? 60_000);
   } catch (error) {
