@@ -1,6 +1,7 @@
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import { callerKey } from "./caller.ts";
-import { serviceTokenKey, verifyServiceToken } from "./service-token.ts";
+import { serviceTokenKey } from "./service-token.ts";
+import { serviceTokenCache } from "./service-token-cache.ts";
 
 /** Services anyone may call: probes (grpc_health_probe, ECS, Kubernetes) carry no token. */
 const OPEN_SERVICES = new Set(["grpc.health.v1.Health"]);
@@ -12,13 +13,13 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
  * no parsing. Puts the verified caller into the context (see `callerOf`).
  */
 export function authenticationGate(secret: string): (ctx: HandlerContext) => Promise<void> {
-  const key = serviceTokenKey(secret);
+  const verify = serviceTokenCache(serviceTokenKey(secret));
   return async (ctx) => {
     if (OPEN_SERVICES.has(ctx.service.typeName)) return;
     const header = ctx.requestHeader.get("authorization");
     if (header === null || header === "") throw new ConnectError("missing service token", Code.Unauthenticated);
     const match = BEARER.exec(header);
     if (!match) throw new ConnectError("invalid service token", Code.Unauthenticated);
-    ctx.values.set(callerKey, await verifyServiceToken(match[1]!, key));
+    ctx.values.set(callerKey, await verify(match[1]!));
   };
 }

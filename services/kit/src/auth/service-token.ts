@@ -29,6 +29,11 @@ const invalid = () => new ConnectError("invalid service token", Code.Unauthentic
  * "invalid" or "expired": which check failed helps an attacker, not a caller.
  */
 export async function verifyServiceToken(token: string, key: Uint8Array, now: Date = new Date()): Promise<Caller> {
+  return (await verifyServiceTokenUntil(token, key, now)).caller;
+}
+
+/** verifyServiceToken, and until when (ms since the epoch) the token stays valid. */
+export async function verifyServiceTokenUntil(token: string, key: Uint8Array, now: Date = new Date()): Promise<{ caller: Caller; validUntilMs: number }> {
   let payload;
   try {
     ({ payload } = await jwtVerify(token, key, {
@@ -55,5 +60,5 @@ export async function verifyServiceToken(token: string, key: Uint8Array, now: Da
   if (scope !== undefined && typeof scope !== "string") throw invalid();
   const scopes = (scope ?? "").split(" ").filter((s) => s !== "");
   if (!scopes.every((s) => SCOPE.test(s))) throw invalid();
-  return { userId, scopes: new Set(scopes), token };
+  return { caller: { userId, scopes: new Set(scopes), token }, validUntilMs: (exp + SERVICE_TOKEN_CLOCK_SKEW_S) * 1000 };
 }
