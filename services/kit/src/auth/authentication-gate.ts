@@ -20,6 +20,7 @@ export function authenticationGate(secret: string): (ctx: HandlerContext) => Pro
     if (header === null || header === "") throw new ConnectError("missing service token", Code.Unauthenticated);
     const match = BEARER.exec(header);
     if (!match) throw new ConnectError("invalid service token", Code.Unauthenticated);
-    ctx.values.set(callerKey, await verify(match[1]!));
+    // A fresh audit record per call: the verified caller itself may be shared by many calls.
+    ctx.values.set(callerKey, { ...(await verify(match[1]!)), authz: {} });
   };
 }
