@@ -15,6 +15,8 @@ export interface Caller {
   readonly token: string;
   /** The end user's own token id (`jti` of her JWT, carried as a claim), for audit logs. */
   readonly userTokenId: string | undefined;
+  /** Set when the caller sent no token and was let in by TRUSTED_CALLERS: its TCP peer address. */
+  readonly trustedPeer?: string;
   /** What the access rules decided during this call (one record per call); read by the RPC log. */
   readonly authz: { decision?: AuthzDecision };
 }

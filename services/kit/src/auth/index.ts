@@ -10,3 +10,5 @@ export {
   serviceTokenKey,
   verifyServiceToken,
 } from "./service-token.ts";
+export { peerAddressKey, peerAddressValues } from "./peer-address.ts";
+export { parseTrustedCallers, trustedNetworkOf, type TrustedNetwork } from "./trusted-callers.ts";

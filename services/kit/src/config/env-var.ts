@@ -74,6 +74,10 @@ export const env = {
       },
     };
   },
+  /** A value with a parser of its own; unset: undefined (`optional`). */
+  optionalParsed<T>(description: string, parse: (raw: string) => T): EnvVar<T | undefined> {
+    return { description, optional: true, parse };
+  },
   oneOf<const T extends string>(description: string, values: readonly T[], defaultValue?: T): EnvVar<T> {
     return {
       description,

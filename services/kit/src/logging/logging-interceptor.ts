@@ -35,9 +35,15 @@ export function loggingInterceptor(logger: Logger): Interceptor {
 }
 
 /** Who acted, for the audit trail; "none" when no access rule ran (items, health). */
-function audit(caller: Caller | undefined): { sub?: string; jti?: string; authz: string } {
+function audit(caller: Caller | undefined): { sub?: string; jti?: string; authz: string; trustedPeer?: string } {
   if (caller === undefined) return { authz: "none" };
-  return { sub: caller.userId === undefined ? undefined : String(caller.userId), jti: caller.userTokenId, authz: caller.authz.decision ?? "none" };
+  return {
+    sub: caller.userId === undefined ? undefined : String(caller.userId),
+    jti: caller.userTokenId,
+    authz: caller.authz.decision ?? "none",
+    // A call let in by TRUSTED_CALLERS (no token): from where.
+    trustedPeer: caller.trustedPeer,
+  };
 }
 
 function elapsed(started: number): number {
