@@ -21,6 +21,8 @@ let upstream: http.Server;
 let jwks: JwksServer;
 let hs256: RunningGateway;
 let viaJwks: RunningGateway;
+/** A second JWKS gateway that no test warms up: its first requests are a cold isolate's. */
+let coldJwks: RunningGateway;
 let limited: RunningGateway;
 
 beforeAll(async () => {
@@ -28,14 +30,15 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
   const userServiceUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
   jwks = await startJwksServer();
-  [hs256, viaJwks, limited] = await Promise.all([
+  [hs256, viaJwks, coldJwks, limited] = await Promise.all([
     startGateway({ userServiceUrl, vars: { PUBLIC_READS: "false", CORS_ALLOWED_ORIGINS: "https://app.example.com" } }),
+    startGateway({ userServiceUrl, vars: { JWT_SECRET: "", JWT_JWKS_URL: jwks.url } }),
     startGateway({ userServiceUrl, vars: { JWT_SECRET: "", JWT_JWKS_URL: jwks.url } }),
     startGateway({ userServiceUrl, rateLimit: { limit: 3, period: 60 } }),
   ]);
 });
 afterAll(async () => {
-  await Promise.all([hs256?.stop(), viaJwks?.stop(), limited?.stop(), jwks?.stop()]);
+  await Promise.all([hs256?.stop(), viaJwks?.stop(), coldJwks?.stop(), limited?.stop(), jwks?.stop()]);
   upstream?.closeAllConnections();
   upstream?.close();
 });
@@ -69,6 +72,19 @@ describe("end-user JWTs at the edge", () => {
     expect(jwks.fetches - before).toBe(1);
     // The dev secret means nothing to a JWKS-configured edge.
     expect((await fetch(`${viaJwks.url}/api/users/2`, { headers: await bearerFor("2") })).status).toBe(401);
+  });
+
+  it("JWKS: a cold isolate's burst of tokens costs one key-set fetch, and a burst of unknown kids none more", async () => {
+    const before = jwks.fetches;
+    const claims = { iss: TEST_JWT.issuer, aud: TEST_JWT.audience, sub: "3", exp: now() + 60 };
+    const known = await jwks.sign("rsa-1", claims);
+    const burst = (token: string) =>
+      Promise.all(Array.from({ length: 10 }, (_, i) => fetch(`${coldJwks.url}/api/users/${(i % 2) + 1}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status)));
+    expect(await burst(known)).toEqual(Array(10).fill(200));
+    expect(jwks.fetches - before).toBe(1);
+    await jwks.addKey("made-up", "ES256", false);
+    expect(await burst(await jwks.sign("made-up", claims))).toEqual(Array(10).fill(401));
+    expect(jwks.fetches - before).toBe(1);
   });
 
   it.each<[string, () => Promise<string>]>([

@@ -14,6 +14,8 @@ export interface JwksServer {
   /** Generates a new key; `publish: false` keeps it out of the served set (a rotation not yet visible). */
   addKey(kid: string, alg: "RS256" | "ES256", publish?: boolean): Promise<void>;
   publish(kid: string): void;
+  /** The Cache-Control header of the key set's answers (none by default). */
+  cacheControl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -25,10 +27,11 @@ const params = {
 export async function startJwksServer(): Promise<JwksServer> {
   const keys = new Map<string, { alg: "RS256" | "ES256"; privateKey: webcrypto.CryptoKey; jwk: JWK; published: boolean }>();
   let fetches = 0;
+  let cacheControl: string | undefined;
   const server = http.createServer((_req, res) => {
     fetches++;
     const set = [...keys.values()].filter((k) => k.published).map((k) => k.jwk);
-    res.writeHead(200, { "content-type": "application/jwk-set+json" }).end(JSON.stringify({ keys: set }));
+    res.writeHead(200, { "content-type": "application/jwk-set+json", ...(cacheControl ? { "cache-control": cacheControl } : {}) }).end(JSON.stringify({ keys: set }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const addKey = async (kid: string, alg: "RS256" | "ES256", published = true) => {
@@ -42,6 +45,12 @@ export async function startJwksServer(): Promise<JwksServer> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`,
     get fetches() {
       return fetches;
+    },
+    get cacheControl() {
+      return cacheControl;
+    },
+    set cacheControl(value) {
+      cacheControl = value;
     },
     addKey,
     publish: (kid) => void (keys.get(kid)!.published = true),

@@ -1,6 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { errors, jwtVerify, type JWTVerifyGetKey } from "jose";
 import type { JwtConfig } from "../config/parse-jwt-config.ts";
+import { sharedKeySet, type KeySetCache } from "./shared-key-set.ts";
 
 /** What a verified end-user token tells the edge. */
 export interface VerifiedToken {
@@ -19,32 +20,27 @@ export class InvalidTokenError extends Error {
 
 /** Clock difference tolerated for exp and nbf, in seconds. */
 export const JWT_CLOCK_SKEW_S = 30;
-/** How long a fetched key set is used before it is fetched again. */
-export const JWKS_CACHE_TTL_MS = 10 * 60_000;
-/** A token with an unknown kid refetches the key set, but at most this often. */
-export const JWKS_REFETCH_COOLDOWN_MS = 60_000;
+/** The location's Cache API, where fetched key sets are shared by its isolates; none outside workerd. */
+const locationCache = () => (globalThis as { caches?: { default: KeySetCache } }).caches?.default;
 
 const USER_ID = /^[1-9][0-9]{0,9}$/;
 const MAX_USER_ID = 2_147_483_647;
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 scope-token
 
 /**
- * A verifier for one configuration; build it once per isolate, so the JWKS cache
- * (jose's createRemoteJWKSet: TTL, and a cooldown between refetches for unknown
- * kids) lives as long as the isolate. The alg allow-list follows the key kind: HS256
+ * A verifier for one configuration; build it once per isolate, so the key set it holds
+ * (shared-key-set.ts: the provider's max-age within bounds, shared by the location's
+ * isolates through the Cache API, a cool-down between refetches for unknown kids)
+ * lives as long as the isolate. The alg allow-list follows the key kind: HS256
  * for a shared secret, RS256/ES256 for a key set, so an RS256 public key can never be
  * used as an HMAC secret and `none` is never accepted.
  */
-export function createJwtVerifier(config: JwtConfig): JwtVerifier {
+export function createJwtVerifier(config: JwtConfig, keySetCache: () => KeySetCache | undefined = locationCache): JwtVerifier {
   const { key, algorithms } =
     config.keys.kind === "secret"
       ? { key: new TextEncoder().encode(config.keys.secret) as Uint8Array | JWTVerifyGetKey, algorithms: ["HS256"] }
       : {
-          key: createRemoteJWKSet(new URL(config.keys.url), {
-            cacheMaxAge: JWKS_CACHE_TTL_MS,
-            cooldownDuration: JWKS_REFETCH_COOLDOWN_MS,
-            timeoutDuration: 5_000,
-          }),
+          key: sharedKeySet({ url: config.keys.url, cache: keySetCache }),
           algorithms: ["RS256", "ES256"],
         };
   return async (token) => {
@@ -71,8 +67,8 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier {
   };
 }
 
-// jose: JWKSTimeout, JWKSInvalid (not a key set), a generic JOSEError for a non-200
-// answer; fetch() itself rejects with a plain error. Every token problem is a JOSEError
+// shared-key-set.ts: JWKSInvalid (not a key set), a generic JOSEError for a non-200
+// answer; fetch() itself rejects with a plain error (a timeout too). Every token problem is a JOSEError
 // with a more specific code (ERR_JWT_*, ERR_JWS_*, ERR_JWKS_NO_MATCHING_KEY…).
 function isKeySetFailure(err: unknown): boolean {
   if (!(err instanceof errors.JOSEError)) return true;
