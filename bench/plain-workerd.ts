@@ -37,6 +37,8 @@ export interface PlainWorkerdOptions {
   /** Secret bindings: passed in workerd's environment, never written to the config. */
   secrets: Record<string, string>;
   logFile: string;
+  /** The config's file name inside the bundle folder (one per process when several share a bundle). */
+  configName?: string;
   readyTimeoutMs?: number;
 }
 
@@ -71,7 +73,7 @@ function listenPorts(child: ChildProcess, control: Readable, sockets: readonly s
 /** Writes the config beside the bundle's files and starts workerd on it. */
 export async function startPlainWorkerd(bundle: BuiltBundle, options: PlainWorkerdOptions): Promise<PlainWorkerd> {
   const settings = gatewaySettings(bundle.wrangler, { vars: options.vars, secrets: Object.keys(options.secrets) });
-  const configFile = join(bundle.dir, "workerd.capnp");
+  const configFile = join(bundle.dir, options.configName ?? "workerd.capnp");
   writeFileSync(configFile, renderWorkerdConfig({ ...settings, modules: modulesOf(bundle.files, bundle.mainModule) }));
   const log = openSync(options.logFile, "a");
   const child = spawn(workerdBinary(), ["serve", configFile, "--control-fd=3"], {
