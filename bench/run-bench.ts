@@ -349,9 +349,15 @@ async function main(): Promise<void> {
     const summaries = summarize(runs);
     const bundleGzipKiB = bundle.wranglerGzipKiB ?? bundle.gzipKiB;
     const smallSetUsers = dataSet("small", { users: opts.largeUsers, orders: opts.largeOrders }).users;
-    const targets = evaluateTargets({ summaries, headline, bundleGzipKiB, startup, memory, internalRpcs, smallSetUsers });
-    const ratio = gatewayToDirect(summaries, headline);
     const versusPeer = compareWithPeer(runs, headline);
+    const peerRatios = {
+      gatewayCpuVsPeer: pickRatio(versusPeer, "gatewayCpu"),
+      servicesCpuVsPeer: pickRatio(versusPeer, "servicesCpu"),
+      throughputVsPeer: pickRatio(versusPeer, "throughput"),
+      p99VsPeer: pickRatio(versusPeer, "p99"),
+    };
+    const targets = evaluateTargets({ summaries, headline, bundleGzipKiB, startup, memory, internalRpcs, smallSetUsers, ...peerRatios, gatewayFloor });
+    const ratio = gatewayToDirect(summaries, headline);
     results = {
       schema: 2,
       date,
@@ -361,10 +367,7 @@ async function main(): Promise<void> {
       options: { ...opts, outDir: undefined, cpuProfDir: undefined, updateReadme: undefined },
       machine,
       gatewayToDirectThroughput: ratio ? Math.round(ratio.ratio * 1000) / 1000 : null,
-      gatewayCpuVsPeer: pickRatio(versusPeer, "gatewayCpu"),
-      servicesCpuVsPeer: pickRatio(versusPeer, "servicesCpu"),
-      throughputVsPeer: pickRatio(versusPeer, "throughput"),
-      p99VsPeer: pickRatio(versusPeer, "p99"),
+      ...peerRatios,
       bundleGzipKiB,
       bundle,
       gatewayFloor,
