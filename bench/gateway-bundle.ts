@@ -67,7 +67,7 @@ export interface BundleGateway {
 
 export async function runBundle(
   bundle: BuiltBundle,
-  options: { userServiceUrl: string; assets?: boolean; inspectorPort?: number },
+  options: { userServiceUrl: string; assets?: boolean; inspectorPort?: number; env?: Record<string, string> },
 ): Promise<BundleGateway> {
   const { Miniflare } = (await import(pathToFileURL(createRequire(wranglerPackage).resolve("miniflare")).href)) as {
     Miniflare: new (o: object) => { ready: Promise<URL>; dispose(): Promise<void> };
@@ -89,7 +89,9 @@ export async function runBundle(
           compatibilityDate: bundle.compatibilityDate,
           compatibilityFlags: [],
           manifest: { mainModule: "index.js", modules: { "index.js": { type: "esm", contents: bundle.code } } },
-          env: { USER_SERVICE_URL: { type: "text", value: options.userServiceUrl }, UPSTREAM_TIMEOUT_MS: { type: "text", value: "3000" } },
+          env: Object.fromEntries(
+            Object.entries({ ...bundle.wrangler.vars, ...options.env, USER_SERVICE_URL: options.userServiceUrl }).map(([k, v]) => [k, { type: "text", value: String(v) }]),
+          ),
           ...(options.assets !== false && bundle.assetsDir
             ? { assets: { directory: bundle.assetsDir, hasUserWorker: true, htmlHandling: "auto-trailing-slash", notFoundHandling: "none", runWorkerFirst: false } }
             : {}),

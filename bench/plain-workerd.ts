@@ -39,6 +39,8 @@ export interface PlainWorkerdOptions {
   logFile: string;
   /** The config's file name inside the bundle folder (one per process when several share a bundle). */
   configName?: string;
+  /** Opens workerd's V8 inspector on 127.0.0.1:<port> (profile-gateway.ts). */
+  inspectorPort?: number;
   readyTimeoutMs?: number;
 }
 
@@ -76,7 +78,8 @@ export async function startPlainWorkerd(bundle: BuiltBundle, options: PlainWorke
   const configFile = join(bundle.dir, options.configName ?? "workerd.capnp");
   writeFileSync(configFile, renderWorkerdConfig({ ...settings, modules: modulesOf(bundle.files, bundle.mainModule) }));
   const log = openSync(options.logFile, "a");
-  const child = spawn(workerdBinary(), ["serve", configFile, "--control-fd=3"], {
+  const inspector = options.inspectorPort === undefined ? [] : [`--inspector-addr=127.0.0.1:${options.inspectorPort}`];
+  const child = spawn(workerdBinary(), ["serve", configFile, "--control-fd=3", ...inspector], {
     cwd: bundle.dir,
     // Nothing inherited: the secrets and a PATH, as a deployment would have.
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...options.secrets },

@@ -148,13 +148,20 @@ export function edgeSecrets(): { secrets: Record<string, string>; vars: Record<s
  * (every request makes its upstream call). ORDER_SERVICE_URL is passed already: the
  * gateway routes order RPCs to the order service once it reads it.
  */
-export function startGatewayProcess(bundle: BuiltBundle, services: { userUrl: string; orderUrl: string }, logFile: string, tag: string): Promise<PlainWorkerd> {
+export function startGatewayProcess(
+  bundle: BuiltBundle,
+  services: { userUrl: string; orderUrl: string },
+  logFile: string,
+  tag: string,
+  options: { inspectorPort?: number } = {},
+): Promise<PlainWorkerd> {
   const { secrets, vars } = edgeSecrets();
   return startPlainWorkerd(bundle, {
     vars: { ...vars, USER_SERVICE_URL: services.userUrl, ORDER_SERVICE_URL: services.orderUrl, EDGE_CACHE_TTL_SECONDS: "0" },
     secrets,
     logFile,
     configName: `workerd-${tag}.capnp`,
+    ...options,
   });
 }
 
