@@ -125,11 +125,13 @@ async function call<T>(client: grpc.Client, method: string, request: object, req
   });
 }
 
-function positiveInt(value: unknown, name: string, max = 2_147_483_647): number {
+function integer(value: unknown, name: string, min: number, max: number): number {
   const n = typeof value === "number" ? value : typeof value === "string" && /^\d{1,10}$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new HttpError(400, `${name} must be an integer from 1 to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new HttpError(400, `${name} must be an integer from ${min} to ${max}`);
   return n;
 }
+
+const positiveInt = (value: unknown, name: string, max = 2_147_483_647) => integer(value, name, 1, max);
 
 /** Express 4 does not catch rejected promises of async handlers. */
 const route = (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
@@ -155,7 +157,8 @@ app.get(
   "/api/users",
   route(async (req, res) => {
     const caller = await authenticate(req);
-    const pageSize = req.query.page_size === undefined ? 0 : positiveInt(req.query.page_size, "page_size", 500);
+    // 0 or absent: the service's default page size.
+    const pageSize = req.query.page_size === undefined ? 0 : integer(req.query.page_size, "page_size", 0, 500);
     const pageToken = typeof req.query.page_token === "string" ? req.query.page_token : "";
     if (pageToken.length > 256) throw new HttpError(400, "page_token is too long");
     res.json(await call(users, "GetAllUsers", { pageSize, pageToken }, req, caller));
