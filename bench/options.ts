@@ -44,7 +44,7 @@ export interface BenchOptions {
 
 const usage = `npm run bench -- [flags]
 
-  --quick                 smoke run (< 1 min): 2 s runs, 1 s warm-up, 1 round, PostgreSQL only,
+  --quick                 smoke run (~1.5 min): 2 s runs, 1 s warm-up, 1 round, PostgreSQL only,
                           1,000-user large set; writes bench/results/<date>-quick.*, README untouched
   --duration <s>          measured seconds per run (default 10)        BENCH_DURATION
   --warmup <s>            discarded warm-up seconds per run (default 3) BENCH_WARMUP

@@ -129,7 +129,7 @@ export function renderMarkdown(r: BenchResults, options: { chartPath?: string; h
   if (options.heading !== false) parts.push(`# Benchmark ${r.date}${r.quick ? " (quick smoke run)" : ""}`);
   parts.push(`Measured ${machineLine(r.machine, r.date)}.`);
   parts.push(methodLine(r));
-  if (options.chartPath) parts.push(`![Throughput and p99 latency per request, direct and through the gateway](${options.chartPath})`);
+  if (options.chartPath) parts.push(`![Throughput and p99 latency per request: direct, through the gateway and through the Express + grpc-js peer](${options.chartPath})`);
   parts.push(loadTable(r.summaries));
   const peer = peerTable(r);
   if (peer) parts.push(`**This gateway ÷ the Express + grpc-js peer** (${dbName[r.headline.database]}, ${r.headline.dataSet} data set; median over rounds of each side, runs interleaved; below 1 is better except req/s):\n\n${peer}`);
