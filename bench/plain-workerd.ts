@@ -8,6 +8,7 @@ import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
+import { leftInFlight } from "@grpc-edge/service-kit/testing";
 import type { BuiltBundle } from "./gateway-bundle.ts";
 import { constantSocket, gatewaySettings, gatewaySocket, modulesOf, parseListenEvents, renderWorkerdConfig } from "./workerd-config.ts";
 
@@ -86,7 +87,7 @@ export async function startPlainWorkerd(bundle: BuiltBundle, options: PlainWorke
     stdio: ["ignore", log, log, "pipe"],
   });
   closeSync(log);
-  const done = exited(child);
+  const done = leftInFlight(exited(child));
   let ports: Map<string, number>;
   try {
     ports = await listenPorts(child, child.stdio[3] as Readable, [gatewaySocket, constantSocket], options.readyTimeoutMs ?? 30_000);

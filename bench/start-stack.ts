@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
+import { freePort, leftInFlight, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import { TEST_JWT } from "../workers/gateway/test/jwt-test-kit.ts";
 import type { BuiltBundle } from "./gateway-bundle.ts";
 import { startPeer, type Peer } from "./peers/start-peer.ts";
@@ -105,7 +105,7 @@ export async function startServiceProcess(options: StartServiceOptions): Promise
     stdio: ["ignore", log, log],
   });
   closeSync(log);
-  const done = exited(child);
+  const done = leftInFlight(exited(child));
   try {
     await waitReady(url, child, options.readyTimeoutMs ?? 60_000);
   } catch (error) {

@@ -49,6 +49,11 @@ describe("npm run token", () => {
     await expect(token(["--sub", "1"], {})).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("npm run dev") });
   });
 
+  it("refuses to sign with the example secret of .dev.vars.example (everyone knows it), without printing a token", async () => {
+    const failure = token(["--sub", "1", "--admin"], { JWT_SECRET: "replace-me-with-another-32-random-bytes" });
+    await expect(failure).rejects.toMatchObject({ code: 2, stdout: "", stderr: expect.stringContaining("example value from .dev.vars.example") });
+  });
+
   it("npm run dev's generated secret is kept in the data folder and found again", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "grpc-edge-devjwt-"));
     const saved = process.env.JWT_SECRET;

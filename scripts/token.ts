@@ -3,6 +3,7 @@
 // comes from JWT_SECRET in the environment, .dev.vars, or the one `npm run dev` generated.
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { placeholderSecretReason } from "@grpc-edge/proto/placeholder-secret";
 import { DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, devJwtSecret, readDevVars, signDevToken } from "./dev/dev-jwt.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -32,6 +33,8 @@ if (admin && !scopes.includes("admin")) scopes.push("admin");
 const dataDir = process.env.DEV_DATA_DIR ?? `${root}.data`;
 const secret = devJwtSecret(root, dataDir, false);
 if (secret === undefined) fail("no JWT_SECRET: set it, put it in .dev.vars, or start `npm run dev` once (it generates one)");
+const placeholder = placeholderSecretReason(secret);
+if (placeholder !== undefined) fail(`JWT_SECRET ${placeholder} (or delete it from .dev.vars: \`npm run dev\` generates one)`);
 const devVars = readDevVars(`${root}.dev.vars`);
 console.log(
   signDevToken({

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@grpc-edge/service-kit/testing";
+import { freePort, leftInFlight } from "@grpc-edge/service-kit/testing";
 
 const entry = fileURLToPath(new URL("express-grpc-gateway.ts", import.meta.url));
 
@@ -35,7 +35,7 @@ export async function startPeer(options: StartPeerOptions): Promise<Peer> {
     stdio: ["ignore", log, log],
   });
   closeSync(log);
-  const done = exited(child);
+  const done = leftInFlight(exited(child));
   const deadline = performance.now() + (options.readyTimeoutMs ?? 30_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the peer exited with code ${child.exitCode} (log: ${options.logFile})`);

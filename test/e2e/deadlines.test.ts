@@ -5,7 +5,7 @@ import type { Interceptor } from "@connectrpc/connect";
 import { ConnectError } from "@connectrpc/connect";
 import { orderServiceDefinition } from "@grpc-edge/order-service";
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { startFaultProxy, testServiceEnv, type FaultProxy } from "@grpc-edge/service-kit/testing";
+import { leftInFlight, startFaultProxy, testServiceEnv, type FaultProxy } from "@grpc-edge/service-kit/testing";
 import { userServiceDefinition } from "@grpc-edge/user-service";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startGateway, type RunningGateway } from "../../workers/gateway/test/start-gateway.ts";
@@ -114,7 +114,7 @@ describe("a slow order service behind the user service", () => {
 
   it("a fast request in between is not held up by the slow one", async () => {
     stall = true;
-    const slow = timedGet("/api/users/1");
+    const slow = leftInFlight(timedGet("/api/users/1"));
     const fast = await fetch(`${gateway.url}/healthz`);
     expect(fast.status).toBe(200);
     expect((await slow).res.status).toBe(504);

@@ -1,3 +1,4 @@
+import { parseTrustedCallers } from "./auth/trusted-callers.ts";
 import { env, type ConfigOf } from "./config/index.ts";
 import { logLevels } from "./logging/index.ts";
 
@@ -24,6 +25,10 @@ export function baseConfigSpec(serviceName: string, defaultPort: number) {
       defaultValue: 64 * 1024,
     }),
     SERVICE_TOKEN_SECRET: env.secret("HS256 key (at least 32 bytes) of the service tokens the gateway signs; the same value in the gateway and both services", 32),
+    TRUSTED_CALLERS: env.optionalParsed(
+      "Off unless set. Callers that send no token at all, from these networks (TCP peer address, so only callers on the services' own network, not behind a balancer), get these scopes: `CIDR=scope scope;CIDR=scope`, e.g. `10.0.0.0/16=users:read`. For stock gRPC clients during a migration; every such call is logged with its peer",
+      parseTrustedCallers,
+    ),
     IDEMPOTENCY_TTL_HOURS: env.int("How long Idempotency-Key records are kept before the cleanup removes them", { min: 24, max: 24 * 30, defaultValue: 24 }),
     OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalUrl("OpenTelemetry collector (OTLP/HTTP) base URL; spans go to {url}/v1/traces as JSON. Unset: no spans exported (incoming traceparent still passed on)", ["http:", "https:"]),
     OTEL_SERVICE_NAME: env.string("service.name of the exported spans", serviceName),

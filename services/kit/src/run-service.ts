@@ -3,7 +3,7 @@ import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import { ConnectError, Code, type ConnectRouter, type HandlerContext, type Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { Health } from "@grpc-edge/proto/grpc/health/v1";
-import { authenticationGate } from "./auth/index.ts";
+import { authenticationGate, peerAddressValues } from "./auth/index.ts";
 import { baseConfigSpec, type BaseConfig } from "./base-config.ts";
 import { ConfigError, loadConfig, type ConfigOf, type ConfigSpec } from "./config/index.ts";
 import {
@@ -107,13 +107,15 @@ export async function startService<S extends ConfigSpec>(
   const tracing = await createTracing({ serviceName: config.OTEL_SERVICE_NAME, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
   const metrics = createServiceMetrics(() => db.poolStats());
   const app = definition.setup({ config, db, logger, tracing });
-  const authenticate = authenticationGate(config.SERVICE_TOKEN_SECRET);
+  const authenticate = authenticationGate(config.SERVICE_TOKEN_SECRET, config.TRUSTED_CALLERS);
   const stopCleanup = startIdempotencyCleanup(new IdempotencyStore(db), config.IDEMPOTENCY_TTL_HOURS, logger);
   const rpcHandler = connectNodeAdapter({
     routes(router) {
       app.routes(router);
       router.service(Health, healthService(health));
     },
+    // Who is on the other end of the TCP connection, for TRUSTED_CALLERS.
+    contextValues: peerAddressValues,
     // Larger messages are refused (RESOURCE_EXHAUSTED) while they are read, before any parsing.
     readMaxBytes: config.MAX_MESSAGE_BYTES,
     // Before the body is read: every protocol's caller must present a valid service token.

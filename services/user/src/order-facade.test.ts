@@ -76,8 +76,8 @@ describe("orderFacade (orders.v1.OrderService served by the user service)", () =
 
   it("checks the user of CreateOrder and ListOrders first: unknown is NOT_FOUND, and the order service is not asked", async () => {
     const { client, seen } = harness({ createOrder: () => ({}), listOrders: () => ({}) });
-    for (const call of [client.createOrder({ userId: 9_999, itemId: 1, amount: 1 }), client.listOrders({ userId: 9_999 })]) {
-      const error = await failure(call);
+    for (const call of [() => client.createOrder({ userId: 9_999, itemId: 1, amount: 1 }), () => client.listOrders({ userId: 9_999 })]) {
+      const error = await failure(call());
       expect([error.code, error.rawMessage]).toEqual([Code.NotFound, "user 9999 not found"]);
     }
     expect(seen).toEqual([]);
@@ -129,8 +129,8 @@ describe("orderFacade (orders.v1.OrderService served by the user service)", () =
   it("refuses CreateOrder and ListOrders for another user before looking her up: PERMISSION_DENIED, order service not asked", async () => {
     const { client, seen } = harness({ createOrder: () => ({}), listOrders: () => ({}) }, { sub: userId + 1, scope: "" });
     for (const id of [userId, 9_999]) {
-      for (const call of [client.createOrder({ userId: id, itemId: 1, amount: 1 }), client.listOrders({ userId: id })]) {
-        expect((await failure(call)).code).toBe(Code.PermissionDenied);
+      for (const call of [() => client.createOrder({ userId: id, itemId: 1, amount: 1 }), () => client.listOrders({ userId: id })]) {
+        expect((await failure(call())).code).toBe(Code.PermissionDenied);
       }
     }
     expect(seen).toEqual([]);

@@ -17,8 +17,9 @@ import { downstreamCallOptions } from "./downstream-call-options.ts";
 import { groupByUser, orderServiceError, type OrderServiceClient } from "./order-client.ts";
 import { EMAIL_CONSTRAINT, type UserRepository } from "./user-repository.ts";
 
-function emailTaken(error: unknown, email: string | undefined): unknown {
-  return isUniqueViolation(error, EMAIL_CONSTRAINT) ? new ConnectError(`email ${email} is already taken`, Code.AlreadyExists) : error;
+// The address is not echoed: error details end up in logs, traces and client error reports.
+function emailTaken(error: unknown): unknown {
+  return isUniqueViolation(error, EMAIL_CONSTRAINT) ? new ConnectError("email is already taken", Code.AlreadyExists) : error;
 }
 
 /**
@@ -60,7 +61,7 @@ export function userService(users: UserRepository, orders: OrderServiceClient): 
     async createUser(req, ctx) {
       requireScope(callerOf(ctx), Scopes.admin);
       const user = await users.create(req).catch((error) => {
-        throw emailTaken(error, req.email);
+        throw emailTaken(error);
       });
       // A new id has no orders: no order-service call.
       return create(UserSchema, user);
@@ -71,7 +72,7 @@ export function userService(users: UserRepository, orders: OrderServiceClient): 
       // Orders before the write: an unavailable order service fails the call with nothing changed.
       const userOrders = await ordersOf(req.id, ctx);
       const user = await users.update(req.id, req).catch((error) => {
-        throw emailTaken(error, req.email);
+        throw emailTaken(error);
       });
       if (!user) throw new ConnectError(`user ${req.id} not found`, Code.NotFound);
       return create(UserSchema, { ...user, orders: userOrders });

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPostgresDatabase } from "@grpc-edge/service-kit";
-import { errorInfoOf, grpc, grpcJsClients } from "@grpc-edge/service-kit/testing";
+import { errorInfoOf, grpc, grpcJsClients, leftInFlight } from "@grpc-edge/service-kit/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { engines, startPair, stopPostgres } from "./service-pair.ts";
 
@@ -25,12 +25,14 @@ describe("a duplicate while the first request is in flight (PostgreSQL)", () => 
       // Hold the orders table: the first CreateOrder claims its key, then waits in its INSERT.
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
-      const locked = locker.transaction(async (tx) => {
-        await tx.query("LOCK TABLE orders IN EXCLUSIVE MODE");
-        await held;
-      });
+      const locked = leftInFlight(
+        locker.transaction(async (tx) => {
+          await tx.query("LOCK TABLE orders IN EXCLUSIVE MODE");
+          await held;
+        }),
+      );
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const first = clients.call(clients.order, "CreateOrder", request, 10_000, withKey("in-flight-1"));
+      const first = leftInFlight(clients.call(clients.order, "CreateOrder", request, 10_000, withKey("in-flight-1")));
       await expect
         .poll(() => locker.query<{ n: number }>("SELECT count(*)::int AS n FROM idempotency_keys WHERE key = 'in-flight-1'").then((r) => r[0]!.n))
         .toBe(1);

@@ -19,7 +19,7 @@ describe.each(engines("crud"))("CreateUser, UpdateUser, DeleteUser on %s", (_eng
 
   it("CreateUser with an email already taken, in whatever case, is ALREADY_EXISTS", async () => {
     const error = await fail("CreateUser", { first_name: "Petar", last_name: "Again", email: "Petar.Petrovic@GMAIL.com" });
-    expect([error.code, messageOf(error)]).toEqual([grpc.status.ALREADY_EXISTS, "email Petar.Petrovic@GMAIL.com is already taken"]);
+    expect([error.code, messageOf(error)]).toEqual([grpc.status.ALREADY_EXISTS, "email is already taken"]);
   });
 
   it("CreateUser breaking the .proto rules lists every violation", async () => {

@@ -1,5 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { Caller } from "./caller.ts";
+import type { AuthzDecision, Caller } from "./caller.ts";
 
 /** The scopes a service token may carry (docs/security.md). */
 export const Scopes = {
@@ -9,18 +9,30 @@ export const Scopes = {
   usersRead: "users:read",
 } as const;
 
+/**
+ * Records why the caller was let through (or "denied") on the call's audit record, for
+ * the RPC log line. A denial is kept even if a later check of the same call passes.
+ */
+function decide(caller: Caller, grounds: AuthzDecision | undefined): boolean {
+  if (caller.authz.decision !== "denied") caller.authz.decision = grounds ?? "denied";
+  return grounds !== undefined;
+}
+
+const scopeGrounds = (caller: Caller, scope: string): AuthzDecision | undefined =>
+  caller.scopes.has(Scopes.admin) ? Scopes.admin : caller.scopes.has(scope) ? scope : undefined;
+
 export function hasScope(caller: Caller, scope: string): boolean {
-  return caller.scopes.has(Scopes.admin) || caller.scopes.has(scope);
+  return decide(caller, scopeGrounds(caller, scope));
 }
 
 /** User `userId` and her orders may be read by herself, admins and `users:read`. */
 export function mayReadUser(caller: Caller, userId: number): boolean {
-  return caller.userId === userId || hasScope(caller, Scopes.usersRead);
+  return decide(caller, caller.userId === userId ? "self" : scopeGrounds(caller, Scopes.usersRead));
 }
 
 /** User `userId` may be changed, and orders placed or cancelled for her, by herself and admins. */
 export function mayWriteUser(caller: Caller, userId: number): boolean {
-  return caller.userId === userId || caller.scopes.has(Scopes.admin);
+  return decide(caller, caller.userId === userId ? "self" : scopeGrounds(caller, Scopes.admin));
 }
 
 /**

@@ -1,5 +1,11 @@
 import { Code, ConnectError, createContextKey, type HandlerContext } from "@connectrpc/connect";
 
+/**
+ * On what grounds an access rule let the caller through — "self", or the scope that
+ * allowed it ("admin", "users:read") — or "denied"; for the audit log.
+ */
+export type AuthzDecision = string;
+
 /** Who is calling, as the verified service token says; nothing here comes from a bare header. */
 export interface Caller {
   /** The end user's id (`sub`); undefined for anonymous callers. */
@@ -7,6 +13,12 @@ export interface Caller {
   readonly scopes: ReadonlySet<string>;
   /** The verified token itself, forwarded unchanged to the next service. */
   readonly token: string;
+  /** The end user's own token id (`jti` of her JWT, carried as a claim), for audit logs. */
+  readonly userTokenId: string | undefined;
+  /** Set when the caller sent no token and was let in by TRUSTED_CALLERS: its TCP peer address. */
+  readonly trustedPeer?: string;
+  /** What the access rules decided during this call (one record per call); read by the RPC log. */
+  readonly authz: { decision?: AuthzDecision };
 }
 
 /** Where the authentication gate puts the caller for interceptors and handlers. */

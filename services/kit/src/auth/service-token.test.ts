@@ -41,6 +41,7 @@ const refused: Array<[string, string]> = [
   ["sub out of the int32 range", forge({ alg: "HS256" }, { ...claims(), sub: "2147483648" })],
   ["scope that is not a string", forge({ alg: "HS256" }, { ...claims(), scope: ["admin"] })],
   ["a tampered payload", (await mintServiceToken({ sub: 7 })).replace(/\.[^.]+\./, `.${b64({ ...claims(), sub: "1" })}.`)],
+  ["a user_jti that is not a string", forge({ alg: "HS256" }, { ...claims(), user_jti: 5 })],
   ["garbage", "not.a.jwt"],
 ];
 
@@ -50,6 +51,11 @@ describe("verifyServiceToken", () => {
     expect([caller.userId, [...caller.scopes]]).toEqual([7, ["users:read", "admin"]]);
     const anonymous = await verifyServiceToken(await mintServiceToken({ scope: "" }), key);
     expect([anonymous.userId, anonymous.scopes.size]).toEqual([undefined, 0]);
+  });
+
+  it("carries the end user's token id (user_jti) for the audit log", async () => {
+    expect((await verifyServiceToken(await mintServiceToken({ sub: 7, userJti: "jwt-7" }), key)).userTokenId).toBe("jwt-7");
+    expect((await verifyServiceToken(await mintServiceToken({ sub: 7 }), key)).userTokenId).toBeUndefined();
   });
 
   it("accepts a hand-made HS256 token with our key (the gateway signs with WebCrypto, not jose)", async () => {

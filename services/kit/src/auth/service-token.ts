@@ -5,6 +5,8 @@ import type { Caller } from "./caller.ts";
 /** The claims every service token carries (docs/security.md). */
 export const SERVICE_TOKEN_ISSUER = "grpc-edge-gateway";
 export const SERVICE_TOKEN_AUDIENCE = "grpc-edge-services";
+/** The claim that carries the end user's token id (`jti` of her JWT) into the service token. */
+export const SERVICE_TOKEN_USER_JTI_CLAIM = "user_jti";
 /** Longest lifetime accepted (exp − iat), in seconds. */
 export const SERVICE_TOKEN_MAX_TTL_S = 60;
 /** Clock difference tolerated between the gateway and a service, in seconds. */
@@ -29,6 +31,11 @@ const invalid = () => new ConnectError("invalid service token", Code.Unauthentic
  * "invalid" or "expired": which check failed helps an attacker, not a caller.
  */
 export async function verifyServiceToken(token: string, key: Uint8Array, now: Date = new Date()): Promise<Caller> {
+  return (await verifyServiceTokenUntil(token, key, now)).caller;
+}
+
+/** verifyServiceToken, and until when (ms since the epoch) the token stays valid. */
+export async function verifyServiceTokenUntil(token: string, key: Uint8Array, now: Date = new Date()): Promise<{ caller: Caller; validUntilMs: number }> {
   let payload;
   try {
     ({ payload } = await jwtVerify(token, key, {
@@ -45,6 +52,8 @@ export async function verifyServiceToken(token: string, key: Uint8Array, now: Da
     throw invalid();
   }
   const { iat, exp, jti, sub, scope } = payload as { iat: number; exp: number; jti: unknown; sub?: unknown; scope?: unknown };
+  const userJti = payload[SERVICE_TOKEN_USER_JTI_CLAIM];
+  if (userJti !== undefined && (typeof userJti !== "string" || userJti.length > 256)) throw invalid();
   if (exp - iat > SERVICE_TOKEN_MAX_TTL_S || exp <= iat) throw invalid();
   if (typeof jti !== "string" || jti === "") throw invalid();
   let userId: number | undefined;
@@ -55,5 +64,5 @@ export async function verifyServiceToken(token: string, key: Uint8Array, now: Da
   if (scope !== undefined && typeof scope !== "string") throw invalid();
   const scopes = (scope ?? "").split(" ").filter((s) => s !== "");
   if (!scopes.every((s) => SCOPE.test(s))) throw invalid();
-  return { userId, scopes: new Set(scopes), token };
+  return { caller: { userId, scopes: new Set(scopes), token, userTokenId: userJti, authz: {} }, validUntilMs: (exp + SERVICE_TOKEN_CLOCK_SKEW_S) * 1000 };
 }

@@ -1,3 +1,5 @@
+import { placeholderSecretReason } from "@grpc-edge/proto/placeholder-secret";
+
 /**
  * One environment variable: how to parse it, its default and a description that
  * also feeds the configuration table in the README.
@@ -66,9 +68,15 @@ export const env = {
       description,
       parse: (raw) => {
         if (Buffer.byteLength(raw, "utf8") < minBytes) throw new Error(`must be at least ${minBytes} bytes long`);
+        const placeholder = placeholderSecretReason(raw);
+        if (placeholder !== undefined) throw new Error(placeholder);
         return raw;
       },
     };
+  },
+  /** A value with a parser of its own; unset: undefined (`optional`). */
+  optionalParsed<T>(description: string, parse: (raw: string) => T): EnvVar<T | undefined> {
+    return { description, optional: true, parse };
   },
   oneOf<const T extends string>(description: string, values: readonly T[], defaultValue?: T): EnvVar<T> {
     return {

@@ -58,6 +58,24 @@ describe("loadConfig", () => {
     const secretSpec = { SERVICE_TOKEN_SECRET: env.secret("HS256 key", 32) };
     expect(() => loadConfig(secretSpec, {})).toThrow("SERVICE_TOKEN_SECRET is required: HS256 key");
     expect(() => loadConfig(secretSpec, { SERVICE_TOKEN_SECRET: "short-s3cret" })).toThrow(/^(?![\s\S]*short-s3cret)[\s\S]*must be at least 32 bytes long/);
-    expect(loadConfig(secretSpec, { SERVICE_TOKEN_SECRET: "x".repeat(32) }).SERVICE_TOKEN_SECRET).toBe("x".repeat(32));
+    const real = "kQ3vX8pZ1mN6bT4wR9yL2cF7hJ0dS5gA";
+    expect(loadConfig(secretSpec, { SERVICE_TOKEN_SECRET: real }).SERVICE_TOKEN_SECRET).toBe(real);
+  });
+
+  it.each([
+    ["the example value of .dev.vars.example", "replace-me-with-at-least-32-random-bytes", /example value from \.dev\.vars\.example/],
+    ["one character repeated", "x".repeat(32), /one character repeated/],
+  ])("refuses a placeholder secret: %s, without echoing it", (_case, value, reason) => {
+    const secretSpec = { SERVICE_TOKEN_SECRET: env.secret("HS256 key", 32) };
+    const error = (() => {
+      try {
+        loadConfig(secretSpec, { SERVICE_TOKEN_SECRET: value });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toMatch(reason);
+    expect(error?.message).toContain("SERVICE_TOKEN_SECRET");
+    expect(error?.message).not.toContain(value);
   });
 });

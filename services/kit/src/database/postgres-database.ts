@@ -11,81 +11,122 @@ export interface PostgresOptions {
   logger?: Logger;
 }
 
-/** The RPC's remaining budget as a statement_timeout, or undefined without a deadline. */
-function statementTimeoutMs(): number | undefined {
+/**
+ * Runs one statement on `client`, bounded by the RPC's remaining budget: when the
+ * deadline comes first, the server is told to cancel it (`pg_cancel_backend` from a
+ * connection of its own) and the call fails DEADLINE_EXCEEDED. No transaction or
+ * `SET statement_timeout` round trips per statement: a timer is all it costs.
+ * `tainted` is set once a cancel was sent, so the client is not reused (the cancel
+ * might still land on its next statement).
+ */
+async function run(client: pg.PoolClient, canceller: Canceller, sql: string, params: readonly unknown[] | undefined, tainted: { value: boolean }): Promise<pg.QueryResult> {
   const budget = queryBudgetMs();
-  if (budget === undefined) return undefined;
-  if (budget <= 0) throw queryDeadlineExceeded();
-  return Math.ceil(budget);
-}
-
-async function run(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<pg.QueryResult> {
+  if (budget !== undefined && budget <= 0) throw queryDeadlineExceeded();
+  let cancelled = false;
+  const timer =
+    budget === undefined
+      ? undefined
+      : setTimeout(() => {
+          cancelled = tainted.value = true;
+          canceller.cancel(client);
+        }, Math.ceil(budget));
   try {
     return await client.query(params === undefined ? sql : prepared(sql, params));
   } catch (error) {
-    // The server cancelled the statement at the caller's deadline.
-    if (isQueryCanceled(error) && queryBudgetMs() !== undefined) throw queryDeadlineExceeded(error);
+    if (cancelled && isQueryCanceled(error)) throw queryDeadlineExceeded(error);
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-/** One statement on a client already inside a transaction: SET LOCAL lasts until its end. */
-function transactionQueryable(client: pg.PoolClient): Queryable {
-  const bounded = async (sql: string, params?: readonly unknown[]) => {
-    const timeout = statementTimeoutMs();
-    if (timeout !== undefined) await client.query(`SET LOCAL statement_timeout = ${timeout}`);
-    return run(client, sql, params);
+/** Sends cancel requests for statements past their deadline, over one connection of its own. */
+interface Canceller {
+  cancel(client: pg.PoolClient): void;
+  close(): Promise<void>;
+}
+
+function canceller(config: pg.ClientConfig, logger: Logger | undefined): Canceller {
+  let connection: Promise<pg.Client> | undefined;
+  const connect = () => {
+    const client = new pg.Client(config);
+    // A broken cancel connection is replaced at the next cancel.
+    client.on("error", () => (connection = undefined));
+    return client.connect().then(() => client);
   };
   return {
-    query: async <Row>(sql: string, params: readonly unknown[] = []) => (await bounded(sql, params)).rows as Row[],
-    exec: async (sql: string) => void (await bounded(sql)),
+    cancel(target) {
+      const pid = (target as unknown as { processID: number | null }).processID;
+      if (pid === null) return;
+      (connection ??= connect())
+        .then((c) => c.query("SELECT pg_cancel_backend($1)", [pid]))
+        .catch((error: unknown) => {
+          connection = undefined;
+          logger?.warn({ err: error }, "could not cancel a statement past its deadline");
+        });
+    },
+    async close() {
+      const open = connection;
+      connection = undefined;
+      await open?.then((c) => c.end()).catch(() => {});
+    },
   };
 }
 
+/** Longest any statement may run, deadline or not: the server-side backstop (ms). */
+const STATEMENT_TIMEOUT_BACKSTOP_MS = 120_000;
+
 /** A PostgreSQL server through node-postgres' pool (pure JS, no native build). */
 export async function openPostgresDatabase(options: PostgresOptions): Promise<Database> {
-  const pool = new pg.Pool({
-    connectionString: options.connectionString,
-    max: options.maxConnections,
-    connectionTimeoutMillis: 5_000,
-    idleTimeoutMillis: 30_000,
-  });
+  const config: pg.ClientConfig = { connectionString: options.connectionString, statement_timeout: STATEMENT_TIMEOUT_BACKSTOP_MS };
+  const pool = new pg.Pool({ ...config, max: options.maxConnections, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+  const cancels = canceller({ connectionString: options.connectionString }, options.logger);
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", (error) => options.logger?.warn({ err: error }, "idle database connection failed"));
   // Fail fast at start-up when the server is unreachable or the credentials are wrong.
   await pool.query("SELECT 1");
 
+  /** `work` on one pooled client; a client that had a statement cancelled is closed, not reused. */
+  async function withClient<T>(work: (client: pg.PoolClient, tainted: { value: boolean }) => Promise<T>): Promise<T> {
+    if ((queryBudgetMs() ?? 1) <= 0) throw queryDeadlineExceeded();
+    const client = await pool.connect();
+    const tainted = { value: false };
+    try {
+      return await work(client, tainted);
+    } finally {
+      client.release(tainted.value);
+    }
+  }
+
+  function clientQueryable(client: pg.PoolClient, tainted: { value: boolean }): Queryable {
+    return {
+      query: async <Row>(sql: string, params: readonly unknown[] = []) => (await run(client, cancels, sql, params, tainted)).rows as Row[],
+      exec: async (sql: string) => void (await run(client, cancels, sql, undefined, tainted)),
+    };
+  }
+
   async function transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const open = ambient.getStore();
     if (open) return work(open);
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      const tx = transactionQueryable(client);
-      const result = await ambient.run(tx, () => work(tx));
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    return withClient(async (client, tainted) => {
+      try {
+        await client.query("BEGIN");
+        const tx = clientQueryable(client, tainted);
+        const result = await ambient.run(tx, () => work(tx));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw error;
+      }
+    });
   }
 
   // Code that holds only the Database (a repository) joins the transaction it runs in.
   const ambient = new AsyncLocalStorage<Queryable>();
   const pooled: Queryable = {
-    async query<Row>(sql: string, params: readonly unknown[] = []) {
-      // Without a deadline, a plain pooled query; with one, a one-statement transaction
-      // whose statement_timeout is the budget left, so the server cancels it in time.
-      if (queryBudgetMs() === undefined) return (await run(pool, sql, params)).rows as Row[];
-      return transaction((tx) => tx.query<Row>(sql, params));
-    },
-    async exec(sql: string) {
-      if (queryBudgetMs() === undefined) return void (await run(pool, sql));
-      return transaction((tx) => tx.exec(sql));
-    },
+    query: <Row>(sql: string, params: readonly unknown[] = []) => withClient((client, tainted) => clientQueryable(client, tainted).query<Row>(sql, params)),
+    exec: (sql: string) => withClient((client, tainted) => clientQueryable(client, tainted).exec(sql)),
   };
   return {
     kind: "postgres",
@@ -93,7 +134,10 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     exec: (sql) => (ambient.getStore() ?? pooled).exec(sql),
     transaction,
     poolStats: () => ({ max: options.maxConnections, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    close: () => pool.end(),
+    close: async () => {
+      await cancels.close();
+      await pool.end();
+    },
   };
 }
 

@@ -1,9 +1,12 @@
 import { Writable } from "node:stream";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { Health } from "@grpc-edge/proto/grpc/health/v1";
+import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import { authenticationGate, callerOf, requireReadUser } from "../auth/index.ts";
+import { bearer, TEST_SERVICE_TOKEN_SECRET } from "../testing/index.ts";
 import { createTracing, serverTracingInterceptor } from "../tracing/index.ts";
 import { loggingInterceptor } from "./logging-interceptor.ts";
 
@@ -56,5 +59,39 @@ describe("loggingInterceptor", () => {
     const { client, lines } = await service(code);
     await expect(client.check({})).rejects.toMatchObject({ code });
     expect(lines).toEqual([expect.objectContaining({ code: name, level, traceId: expect.stringMatching(/^[0-9a-f]{32}$/) })]);
+  });
+
+  it("says who acted: the verified sub, her token's jti and the access decision — never the token", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString("utf8")));
+        done();
+      },
+    });
+    const client = createClient(
+      OrderService,
+      createRouterTransport(
+        ({ service }) =>
+          service(OrderService, {
+            listOrders(req, ctx) {
+              requireReadUser(callerOf(ctx), req.userId);
+              return {};
+            },
+          }),
+        { router: { interceptors: [loggingInterceptor(pino(sink))], requestGate: authenticationGate(TEST_SERVICE_TOKEN_SECRET) } },
+      ),
+    );
+    const authorization = await bearer({ sub: 7, userJti: "jwt-id-1" });
+    await client.listOrders({ userId: 7 }, { headers: { authorization } });
+    await expect(client.listOrders({ userId: 8 }, { headers: { authorization } })).rejects.toMatchObject({ code: Code.PermissionDenied });
+    const admin = await bearer({ sub: 1, scope: "admin", userJti: "jwt-id-2" });
+    await client.listOrders({ userId: 8 }, { headers: { authorization: admin } });
+    expect(lines.map((l) => [l.sub, l.jti, l.authz, l.code])).toEqual([
+      ["7", "jwt-id-1", "self", "ok"],
+      ["7", "jwt-id-1", "denied", "permission_denied"],
+      ["1", "jwt-id-2", "admin", "ok"],
+    ]);
+    expect(JSON.stringify(lines)).not.toContain(authorization.slice("Bearer ".length));
   });
 });

@@ -2,6 +2,7 @@ import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { leftInFlight } from "../testing/left-in-flight.ts";
 import { listenDualProtocol, type DualProtocolServer, type NodeHandler } from "./dual-protocol-server.ts";
 
 let server: DualProtocolServer | undefined;
@@ -66,10 +67,10 @@ describe("listenDualProtocol", () => {
     const port = server.port;
     const session = http2.connect(`http://127.0.0.1:${port}`);
     await h2(session, "/warm-up");
-    const slowH1 = h1(port, "/slow?delay=300");
-    const slowH2 = h2(session, "/slow?delay=300");
+    const slowH1 = leftInFlight(h1(port, "/slow?delay=300"));
+    const slowH2 = leftInFlight(h2(session, "/slow?delay=300"));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const closing = server.close(5_000);
+    const closing = leftInFlight(server.close(5_000));
     await new Promise((resolve) => setTimeout(resolve, 20));
     const refused = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, "127.0.0.1");

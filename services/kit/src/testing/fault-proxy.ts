@@ -46,7 +46,12 @@ interface Pair {
  * A TCP proxy on 127.0.0.1 for fault-injection tests: put it between two tiers and
  * switch what the network does (latency, resets, a black hole, a refusing port).
  */
-export async function startFaultProxy(target: FaultProxyTarget, options: { port?: number; mode?: FaultMode } = {}): Promise<FaultProxy> {
+export async function startFaultProxy(
+  target: FaultProxyTarget,
+  // localAddress: the source address of the proxy's own connections (e.g. 127.0.0.2), so the
+  // target sees a caller other than 127.0.0.1.
+  options: { port?: number; mode?: FaultMode; localAddress?: string } = {},
+): Promise<FaultProxy> {
   let current: FaultProxyTarget = { host: target.host ?? "127.0.0.1", port: target.port };
   let mode: FaultMode = options.mode ?? { kind: "pass" };
   let accepted = 0;
@@ -78,7 +83,7 @@ export async function startFaultProxy(target: FaultProxyTarget, options: { port?
     }
     if (modeAtAccept.kind === "latency" && modeAtAccept.perConnectionMs) await sleep(modeAtAccept.perConnectionMs);
     if (client.destroyed) return;
-    const upstream = net.connect({ host: dial.host, port: dial.port, noDelay: true });
+    const upstream = net.connect({ host: dial.host, port: dial.port, noDelay: true, localAddress: options.localAddress });
     pair.upstream = upstream;
     upstream.once("close", () => client.destroy());
     // The target is down or gone: the client sees its connection reset, as it would without the proxy.

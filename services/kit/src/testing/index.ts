@@ -9,3 +9,4 @@ export { testServiceEnv } from "./test-service-env.ts";
 export { startFaultProxy, type FaultMode, type FaultProxy, type FaultProxyTarget } from "./fault-proxy.ts";
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "./otlp-receiver.ts";
 export { parsePrometheusText, type PrometheusSample, type PrometheusScrape } from "./parse-prometheus-text.ts";
+export { leftInFlight } from "./left-in-flight.ts";

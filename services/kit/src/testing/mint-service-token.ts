@@ -1,5 +1,5 @@
 import { SignJWT } from "jose";
-import { SERVICE_TOKEN_AUDIENCE, SERVICE_TOKEN_ISSUER } from "../auth/index.ts";
+import { SERVICE_TOKEN_AUDIENCE, SERVICE_TOKEN_ISSUER, SERVICE_TOKEN_USER_JTI_CLAIM } from "../auth/index.ts";
 
 /** The secret test services and test gateways share (≥ 32 bytes, like the real one). */
 export const TEST_SERVICE_TOKEN_SECRET = "test-only-service-token-secret-0123456789abcdef";
@@ -16,12 +16,18 @@ export interface MintOptions {
   iat?: number;
   issuer?: string;
   audience?: string;
+  /** The end user's token id, carried for audit logs. */
+  userJti?: string;
 }
 
 /** A service token as the gateway signs it (HS256), for tests. */
 export function mintServiceToken(options: MintOptions = {}): Promise<string> {
   const iat = options.iat ?? Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT(options.scope === undefined ? {} : { scope: options.scope })
+  const claims = {
+    ...(options.scope === undefined ? {} : { scope: options.scope }),
+    ...(options.userJti === undefined ? {} : { [SERVICE_TOKEN_USER_JTI_CLAIM]: options.userJti }),
+  };
+  const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuer(options.issuer ?? SERVICE_TOKEN_ISSUER)
     .setAudience(options.audience ?? SERVICE_TOKEN_AUDIENCE)
