@@ -102,23 +102,33 @@ function startupAndMemoryTable(r: BenchResults): string {
 }
 
 function rpcTable(r: BenchResults): string {
+  const peer = r.internalRpcs.some((x) => x.peerRpcs !== undefined);
+  const same = (x: (typeof r.internalRpcs)[number]) => (x.peerRpcs === undefined ? "—" : x.peerRpcs.join(", ") === x.rpcs.join(", ") ? "the same" : x.peerRpcs.join(", ") || "none");
   return table(
-    ["REST request", "Internal RPCs", "Which"],
-    r.internalRpcs.map((x) => [`\`${x.request}\``, String(x.count), x.rpcs.join(", ")]),
+    ["REST request", "Internal RPCs", "Which", ...(peer ? ["Through the peer"] : [])],
+    r.internalRpcs.map((x) => [`\`${x.request}\``, String(x.count), x.rpcs.join(", "), ...(peer ? [same(x)] : [])]),
   );
 }
 
 /** How the run was made, in one paragraph. */
 export function methodLine(r: BenchResults): string {
   const o = r.options as { connections?: number; threads?: number; warmupSec?: number; durationSec?: number; rounds?: number; directFormat?: string };
+  const rounds = `${o.rounds} round${o.rounds === 1 ? "" : "s"}`;
+  const direct = `*Direct*: a Connect unary call (${o.directFormat === "json" ? "JSON" : "binary protobuf"}) straight to the user service, the ceiling; `;
+  // Schema 1 runs had the gateway in Miniflare and no peer.
+  const paths =
+    r.schema === 1
+      ? `${rounds} with direct and gateway runs interleaved; figures are means over rounds. ${direct}` +
+        `*gateway*: the REST request through the Worker in one workerd, which makes that same call. ` +
+        `CPU µs/req: utime+stime of each process over the run ÷ requests (the stable number on a shared machine, and what Workers bill). `
+      : `${rounds} with the paths interleaved; figures are means over rounds. ${direct}` +
+        `*gateway*: the REST request through the Worker, the \`wrangler deploy --dry-run\` bundle in one plain \`workerd serve\`, which makes that same call; ` +
+        `*peer*: the same REST request through an Express 4 + \`@grpc/grpc-js\` gateway (bench/peers/) that verifies the JWT, signs the same service token and sets the same 3 s deadline. ` +
+        `CPU µs/req: utime+stime of each process over the run ÷ requests (the stable number on a shared machine, and what Workers bill); ` +
+        `the edge process is workerd ("workerd process CPU") or the peer's node. `;
   return (
     `wrk, ${o.connections} connections, ${o.threads} threads, ${o.warmupSec} s warm-up (discarded) + ${o.durationSec} s measured per run, ` +
-    `${o.rounds} round${o.rounds === 1 ? "" : "s"} with the paths interleaved; figures are means over rounds. ` +
-    `*Direct*: a Connect unary call (${o.directFormat === "json" ? "JSON" : "binary protobuf"}) straight to the user service, the ceiling; ` +
-    `*gateway*: the REST request through the Worker, the \`wrangler deploy --dry-run\` bundle in one plain \`workerd serve\`, which makes that same call; ` +
-    `*peer*: the same REST request through an Express 4 + \`@grpc/grpc-js\` gateway (bench/peers/) that verifies the JWT, signs the same service token and sets the same 3 s deadline. ` +
-    `CPU µs/req: utime+stime of each process over the run ÷ requests (the stable number on a shared machine, and what Workers bill); ` +
-    `the edge process is workerd ("workerd process CPU") or the peer's node. ` +
+    paths +
     `Every tier, wrk and PostgreSQL share the same cores.`
   );
 }
@@ -129,7 +139,7 @@ export function renderMarkdown(r: BenchResults, options: { chartPath?: string; h
   if (options.heading !== false) parts.push(`# Benchmark ${r.date}${r.quick ? " (quick smoke run)" : ""}`);
   parts.push(`Measured ${machineLine(r.machine, r.date)}.`);
   parts.push(methodLine(r));
-  if (options.chartPath) parts.push(`![Throughput and p99 latency per request: direct, through the gateway and through the Express + grpc-js peer](${options.chartPath})`);
+  if (options.chartPath) parts.push(`![Throughput and p99 latency per request and path](${options.chartPath})`);
   parts.push(loadTable(r.summaries));
   const peer = peerTable(r);
   if (peer) parts.push(`**This gateway ÷ the Express + grpc-js peer** (${dbName[r.headline.database]}, ${r.headline.dataSet} data set; median over rounds of each side, runs interleaved; below 1 is better except req/s):\n\n${peer}`);

@@ -226,3 +226,17 @@ describe("the Express + grpc-js peer in the report", () => {
     expect(rss).toMatchObject({ met: true, measured: "order 80 MB, user 90 MB (PostgreSQL)" });
   });
 });
+
+describe("internal RPCs through the peer", () => {
+  it("says whether the peer caused the same calls as the gateway", () => {
+    const r = results();
+    r.internalRpcs = [
+      { ...r.internalRpcs[0]!, peerStatus: 200, peerRpcs: [...r.internalRpcs[0]!.rpcs] },
+      { scenario: "getUser", request: "GET /api/users/{id}", status: 200, count: 2, rpcs: ["user-service: GetUserById", "order-service: GetOrdersByUserId"], peerStatus: 200, peerRpcs: ["user-service: GetUserById"] },
+    ];
+    const md = renderMarkdown(r);
+    expect(md).toContain("| Through the peer |");
+    expect(md).toContain("| `GET /api/users?page_size=50` | 2 | user-service: UserService/GetAllUsers, order-service: OrderService/GetOrdersByUserIds | the same |");
+    expect(md).toContain("| `GET /api/users/{id}` | 2 | user-service: GetUserById, order-service: GetOrdersByUserId | user-service: GetUserById |");
+  });
+});

@@ -68,6 +68,9 @@ export interface RpcCountResult {
   status: number;
   count: number;
   rpcs: string[];
+  /** The same request through the Express + grpc-js peer (schema 2). */
+  peerStatus?: number;
+  peerRpcs?: string[];
 }
 
 /** The floor: the gateway's own GET /healthz and a constant-returning Worker, same workerd process. */

@@ -277,9 +277,16 @@ async function main(): Promise<void> {
     const internalRpcs: RpcCountResult[] = [];
     for (const scenario of scenarioNames.filter((s) => opts.scenarios.includes(s))) {
       const requestId = `bench-rpc-${scenario}-${Date.now()}`;
-      const { status, rpcs } = await internalRpcsOf((id) => restRequest(scenario, counted.stack.gateway.url, id), [counted.stack.user.logFile, counted.stack.order.logFile], requestId);
-      internalRpcs.push({ scenario, request: requestLabel[scenario], status, count: rpcs.length, rpcs: rpcs.map((r) => `${r.service}: ${r.rpc.split(".").at(-1)}`) });
-      progress(`${requestLabel[scenario]} → ${status}, ${rpcs.length} internal RPCs`);
+      const logs = [counted.stack.user.logFile, counted.stack.order.logFile];
+      const label = (rpcs: { service: string; rpc: string }[]) => rpcs.map((r) => `${r.service}: ${r.rpc.split(".").at(-1)}`);
+      const { status, rpcs } = await internalRpcsOf((id) => restRequest(scenario, counted.stack.gateway.url, id), logs, requestId);
+      // The peer must cause the same calls, or the services' CPU is not comparable.
+      const peer = await internalRpcsOf((id) => restRequest(scenario, counted.stack.peer.url, id), logs, `${requestId}-peer`);
+      internalRpcs.push({ scenario, request: requestLabel[scenario], status, count: rpcs.length, rpcs: label(rpcs), peerStatus: peer.status, peerRpcs: label(peer.rpcs) });
+      progress(`${requestLabel[scenario]} → ${status}, ${rpcs.length} internal RPCs; through the peer → ${peer.status}, ${peer.rpcs.length}`);
+      if (label(peer.rpcs).join() !== label(rpcs).join()) {
+        notes.push(`${requestLabel[scenario]}: the peer caused other internal RPCs (${label(peer.rpcs).join(", ") || "none"}) than the gateway (${label(rpcs).join(", ")}); the services' CPU is not like for like.`);
+      }
     }
 
     // The floor: the gateway's own /healthz (no upstream call) and the constant Worker
