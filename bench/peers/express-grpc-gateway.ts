@@ -47,6 +47,8 @@ const orders = new proto.orders.v1.OrderService(config.userService, grpc.credent
 interface Caller {
   sub?: string;
   scope: string;
+  /** The end-user token's id, passed on for the services' audit log. */
+  jti?: string;
 }
 
 class HttpError extends Error {
@@ -77,15 +79,16 @@ async function authenticate(req: Request): Promise<Caller> {
     });
     const scopes = new Set(typeof payload.scope === "string" ? payload.scope.split(" ").filter(Boolean) : []);
     for (const s of publicScope) scopes.add(s);
-    return { sub: payload.sub, scope: [...scopes].join(" ") };
+    const jti = typeof payload.jti === "string" && payload.jti.length <= 256 ? payload.jti : undefined;
+    return { sub: payload.sub, scope: [...scopes].join(" "), ...(jti ? { jti } : {}) };
   } catch {
     throw new HttpError(401, "invalid token");
   }
 }
 
-/** The short-lived token the services demand: HS256, iss/aud/iat/exp (30 s)/jti, sub and scope. */
+/** The short-lived token the services demand: HS256, iss/aud/iat/exp (30 s)/jti, sub, scope (and user_jti). */
 function serviceToken(caller: Caller): Promise<string> {
-  const jwt = new SignJWT({ scope: caller.scope })
+  const jwt = new SignJWT({ scope: caller.scope, ...(caller.jti ? { user_jti: caller.jti } : {}) })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuer("grpc-edge-gateway")
     .setAudience("grpc-edge-services")
