@@ -10,6 +10,7 @@ import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findPostgresBin, startPostgresCluster, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { measureBundle } from "./bundle-size.ts";
+import { measureFloor } from "./measure-floor.ts";
 import { buildBundle, type BuiltBundle } from "./gateway-bundle.ts";
 import { authorizationFor, runLoad, wrkAvailable, type LoadSpec } from "./load-generator.ts";
 import { machineInfo } from "./machine-info.ts";
@@ -19,13 +20,13 @@ import { renderMarkdown } from "./report-markdown.ts";
 import { benchSectionBody, replaceBenchSection } from "./readme-section.ts";
 import { renderChart } from "./render-chart.ts";
 import { chartOptions } from "./render-results.ts";
-import { median, requestLabel, summarize, type BenchResults, type CpuPerRequest, type GatewayFloor, type MemoryResult, type RpcCountResult, type RunResult, type StartupResult } from "./results.ts";
+import { median, requestLabel, summarize, type BenchResults, type CpuPerRequest, type MemoryResult, type RpcCountResult, type RunResult, type StartupResult } from "./results.ts";
 import { internalRpcsOf } from "./rpc-count.ts";
 import { benchTempDir, dataSet, seedPGlite, seedPostgres, type DatabaseLocation, type DataSet } from "./seed-data.ts";
 import { buildServices } from "./service-command.ts";
 import { startServiceProcess, startStack, type Stack } from "./start-stack.ts";
 import { evaluateTargets, gatewayToDirect, pickHeadline } from "./targets.ts";
-import { compareWithPeer, edgeCpuOf, floorRatio, pickRatio } from "./versus-peer.ts";
+import { compareWithPeer, edgeCpuOf, pickRatio } from "./versus-peer.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const t0 = performance.now();
@@ -108,21 +109,6 @@ async function measureStartup(options: BenchOptions, database: DatabaseKind, loc
     progress(`start-to-ready ${service} on ${database}: median ${round1(median(startsMs))} ms (${startsMs.join(", ")})`);
   }
   return out;
-}
-
-/** GET /healthz at `origin`: the gateway's own (no upstream call) or the constant Worker's. */
-function floorSpec(origin: string, options: BenchOptions): LoadSpec {
-  return {
-    origin,
-    scenario: "healthz",
-    path: "gateway",
-    directFormat: options.directFormat,
-    users: 1,
-    items: 1,
-    durationSec: options.durationSec,
-    connections: options.connections,
-    threads: options.threads,
-  };
 }
 
 async function measureRun(
@@ -289,31 +275,8 @@ async function main(): Promise<void> {
       }
     }
 
-    // The floor: the gateway's own /healthz (no upstream call) and the constant Worker
-    // in the same workerd process, interleaved, one pair per round.
-    const floorRuns: { healthz: { rps: number; p50Ms: number; cpu: number }[]; constant: { rps: number; cpu: number }[] } = { healthz: [], constant: [] };
-    const workerd = single(counted.stack.gateway.pid);
-    for (let round = 1; round <= opts.rounds; round++) {
-      for (const which of ["healthz", "constant"] as const) {
-        const spec = floorSpec(which === "healthz" ? counted.stack.gateway.url : counted.stack.gateway.constantUrl, opts);
-        await runLoad({ ...spec, durationSec: opts.warmupSec });
-        const w0 = cpuSnapshot(workerd);
-        const run = await runLoad(spec);
-        const cpu = (cpuBetween(w0, cpuSnapshot(workerd)) * 1000) / Math.max(1, run.requests);
-        if (which === "healthz") floorRuns.healthz.push({ rps: run.rps, p50Ms: run.latencyMs.p50, cpu });
-        else floorRuns.constant.push({ rps: run.rps, cpu });
-        progress(`floor r${round} ${which === "healthz" ? "gateway GET /healthz" : "constant Worker"}: ${Math.round(run.rps)} req/s, workerd ${round1(cpu)} µs/req, errors ${run.errors.total}`);
-      }
-    }
-    const gatewayFloor: GatewayFloor = {
-      rps: Math.round(median(floorRuns.healthz.map((r) => r.rps))),
-      p50Ms: median(floorRuns.healthz.map((r) => r.p50Ms)),
-      workerdCpuUsPerRequest: round1(median(floorRuns.healthz.map((r) => r.cpu))),
-      constantWorkerCpuUsPerRequest: round1(median(floorRuns.constant.map((r) => r.cpu))),
-      constantRps: Math.round(median(floorRuns.constant.map((r) => r.rps))),
-      healthzVsConstant: floorRatio(floorRuns.healthz.map((r) => r.cpu), floorRuns.constant.map((r) => r.cpu)),
-      rounds: opts.rounds,
-    };
+    // The floor: the gateway's own /healthz against the constant Worker, same workerd.
+    const gatewayFloor = await measureFloor(counted.stack.gateway, opts, progress);
 
     // The load: per scenario (writes last, so reads see the seeded data), rounds of
     // every database × data set × path, direct and gateway back to back (A B A B).
