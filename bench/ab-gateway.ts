@@ -1,21 +1,23 @@
 // A/B test of a changed gateway: the repository's wrangler.toml (A) and another one
 // (B, e.g. a copy of the repository with a change) are built and run side by side,
-// each in its own workerd, in front of the same services (PostgreSQL, small set);
-// wrk runs alternate A B A B. Reports throughput and workerd CPU per request, and
-// checks that both answer the same.
+// each in its own plain `workerd serve` (plain-workerd.ts: the config generated from
+// that wrangler.toml, as the benchmark runs it), in front of the same services
+// (PostgreSQL, small set); wrk runs alternate A B A B. Reports throughput and workerd
+// process CPU per request, and checks that both answer the same.
 //   node bench/ab-gateway.ts /path/to/other/wrangler.toml [--scenario getUser] [--duration 5] [--rounds 3]
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startPostgresCluster } from "@grpc-edge/service-kit/testing";
-import { buildBundle, runBundle, type BundleGateway } from "./gateway-bundle.ts";
+import { buildBundle } from "./gateway-bundle.ts";
 import { runLoad } from "./load-generator.ts";
 import { scenarioNames, type ScenarioName } from "./options.ts";
 import { cpuBetween, cpuSnapshot, single } from "./process-stats.ts";
 import { median } from "./results.ts";
 import { benchTempDir, dataSet, seedPostgres } from "./seed-data.ts";
-import { startServiceProcess } from "./start-stack.ts";
+import type { PlainWorkerd } from "./plain-workerd.ts";
+import { startGatewayProcess, startServiceProcess } from "./start-stack.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const { values, positionals } = parseArgs({
@@ -46,12 +48,12 @@ try {
     orderServiceUrl: order.url,
   });
   cleanups.push(() => user.stop());
-  const gateways: Record<"A" | "B", BundleGateway> = {} as never;
+  const gateways: Record<"A" | "B", PlainWorkerd> = {} as never;
   for (const [label, toml] of [["A", join(root, "wrangler.toml")], ["B", positionals[0]!]] as const) {
     const bundle = await buildBundle(toml);
     cleanups.push(async () => bundle.remove());
-    gateways[label] = await runBundle(bundle, { userServiceUrl: user.url });
-    cleanups.push(() => gateways[label].dispose());
+    gateways[label] = await startGatewayProcess(bundle, { userUrl: user.url, orderUrl: order.url }, join(temp, `workerd-${label}.log`), label);
+    cleanups.push(() => gateways[label].stop());
     process.stderr.write(`${label}: ${toml}, bundle ${(bundle.code.length / 1024).toFixed(1)} KiB\n`);
   }
   const bodies = await Promise.all((["A", "B"] as const).map(async (l) => {

@@ -1,9 +1,9 @@
-// A gateway bundle built by `wrangler deploy --dry-run` from any wrangler.toml, run in
-// its own workerd (Miniflare) with that config's [assets] — for profiling and for
-// comparing a changed gateway with the current one (start-stack.ts runs the
-// repository's own through workers/gateway/test/start-gateway.ts).
+// A gateway bundle built by `wrangler deploy --dry-run` from any wrangler.toml. The
+// benchmark runs it in one plain `workerd serve` (plain-workerd.ts); runBundle here
+// runs it in Miniflare with that config's [assets], for the V8 inspector of
+// profile-gateway.ts.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -11,6 +11,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { buildDocsAssets } from "../scripts/build-docs-assets.ts";
 import { allProcesses } from "./process-stats.ts";
+import type { WranglerSettings } from "./workerd-config.ts";
 
 const requireHere = createRequire(import.meta.url);
 const wranglerPackage = requireHere.resolve("wrangler/package.json");
@@ -23,6 +24,12 @@ export interface BuiltBundle {
   /** Absolute [assets] directory, when the config has one. */
   assetsDir?: string;
   compatibilityDate: string;
+  /** The output folder's file names. */
+  files: string[];
+  /** The main module's file name (index.js). */
+  mainModule: string;
+  /** wrangler.toml as wrangler reads it (compatibility settings, [vars]). */
+  wrangler: WranglerSettings;
   remove(): void;
 }
 
@@ -35,15 +42,19 @@ export async function buildBundle(wranglerToml: string): Promise<BuiltBundle> {
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG_PATH: join(dir, "logs") },
   });
   const { unstable_readConfig } = (await import(pathToFileURL(requireHere.resolve("wrangler")).href)) as {
-    unstable_readConfig(args: { config: string }): { compatibility_date?: string; assets?: { directory?: string } };
+    unstable_readConfig(args: { config: string }): WranglerSettings & { main?: string; assets?: { directory?: string } };
   };
   const config = unstable_readConfig({ config: wranglerToml });
+  const mainModule = `${(config.main ?? "index.ts").split("/").at(-1)!.replace(/\.[cm]?[jt]s$/, "")}.js`;
   return {
     dir,
-    code: readFileSync(join(dir, "index.js"), "utf8"),
-    sourceMap: readFileSync(join(dir, "index.js.map"), "utf8"),
+    code: readFileSync(join(dir, mainModule), "utf8"),
+    sourceMap: readFileSync(join(dir, `${mainModule}.map`), "utf8"),
     ...(config.assets?.directory ? { assetsDir: resolve(dirname(wranglerToml), config.assets.directory) } : {}),
     compatibilityDate: config.compatibility_date ?? "2025-09-01",
+    files: readdirSync(dir),
+    mainModule,
+    wrangler: { compatibility_date: config.compatibility_date, compatibility_flags: config.compatibility_flags, vars: config.vars },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -56,7 +67,7 @@ export interface BundleGateway {
 
 export async function runBundle(
   bundle: BuiltBundle,
-  options: { userServiceUrl: string; assets?: boolean; inspectorPort?: number },
+  options: { userServiceUrl: string; assets?: boolean; inspectorPort?: number; env?: Record<string, string> },
 ): Promise<BundleGateway> {
   const { Miniflare } = (await import(pathToFileURL(createRequire(wranglerPackage).resolve("miniflare")).href)) as {
     Miniflare: new (o: object) => { ready: Promise<URL>; dispose(): Promise<void> };
@@ -78,7 +89,9 @@ export async function runBundle(
           compatibilityDate: bundle.compatibilityDate,
           compatibilityFlags: [],
           manifest: { mainModule: "index.js", modules: { "index.js": { type: "esm", contents: bundle.code } } },
-          env: { USER_SERVICE_URL: { type: "text", value: options.userServiceUrl }, UPSTREAM_TIMEOUT_MS: { type: "text", value: "3000" } },
+          env: Object.fromEntries(
+            Object.entries({ ...bundle.wrangler.vars, ...options.env, USER_SERVICE_URL: options.userServiceUrl }).map(([k, v]) => [k, { type: "text", value: String(v) }]),
+          ),
           ...(options.assets !== false && bundle.assetsDir
             ? { assets: { directory: bundle.assetsDir, hasUserWorker: true, htmlHandling: "auto-trailing-slash", notFoundHandling: "none", runWorkerFirst: false } }
             : {}),

@@ -9,7 +9,7 @@ describe("parseOptions", () => {
       warmupSec: 3,
       connections: 16,
       threads: 2,
-      rounds: 2,
+      rounds: 3,
       scenarios: ["getUser", "listUsers", "createOrder"],
       databases: ["postgres", "pglite"],
       dataSets: ["small", "large"],

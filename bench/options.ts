@@ -7,7 +7,7 @@ export const databaseKinds = ["postgres", "pglite"] as const;
 export type DatabaseKind = (typeof databaseKinds)[number];
 export const dataSetNames = ["small", "large"] as const;
 export type DataSetName = (typeof dataSetNames)[number];
-export const paths = ["direct", "gateway"] as const;
+export const paths = ["direct", "gateway", "peer"] as const;
 export type PathName = (typeof paths)[number];
 
 export interface BenchOptions {
@@ -44,13 +44,13 @@ export interface BenchOptions {
 
 const usage = `npm run bench -- [flags]
 
-  --quick                 smoke run (< 1 min): 2 s runs, 1 s warm-up, 1 round, PostgreSQL only,
+  --quick                 smoke run (~1.5 min): 2 s runs, 1 s warm-up, 1 round, PostgreSQL only,
                           1,000-user large set; writes bench/results/<date>-quick.*, README untouched
   --duration <s>          measured seconds per run (default 10)        BENCH_DURATION
   --warmup <s>            discarded warm-up seconds per run (default 3) BENCH_WARMUP
   --connections <n>       fixed concurrency (default 16)                BENCH_CONNECTIONS
   --threads <n>           wrk threads (default 2)                       BENCH_THREADS
-  --rounds <n>            A B repetitions per scenario (default 2)      BENCH_ROUNDS
+  --rounds <n>            direct, gateway, peer rounds (default 3)      BENCH_ROUNDS
   --scenarios <list>      getUser,listUsers,createOrder                 BENCH_SCENARIOS
   --databases <list>      postgres,pglite                               BENCH_DATABASES
   --datasets <list>       small,large                                   BENCH_DATASETS
@@ -117,7 +117,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
     warmupSec: positive(values.warmup ?? env.BENCH_WARMUP, quick ? 1 : 3, "--warmup"),
     connections: positive(values.connections ?? env.BENCH_CONNECTIONS, 16, "--connections"),
     threads: positive(values.threads ?? env.BENCH_THREADS, 2, "--threads"),
-    rounds: positive(values.rounds ?? env.BENCH_ROUNDS, quick ? 1 : 2, "--rounds"),
+    rounds: positive(values.rounds ?? env.BENCH_ROUNDS, quick ? 1 : 3, "--rounds"),
     scenarios: list(values.scenarios ?? env.BENCH_SCENARIOS, scenarioNames, scenarioNames, "--scenarios"),
     databases: list(values.databases ?? env.BENCH_DATABASES, databaseKinds, quick ? ["postgres"] : databaseKinds, "--databases"),
     dataSets: list(values.datasets ?? env.BENCH_DATASETS, dataSetNames, dataSetNames, "--datasets"),

@@ -1,8 +1,9 @@
-// CPU profile of the gateway inside workerd under load: the same bundle as the
-// benchmark (wrangler deploy --dry-run, wrangler.toml's [assets]) in a Miniflare
-// with workerd's V8 inspector on, in front of the real services on PostgreSQL
-// (small data set). Records a .cpuprofile over one wrk run and summarises it.
-//   node bench/profile-gateway.ts [--scenario getUser] [--duration 6] [--no-assets] [--out file.cpuprofile]
+// CPU profile of the gateway inside workerd under load: the same bundle and plain
+// `workerd serve` as the benchmark (plain-workerd.ts; --miniflare: in Miniflare with
+// wrangler.toml's [assets], --no-assets without) with workerd's V8 inspector on, in
+// front of the real services on PostgreSQL (small data set). Records a .cpuprofile
+// over one wrk run and summarises it.
+//   node bench/profile-gateway.ts [--scenario getUser] [--duration 6] [--miniflare [--no-assets]] [--out file.cpuprofile]
 import { rmSync, writeFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { join } from "node:path";
@@ -14,13 +15,14 @@ import { buildBundle, runBundle } from "./gateway-bundle.ts";
 import { runLoad } from "./load-generator.ts";
 import type { ScenarioName } from "./options.ts";
 import { benchTempDir, dataSet, seedPostgres } from "./seed-data.ts";
-import { startServiceProcess } from "./start-stack.ts";
+import { edgeSecrets, startGatewayProcess, startServiceProcess } from "./start-stack.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const { values } = parseArgs({
   options: {
     scenario: { type: "string", default: "getUser" },
     duration: { type: "string", default: "6" },
+    miniflare: { type: "boolean", default: false },
     "no-assets": { type: "boolean", default: false },
     out: { type: "string" },
     top: { type: "string", default: "25" },
@@ -68,9 +70,17 @@ try {
   const bundle = await buildBundle(join(root, "wrangler.toml"));
   cleanups.push(async () => bundle.remove());
   const inspectorPort = await freePort();
-  const gateway = await runBundle(bundle, { userServiceUrl: user.url, assets: !values["no-assets"], inspectorPort });
-  cleanups.push(() => gateway.dispose());
-  const gatewayUrl = gateway.url;
+  let gatewayUrl: string;
+  if (values.miniflare) {
+    const { secrets, vars } = edgeSecrets();
+    const gateway = await runBundle(bundle, { userServiceUrl: user.url, assets: !values["no-assets"], inspectorPort, env: { ...vars, ...secrets, EDGE_CACHE_TTL_SECONDS: "0" } });
+    cleanups.push(() => gateway.dispose());
+    gatewayUrl = gateway.url;
+  } else {
+    const gateway = await startGatewayProcess(bundle, { userUrl: user.url, orderUrl: order.url }, join(temp, "workerd.log"), "prof", { inspectorPort });
+    cleanups.push(() => gateway.stop());
+    gatewayUrl = gateway.url;
+  }
   const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { id: string; title?: string; webSocketDebuggerUrl: string }[];
   const target = targets.find((t) => t.id.includes("gateway") || t.title?.includes("gateway")) ?? targets[0]!;
   process.stderr.write(`inspector targets: ${targets.map((t) => t.id).join(", ")}; profiling ${target.id}\n`);
@@ -108,7 +118,7 @@ try {
   const top = Number(values.top);
   const row = (h: { name: string; selfMs: number; share: number }) => `${h.selfMs.toFixed(0).padStart(7)} ms ${(h.share * 100).toFixed(1).padStart(5)}%  ${h.name}`;
   process.stdout.write(
-    `${spec.scenario} through the gateway${values["no-assets"] ? " (no [assets])" : ""}: ${Math.round(result.rps)} req/s, ${result.requests} requests; ` +
+    `${spec.scenario} through the gateway${values.miniflare ? ` (Miniflare${values["no-assets"] ? ", no [assets]" : ""})` : " (plain workerd)"}: ${Math.round(result.rps)} req/s, ${result.requests} requests; ` +
       `JS busy ${summary.totalMs.toFixed(0)} ms = ${((summary.totalMs * 1000) / result.requests).toFixed(0)} µs/request in the profiled isolate\n\n` +
       `by package:\n${summary.byPackage.slice(0, top).map(row).join("\n")}\n\nby function:\n${summary.byFunction.slice(0, top).map(row).join("\n")}\n` +
       (values.out ? `\nprofile: ${file}\n` : ""),

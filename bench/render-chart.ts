@@ -1,9 +1,11 @@
 // A hand-written SVG bar chart of a run: throughput (top) and p99 latency (bottom)
-// for each request, database and data set, direct beside gateway. No dependencies.
-import type { DatabaseKind, DataSetName, ScenarioName } from "./options.ts";
+// for each request, database and data set, direct beside gateway beside the Express +
+// grpc-js peer (when the run has it). No dependencies.
+import type { DatabaseKind, DataSetName, PathName, ScenarioName } from "./options.ts";
 import { findSummary, requestLabel, type Summary } from "./results.ts";
 
-const colors = { direct: "#4c78a8", gateway: "#f58518" } as const;
+const colors: Record<PathName, string> = { direct: "#4c78a8", gateway: "#f58518", peer: "#54a24b" };
+const legendText: Record<PathName, string> = { direct: "direct Connect call", gateway: "through the gateway", peer: "through the Express + grpc-js peer" };
 const dbShort: Record<DatabaseKind, string> = { postgres: "PG", pglite: "PGlite" };
 
 interface Group {
@@ -12,6 +14,7 @@ interface Group {
   dataSet: DataSetName;
   direct?: Summary;
   gateway?: Summary;
+  peer?: Summary;
 }
 
 function groupsOf(summaries: readonly Summary[]): Group[] {
@@ -19,7 +22,12 @@ function groupsOf(summaries: readonly Summary[]): Group[] {
   for (const s of summaries) {
     if (groups.some((g) => g.scenario === s.scenario && g.database === s.database && g.dataSet === s.dataSet)) continue;
     const at = { scenario: s.scenario, database: s.database, dataSet: s.dataSet };
-    groups.push({ ...at, direct: findSummary(summaries, { ...at, path: "direct" }), gateway: findSummary(summaries, { ...at, path: "gateway" }) });
+    groups.push({
+      ...at,
+      direct: findSummary(summaries, { ...at, path: "direct" }),
+      gateway: findSummary(summaries, { ...at, path: "gateway" }),
+      peer: findSummary(summaries, { ...at, path: "peer" }),
+    });
   }
   return groups;
 }
@@ -39,8 +47,9 @@ const short = (n: number) =>
 
 export function renderChart(summaries: readonly Summary[], options: { title: string; subtitle?: string }): string {
   const groups = groupsOf(summaries);
+  const paths = (["direct", "gateway", "peer"] as const).filter((p) => summaries.some((s) => s.path === p));
   const bar = 18;
-  const groupWidth = 2 * bar + 22;
+  const groupWidth = paths.length * bar + 22;
   const scenarioGap = 18;
   const left = 70;
   const right = 20;
@@ -69,7 +78,7 @@ export function renderChart(summaries: readonly Summary[], options: { title: str
   });
 
   const panel = (top: number, label: string, value: (s: Summary) => number, unit: string) => {
-    const values = groups.flatMap((g) => [g.direct, g.gateway].filter((s): s is Summary => s !== undefined).map(value));
+    const values = groups.flatMap((g) => paths.map((p) => g[p]).filter((s): s is Summary => s !== undefined).map(value));
     const scale = niceScale(Math.max(0, ...values));
     const y = (v: number) => top + panelHeight - (v / scale.max) * panelHeight;
     out.push(`<text x="${left - 56}" y="${top - 10}" class="axis-title">${escape(label)}</text>`);
@@ -78,7 +87,7 @@ export function renderChart(summaries: readonly Summary[], options: { title: str
       out.push(`<text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" class="tick" text-anchor="end">${short(v)}${unit}</text>`);
     }
     groups.forEach((g, i) => {
-      (["direct", "gateway"] as const).forEach((path, j) => {
+      paths.forEach((path, j) => {
         const s = g[path];
         if (!s) return;
         const v = value(s);
@@ -113,11 +122,10 @@ export function renderChart(summaries: readonly Summary[], options: { title: str
     }
   }
   const height = top2 + panelHeight + 58;
-  const legend = (["direct", "gateway"] as const)
+  const legend = paths
     .map((path, i) => {
       const lx = left - 56 + i * 150;
-      const text = path === "direct" ? "direct Connect call" : "through the gateway";
-      return `<rect x="${lx}" y="50" width="12" height="12" fill="${colors[path]}"/><text x="${lx + 16}" y="60" class="tick">${text}</text>`;
+      return `<rect x="${lx}" y="50" width="12" height="12" fill="${colors[path]}"/><text x="${lx + 16}" y="60" class="tick">${legendText[path]}</text>`;
     })
     .join("");
   return [

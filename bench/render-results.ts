@@ -14,7 +14,7 @@ import { evaluateTargets } from "./targets.ts";
 export function chartOptions(r: BenchResults): { title: string; subtitle: string } {
   const o = r.options as { connections?: number; durationSec?: number; rounds?: number };
   return {
-    title: `grpc-edge benchmark ${r.date}${r.quick ? " (quick)" : ""}: direct Connect call vs through the gateway`,
+    title: `grpc-edge benchmark ${r.date}${r.quick ? " (quick)" : ""}: direct call, gateway, Express + grpc-js peer`,
     subtitle: `${r.machine.cpuModel}, ${r.machine.cores} cores · wrk, ${o.connections} connections · ${o.durationSec} s × ${o.rounds} round(s) per bar · commit ${r.machine.gitCommit}`,
   };
 }

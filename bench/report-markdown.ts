@@ -1,7 +1,7 @@
-// The markdown report of a run: the load table, the targets, and the rest
-// (start-up, memory, bundle, internal RPCs).
+// The markdown report of a run: the load table, this gateway against the Express +
+// grpc-js peer, the targets, and the rest (start-up, memory, bundle, internal RPCs).
 import { machineLine } from "./machine-info.ts";
-import type { DatabaseKind } from "./options.ts";
+import { scenarioNames, type DatabaseKind } from "./options.ts";
 import { directLabel, findSummary, requestLabel, type BenchResults, type Summary } from "./results.ts";
 import type { Target } from "./targets.ts";
 
@@ -20,7 +20,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
 }
 
 function versusDirect(s: Summary, all: readonly Summary[]): string {
-  if (s.path !== "gateway") return "";
+  if (s.path === "direct") return "";
   const direct = findSummary(all, { ...s, path: "direct" });
   if (!direct || direct.rps === 0 || direct.latencyMs.p99 === 0) return "";
   return `${fmt(s.rps / direct.rps, 2)}× req/s, ${fmt(s.latencyMs.p99 / direct.latencyMs.p99, 2)}× p99`;
@@ -30,7 +30,7 @@ export function loadTable(summaries: readonly Summary[]): string {
   const rows = summaries.map((s) => {
     const cpu = s.cpuUsPerRequest;
     return [
-      s.path === "gateway" ? `\`${requestLabel[s.scenario]}\`` : `\`${directLabel[s.scenario]}\``,
+      s.path === "direct" ? `\`${directLabel[s.scenario]}\`` : `\`${requestLabel[s.scenario]}\``,
       dbName[s.database],
       s.dataSet,
       s.path,
@@ -39,7 +39,7 @@ export function loadTable(summaries: readonly Summary[]): string {
       ms(s.latencyMs.p90),
       ms(s.latencyMs.p99),
       fmt(s.errors),
-      fmt(cpu.gateway),
+      fmt(cpu.gateway ?? cpu.peer),
       fmt(cpu.user),
       fmt(cpu.order),
       fmt(cpu.db),
@@ -48,9 +48,28 @@ export function loadTable(summaries: readonly Summary[]): string {
     ];
   });
   return table(
-    ["Request", "DB", "Data", "Path", "req/s (range)", "p50 ms", "p90 ms", "p99 ms", "Errors", "CPU µs/req workerd", "user", "order", "PostgreSQL", "total", "Gateway ÷ direct"],
+    ["Request", "DB", "Data", "Path", "req/s (range)", "p50 ms", "p90 ms", "p99 ms", "Errors", "CPU µs/req edge process", "user", "order", "PostgreSQL", "total", "÷ direct"],
     rows,
     ["l", "l", "l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "l"],
+  );
+}
+
+/** This gateway ÷ the Express + grpc-js peer on the headline configuration (medians over rounds). */
+export function peerTable(r: BenchResults): string | undefined {
+  const rows = scenarioNames
+    .filter((s) => r.throughputVsPeer?.[s] !== undefined)
+    .map((s) => [
+      `\`${requestLabel[s]}\``,
+      `${fmt(r.gatewayCpuVsPeer?.[s], 2)}×`,
+      `${fmt(r.servicesCpuVsPeer?.[s], 2)}×`,
+      `${fmt(r.throughputVsPeer?.[s], 2)}×`,
+      `${fmt(r.p99VsPeer?.[s], 2)}×`,
+    ]);
+  if (rows.length === 0) return undefined;
+  return table(
+    ["Request", "edge process CPU/req (workerd ÷ peer node)", "services + PostgreSQL CPU/req", "req/s", "p99"],
+    rows,
+    ["l", "r", "r", "r", "r"],
   );
 }
 
@@ -65,12 +84,13 @@ function startupAndMemoryTable(r: BenchResults): string {
   const rows: string[][] = [];
   const databases = [...new Set([...r.startup.map((s) => s.database), ...r.memory.map((m) => m.database)])];
   for (const database of databases) {
-    for (const proc of ["order", "user", "gateway"] as const) {
-      const start = proc === "gateway" ? undefined : r.startup.find((s) => s.service === proc && s.database === database);
+    for (const proc of ["order", "user", "gateway", "peer"] as const) {
+      const start = proc === "gateway" || proc === "peer" ? undefined : r.startup.find((s) => s.service === proc && s.database === database);
       const mem = r.memory.filter((m) => m.process === proc && m.database === database);
+      const label = { order: "order service", user: "user service", gateway: "gateway (workerd)", peer: "Express + grpc-js peer" }[proc];
       if (!start && mem.length === 0) continue;
       rows.push([
-        proc === "gateway" ? "gateway (workerd)" : `${proc} service`,
+        label,
         dbName[database],
         start ? `${fmt(start.medianMs)} ms (${start.startsMs.map((x) => fmt(x)).join(", ")})` : "—",
         mem.map((m) => `${fmt(m.idleRssMB)} MB (${m.dataSet})`).join(", ") || "—",
@@ -82,21 +102,33 @@ function startupAndMemoryTable(r: BenchResults): string {
 }
 
 function rpcTable(r: BenchResults): string {
+  const peer = r.internalRpcs.some((x) => x.peerRpcs !== undefined);
+  const same = (x: (typeof r.internalRpcs)[number]) => (x.peerRpcs === undefined ? "—" : x.peerRpcs.join(", ") === x.rpcs.join(", ") ? "the same" : x.peerRpcs.join(", ") || "none");
   return table(
-    ["REST request", "Internal RPCs", "Which"],
-    r.internalRpcs.map((x) => [`\`${x.request}\``, String(x.count), x.rpcs.join(", ")]),
+    ["REST request", "Internal RPCs", "Which", ...(peer ? ["Through the peer"] : [])],
+    r.internalRpcs.map((x) => [`\`${x.request}\``, String(x.count), x.rpcs.join(", "), ...(peer ? [same(x)] : [])]),
   );
 }
 
 /** How the run was made, in one paragraph. */
 export function methodLine(r: BenchResults): string {
   const o = r.options as { connections?: number; threads?: number; warmupSec?: number; durationSec?: number; rounds?: number; directFormat?: string };
+  const rounds = `${o.rounds} round${o.rounds === 1 ? "" : "s"}`;
+  const direct = `*Direct*: a Connect unary call (${o.directFormat === "json" ? "JSON" : "binary protobuf"}) straight to the user service, the ceiling; `;
+  // Schema 1 runs had the gateway in Miniflare and no peer.
+  const paths =
+    r.schema === 1
+      ? `${rounds} with direct and gateway runs interleaved; figures are means over rounds. ${direct}` +
+        `*gateway*: the REST request through the Worker in one workerd, which makes that same call. ` +
+        `CPU µs/req: utime+stime of each process over the run ÷ requests (the stable number on a shared machine, and what Workers bill). `
+      : `${rounds} with the paths interleaved; figures are means over rounds. ${direct}` +
+        `*gateway*: the REST request through the Worker, the \`wrangler deploy --dry-run\` bundle in one plain \`workerd serve\`, which makes that same call; ` +
+        `*peer*: the same REST request through an Express 4 + \`@grpc/grpc-js\` gateway (bench/peers/) that verifies the JWT, signs the same service token and sets the same 3 s deadline. ` +
+        `CPU µs/req: utime+stime of each process over the run ÷ requests (the stable number on a shared machine, and what Workers bill); ` +
+        `the edge process is workerd ("workerd process CPU") or the peer's node. `;
   return (
     `wrk, ${o.connections} connections, ${o.threads} threads, ${o.warmupSec} s warm-up (discarded) + ${o.durationSec} s measured per run, ` +
-    `${o.rounds} round${o.rounds === 1 ? "" : "s"} with direct and gateway runs interleaved; figures are means over rounds. ` +
-    `*Direct*: a Connect unary call (${o.directFormat === "json" ? "JSON" : "binary protobuf"}) straight to the user service, the ceiling; ` +
-    `*gateway*: the REST request through the Worker in one workerd, which makes that same call. ` +
-    `CPU µs/req: utime+stime of each process over the run ÷ requests (the stable number on a shared machine, and what Workers bill). ` +
+    paths +
     `Every tier, wrk and PostgreSQL share the same cores.`
   );
 }
@@ -107,8 +139,10 @@ export function renderMarkdown(r: BenchResults, options: { chartPath?: string; h
   if (options.heading !== false) parts.push(`# Benchmark ${r.date}${r.quick ? " (quick smoke run)" : ""}`);
   parts.push(`Measured ${machineLine(r.machine, r.date)}.`);
   parts.push(methodLine(r));
-  if (options.chartPath) parts.push(`![Throughput and p99 latency per request, direct and through the gateway](${options.chartPath})`);
+  if (options.chartPath) parts.push(`![Throughput and p99 latency per request and path](${options.chartPath})`);
   parts.push(loadTable(r.summaries));
+  const peer = peerTable(r);
+  if (peer) parts.push(`**This gateway ÷ the Express + grpc-js peer** (${dbName[r.headline.database]}, ${r.headline.dataSet} data set; median over rounds of each side, runs interleaved; below 1 is better except req/s):\n\n${peer}`);
   parts.push(`**Targets** (${dbName[r.headline.database]}, ${r.headline.dataSet} data set unless stated):\n\n${targetsTable(r.targets)}`);
   parts.push(`**Start-up and memory** (start-to-ready: spawn → first 200 from \`/readyz\`; idle RSS: after start, a few requests and 2 s idle):\n\n${startupAndMemoryTable(r)}`);
   const b = r.bundle;
@@ -119,8 +153,13 @@ export function renderMarkdown(r: BenchResults, options: { chartPath?: string; h
   if (r.gatewayFloor) {
     const f = r.gatewayFloor;
     parts.push(
-      `**Gateway floor**: its own \`GET /healthz\` (no upstream call) runs at ${fmt(f.rps)} req/s, p50 ${ms(f.p50Ms)} ms, ` +
-        `${fmt(f.workerdCpuUsPerRequest)} µs of workerd CPU per request — the part of the gateway's cost that is workerd, Miniflare's entry worker and the [assets] router rather than transcoding and the subrequest.`,
+      f.constantWorkerCpuUsPerRequest === undefined
+        ? `**Gateway floor**: its own \`GET /healthz\` (no upstream call) runs at ${fmt(f.rps)} req/s, p50 ${ms(f.p50Ms)} ms, ` +
+            `${fmt(f.workerdCpuUsPerRequest)} µs of workerd CPU per request (Miniflare: its entry worker and the [assets] router included).`
+        : `**Gateway floor**: its own \`GET /healthz\` (no upstream call) costs ${fmt(f.workerdCpuUsPerRequest)} µs of workerd process CPU per request ` +
+            `(${fmt(f.rps)} req/s, p50 ${ms(f.p50Ms)} ms); a Worker that returns a constant, in the same workerd process, ${fmt(f.constantWorkerCpuUsPerRequest)} µs ` +
+            `(${fmt(f.constantRps)} req/s): ${fmt(f.healthzVsConstant ?? undefined, 2)}× (medians over ${f.rounds ?? 1} round${f.rounds === 1 ? "" : "s"}). ` +
+            `The difference is what the middleware chain costs before any work is done.`,
     );
   }
   if (r.internalRpcs.length) parts.push(`**Internal RPCs per REST request** (log lines with the request's \`x-request-id\`, both services):\n\n${rpcTable(r)}`);

@@ -179,3 +179,64 @@ describe("parsers", () => {
     ]);
   });
 });
+
+describe("the Express + grpc-js peer in the report", () => {
+  const withPeer = (): BenchResults => {
+    const r = results();
+    const peerRuns = [
+      run({ path: "peer", rps: 1000, round: 1, cpuUsPerRequest: { peer: 250, user: 380, order: 290, db: 100, total: 1020 } }),
+      run({ path: "peer", rps: 1000, round: 2, cpuUsPerRequest: { peer: 250, user: 380, order: 290, db: 100, total: 1020 } }),
+    ];
+    const extra = {
+      gatewayCpuVsPeer: { getUser: 1.2 },
+      servicesCpuVsPeer: { getUser: 1.04 },
+      throughputVsPeer: { getUser: 0.9 },
+      p99VsPeer: { getUser: 1.1 },
+      gatewayFloor: { rps: 5000, p50Ms: 2.5, workerdCpuUsPerRequest: 200, constantWorkerCpuUsPerRequest: 80, constantRps: 12000, healthzVsConstant: 2.5, rounds: 3 },
+    };
+    const summaries = summarize([...runs, ...peerRuns]);
+    return { ...r, schema: 2, ...extra, runs: [...runs, ...peerRuns], summaries, targets: evaluateTargets({ ...r, ...extra, summaries }) };
+  };
+  const r = withPeer();
+  const md = renderMarkdown(r);
+  const byName = (name: string) => r.targets.find((t) => t.name === name)!;
+
+  it("shows the peer's row with its node CPU and its ratio to direct", () => {
+    expect(md).toContain("| `GET /api/users/{id}` | PostgreSQL | large | peer | 1,000 (1,000–1,000) | 5.00 | 8.00 | 10.0 | 0 | 250 | 380 | 290 | 100 | 1,020 | 0.91× req/s, 1.00× p99 |");
+  });
+
+  it("has the gateway ÷ peer table and the floor against the constant Worker", () => {
+    expect(md).toContain("| `GET /api/users/{id}` | 1.20× | 1.04× | 0.90× | 1.10× |");
+    expect(md).toContain("costs 200 µs of workerd process CPU per request");
+    expect(md).toContain("in the same workerd process, 80 µs (12,000 req/s): 2.50×");
+  });
+
+  it("judges issue 11's targets, and says which scenarios were not compared", () => {
+    expect(byName("Gateway workerd process CPU ÷ peer process CPU, GET /api/users/{id}")).toMatchObject({ goal: "≤ 0.8×", met: false, measured: expect.stringMatching(/^1\.20×/) });
+    expect(byName("Services CPU through the gateway ÷ through the peer, GET /api/users/{id}")).toMatchObject({ goal: "≤ 1.0×", met: false });
+    expect(byName("Throughput ÷ peer, GET /api/users/{id}")).toMatchObject({ goal: "≥ 1.0×", met: false });
+    expect(byName("p99 ÷ peer (medians over rounds), GET /api/users/{id}")).toMatchObject({ met: false });
+    expect(byName("Throughput ÷ peer, POST /api/users/{id}/orders")).toMatchObject({ met: undefined });
+    expect(byName("Gateway GET /healthz ÷ a constant Worker, workerd process CPU")).toMatchObject({ goal: "≤ 1.5×", met: false, measured: "2.50× (200 vs 80 µs)" });
+  });
+
+  it("keeps the peer out of the services' idle-RSS target", () => {
+    const memory = [...r.memory, { process: "peer" as const, database: "postgres" as const, dataSet: "large" as const, idleRssMB: 500 }];
+    const rss = evaluateTargets({ ...r, memory }).find((t) => t.name === "Idle RSS per service")!;
+    expect(rss).toMatchObject({ met: true, measured: "order 80 MB, user 90 MB (PostgreSQL)" });
+  });
+});
+
+describe("internal RPCs through the peer", () => {
+  it("says whether the peer caused the same calls as the gateway", () => {
+    const r = results();
+    r.internalRpcs = [
+      { ...r.internalRpcs[0]!, peerStatus: 200, peerRpcs: [...r.internalRpcs[0]!.rpcs] },
+      { scenario: "getUser", request: "GET /api/users/{id}", status: 200, count: 2, rpcs: ["user-service: GetUserById", "order-service: GetOrdersByUserId"], peerStatus: 200, peerRpcs: ["user-service: GetUserById"] },
+    ];
+    const md = renderMarkdown(r);
+    expect(md).toContain("| Through the peer |");
+    expect(md).toContain("| `GET /api/users?page_size=50` | 2 | user-service: UserService/GetAllUsers, order-service: OrderService/GetOrdersByUserIds | the same |");
+    expect(md).toContain("| `GET /api/users/{id}` | 2 | user-service: GetUserById, order-service: GetOrdersByUserId | user-service: GetUserById |");
+  });
+});

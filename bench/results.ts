@@ -6,8 +6,10 @@ import type { Target } from "./targets.ts";
 
 /** CPU time per answered request, in microseconds, by process. */
 export interface CpuPerRequest {
-  /** workerd running the gateway (gateway path only). */
+  /** The workerd process running the gateway (gateway path only): "workerd process CPU". */
   gateway?: number;
+  /** The Express + grpc-js peer's node process (peer path only). */
+  peer?: number;
   user: number;
   order: number;
   /** PostgreSQL server processes (PostgreSQL only: PGlite runs inside the services). */
@@ -51,7 +53,7 @@ export interface StartupResult {
 }
 
 export interface MemoryResult {
-  process: "user" | "order" | "gateway";
+  process: "user" | "order" | "gateway" | "peer";
   database: DatabaseKind;
   dataSet: DataSetName;
   /** Resident set size after start, a few requests and 2 s idle; MB (10^6 bytes). */
@@ -66,10 +68,28 @@ export interface RpcCountResult {
   status: number;
   count: number;
   rpcs: string[];
+  /** The same request through the Express + grpc-js peer (schema 2). */
+  peerStatus?: number;
+  peerRpcs?: string[];
+}
+
+/** The floor: the gateway's own GET /healthz and a constant-returning Worker, same workerd process. */
+export interface GatewayFloor {
+  rps: number;
+  p50Ms: number;
+  /** workerd process CPU per GET /healthz, median over rounds. */
+  workerdCpuUsPerRequest: number;
+  /** The same for the constant-returning Worker (schema 2). */
+  constantWorkerCpuUsPerRequest?: number;
+  constantRps?: number;
+  /** workerdCpuUsPerRequest ÷ constantWorkerCpuUsPerRequest. */
+  healthzVsConstant?: number | null;
+  rounds?: number;
 }
 
 export interface BenchResults {
-  schema: 1;
+  /** 1: gateway in Miniflare, no peer; 2: plain workerd, with the Express + grpc-js peer. */
+  schema: 1 | 2;
   date: string;
   startedAt: string;
   finishedAt: string;
@@ -85,7 +105,16 @@ export interface BenchResults {
    * The gateway's own GET /healthz (no upstream call) on the headline stack: what
    * a request costs workerd before any transcoding or subrequest.
    */
-  gatewayFloor?: { rps: number; p50Ms: number; workerdCpuUsPerRequest: number };
+  gatewayFloor?: GatewayFloor;
+  /**
+   * This gateway ÷ the Express + grpc-js peer per scenario on the headline configuration,
+   * medians over rounds (versus-peer.ts): workerd process CPU ÷ peer process CPU per
+   * request, the services' (+ PostgreSQL's) CPU per request, req/s, p99.
+   */
+  gatewayCpuVsPeer?: Partial<Record<ScenarioName, number>>;
+  servicesCpuVsPeer?: Partial<Record<ScenarioName, number>>;
+  throughputVsPeer?: Partial<Record<ScenarioName, number>>;
+  p99VsPeer?: Partial<Record<ScenarioName, number>>;
   /** Which database and data set the headline ratios are read from. */
   headline: { database: DatabaseKind; dataSet: DataSetName };
   startup: StartupResult[];
@@ -127,8 +156,10 @@ function meanCpu(runs: readonly RunResult[]): CpuPerRequest {
   };
   const out: CpuPerRequest = { user: pick("user") ?? 0, order: pick("order") ?? 0, total: pick("total") ?? 0 };
   const gateway = pick("gateway");
+  const peer = pick("peer");
   const db = pick("db");
   if (gateway !== undefined) out.gateway = gateway;
+  if (peer !== undefined) out.peer = peer;
   if (db !== undefined) out.db = db;
   return out;
 }

@@ -1,13 +1,17 @@
 // `npm run bench`: the stack on a throwaway PostgreSQL cluster and on PGlite, with a
-// small and a large data set, loaded with wrk directly (Connect) and through the
-// gateway (REST in workerd), interleaved; plus bundle size, start-to-ready, idle
-// RSS and internal RPCs per request. Writes bench/results/<date>.{json,md,svg},
+// small and a large data set, loaded with wrk directly (Connect), through the gateway
+// (REST, the dry-run bundle in one plain workerd) and through the Express + grpc-js
+// peer (bench/peers/), interleaved; the gateway's /healthz against a constant Worker
+// in the same workerd; plus bundle size, start-to-ready, idle RSS and internal RPCs
+// per request. Writes bench/results/<date>.{json,md,svg},
 // updates the README's bench section and prints the table. See bench/README.md.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findPostgresBin, startPostgresCluster, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { measureBundle } from "./bundle-size.ts";
+import { measureFloor } from "./measure-floor.ts";
+import { buildBundle, type BuiltBundle } from "./gateway-bundle.ts";
 import { authorizationFor, runLoad, wrkAvailable, type LoadSpec } from "./load-generator.ts";
 import { machineInfo } from "./machine-info.ts";
 import { parseOptions, scenarioNames, usage, type BenchOptions, type DatabaseKind, type DataSetName, type PathName, type ScenarioName } from "./options.ts";
@@ -22,6 +26,7 @@ import { benchTempDir, dataSet, seedPGlite, seedPostgres, type DatabaseLocation,
 import { buildServices } from "./service-command.ts";
 import { startServiceProcess, startStack, type Stack } from "./start-stack.ts";
 import { evaluateTargets, gatewayToDirect, pickHeadline } from "./targets.ts";
+import { compareWithPeer, edgeCpuOf, pickRatio } from "./versus-peer.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const t0 = performance.now();
@@ -42,7 +47,7 @@ interface StackEntry {
   db?: ProcessGroup;
 }
 
-/** A request with a known x-request-id through the gateway, one per scenario. */
+/** A request with a known x-request-id through the gateway (or the peer), one per scenario. */
 async function restRequest(scenario: ScenarioName, gatewayUrl: string, requestId: string): Promise<Response> {
   const headers = { "x-request-id": requestId, authorization: await authorizationFor("gateway") };
   switch (scenario) {
@@ -106,20 +111,6 @@ async function measureStartup(options: BenchOptions, database: DatabaseKind, loc
   return out;
 }
 
-function floorSpec(entry: StackEntry, options: BenchOptions): LoadSpec {
-  return {
-    origin: entry.stack.gateway.url,
-    scenario: "healthz",
-    path: "gateway",
-    directFormat: options.directFormat,
-    users: 1,
-    items: 1,
-    durationSec: options.durationSec,
-    connections: options.connections,
-    threads: options.threads,
-  };
-}
-
 async function measureRun(
   entry: StackEntry,
   spec: Omit<LoadSpec, "origin" | "users" | "items"> & { scenario: ScenarioName },
@@ -127,22 +118,22 @@ async function measureRun(
   round: number,
 ): Promise<RunResult> {
   const { stack, set } = entry;
-  const origin = spec.path === "gateway" ? stack.gateway.url : stack.user.url;
+  const origin = { direct: stack.user.url, gateway: stack.gateway.url, peer: stack.peer.url }[spec.path];
   const full: LoadSpec = { ...spec, origin, users: set.users, items: set.items };
   await runLoad({ ...full, durationSec: options.warmupSec });
-  stack.gateway.forgetLogs();
   const groups: Record<string, ProcessGroup> = { user: single(stack.user.pid), order: single(stack.order.pid) };
   if (spec.path === "gateway") groups.gateway = single(stack.gateway.pid);
+  if (spec.path === "peer") groups.peer = single(stack.peer.pid);
   if (entry.db) groups.db = entry.db;
   const before = Object.fromEntries(Object.entries(groups).map(([k, g]) => [k, cpuSnapshot(g)]));
   const result = await runLoad(full);
   const after = Object.fromEntries(Object.entries(groups).map(([k, g]) => [k, cpuSnapshot(g)]));
-  stack.gateway.forgetLogs();
   const per = (k: string) => (groups[k] ? round1((cpuBetween(before[k]!, after[k]!) * 1000) / Math.max(1, result.requests)) : undefined);
   const cpu: CpuPerRequest = { user: per("user")!, order: per("order")!, total: 0 };
   if (groups.gateway) cpu.gateway = per("gateway");
+  if (groups.peer) cpu.peer = per("peer");
   if (groups.db) cpu.db = per("db");
-  cpu.total = round1((cpu.gateway ?? 0) + cpu.user + cpu.order + (cpu.db ?? 0));
+  cpu.total = round1((cpu.gateway ?? 0) + (cpu.peer ?? 0) + cpu.user + cpu.order + (cpu.db ?? 0));
   return { scenario: spec.scenario, database: entry.database, dataSet: set.name, path: spec.path, round, ...result, cpuUsPerRequest: cpu };
 }
 
@@ -177,12 +168,14 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   const stacks: StackEntry[] = [];
   let cluster: PostgresCluster | undefined;
+  let gatewayBundle: BuiltBundle | undefined;
   let failed = false;
 
   const cleanup = async () => {
     for (const s of stacks.splice(0)) await s.stack.stop().catch(() => {});
     await cluster?.stop().catch(() => {});
     cluster = undefined;
+    gatewayBundle?.remove();
   };
   process.once("SIGINT", () => {
     progress("interrupted; stopping everything");
@@ -195,6 +188,14 @@ async function main(): Promise<void> {
     progress("gateway bundle (wrangler deploy --dry-run)");
     const bundle = await measureBundle();
     progress(`bundle ${bundle.rawKiB} KiB, ${bundle.wranglerGzipKiB ?? bundle.gzipKiB} KiB gzipped`);
+    // The same build again, kept on disk: every stack's plain workerd embeds it.
+    gatewayBundle = await buildBundle(join(root, "wrangler.toml"));
+    notes.push(
+      "The gateway is the `wrangler deploy --dry-run` bundle in one plain `workerd serve` (config generated from wrangler.toml: " +
+        "compatibility date and flags, [vars], the secrets as environment bindings; no rate-limit binding, no cache backend, edge cache off; " +
+        "[assets] left out: Cloudflare serves assets before the Worker and does not bill it, and no API route reaches them). " +
+        "Its CPU is the workerd process's.",
+    );
     // The services run as their images run them: the esbuild bundle, with the Dockerfile's CMD.
     progress("service bundles (npm run build, as the images' build stage does)");
     buildServices();
@@ -232,7 +233,7 @@ async function main(): Promise<void> {
         progress(`starting the stack on ${database}, ${name} set`);
         const loc = locations.get(`${database}|${name}`)!;
         const prof = (service: string) => (opts.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${resolve(opts.cpuProfDir, `${database}-${name}-${service}`)}`] : []);
-        const stack = await startStack({ ...loc, logDir, tag: `${database}-${name}`, userNodeArgs: prof("user"), orderNodeArgs: prof("order"), extraEnv: opts.serviceEnv });
+        const stack = await startStack({ ...loc, bundle: gatewayBundle, logDir, tag: `${database}-${name}`, userNodeArgs: prof("user"), orderNodeArgs: prof("order"), extraEnv: opts.serviceEnv });
         stacks.push({ database, set, stack, ...(database === "postgres" && postmaster !== undefined ? { db: withChildren(postmaster) } : {}) });
       }
     }
@@ -242,6 +243,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < 10; i++) {
         for (const scenario of ["getUser", "listUsers"] as const) {
           await expectOk(`gateway ${scenario}`, restRequest(scenario, stack.gateway.url, `bench-check-${i}`));
+          await expectOk(`peer ${scenario}`, restRequest(scenario, stack.peer.url, `bench-check-peer-${i}`));
           await expectOk(`direct ${scenario}`, directRequest(scenario, stack.user.url));
         }
       }
@@ -249,7 +251,7 @@ async function main(): Promise<void> {
     await sleep(2_000);
     const memory: MemoryResult[] = [];
     for (const { database, set, stack } of stacks) {
-      for (const [process, pid] of [["order", stack.order.pid], ["user", stack.user.pid], ["gateway", stack.gateway.pid]] as const) {
+      for (const [process, pid] of [["order", stack.order.pid], ["user", stack.user.pid], ["gateway", stack.gateway.pid], ["peer", stack.peer.pid]] as const) {
         const mem = readMemory(pid);
         if (mem) memory.push({ process, database, dataSet: set.name, idleRssMB: round1(mem.rssMiB * 1.048576) });
       }
@@ -261,32 +263,30 @@ async function main(): Promise<void> {
     const internalRpcs: RpcCountResult[] = [];
     for (const scenario of scenarioNames.filter((s) => opts.scenarios.includes(s))) {
       const requestId = `bench-rpc-${scenario}-${Date.now()}`;
-      const { status, rpcs } = await internalRpcsOf((id) => restRequest(scenario, counted.stack.gateway.url, id), [counted.stack.user.logFile, counted.stack.order.logFile], requestId);
-      internalRpcs.push({ scenario, request: requestLabel[scenario], status, count: rpcs.length, rpcs: rpcs.map((r) => `${r.service}: ${r.rpc.split(".").at(-1)}`) });
-      progress(`${requestLabel[scenario]} → ${status}, ${rpcs.length} internal RPCs`);
+      const logs = [counted.stack.user.logFile, counted.stack.order.logFile];
+      const label = (rpcs: { service: string; rpc: string }[]) => rpcs.map((r) => `${r.service}: ${r.rpc.split(".").at(-1)}`);
+      const { status, rpcs } = await internalRpcsOf((id) => restRequest(scenario, counted.stack.gateway.url, id), logs, requestId);
+      // The peer must cause the same calls, or the services' CPU is not comparable.
+      const peer = await internalRpcsOf((id) => restRequest(scenario, counted.stack.peer.url, id), logs, `${requestId}-peer`);
+      internalRpcs.push({ scenario, request: requestLabel[scenario], status, count: rpcs.length, rpcs: label(rpcs), peerStatus: peer.status, peerRpcs: label(peer.rpcs) });
+      progress(`${requestLabel[scenario]} → ${status}, ${rpcs.length} internal RPCs; through the peer → ${peer.status}, ${peer.rpcs.length}`);
+      if (label(peer.rpcs).join() !== label(rpcs).join()) {
+        notes.push(`${requestLabel[scenario]}: the peer caused other internal RPCs (${label(peer.rpcs).join(", ") || "none"}) than the gateway (${label(rpcs).join(", ")}); the services' CPU is not like for like.`);
+      }
     }
 
-    // The floor: the gateway's own /healthz, no upstream call.
-    await runLoad({ ...floorSpec(counted, opts), durationSec: opts.warmupSec });
-    const w0 = cpuSnapshot(single(counted.stack.gateway.pid));
-    const floorRun = await runLoad(floorSpec(counted, opts));
-    const gatewayFloor = {
-      rps: Math.round(floorRun.rps),
-      p50Ms: floorRun.latencyMs.p50,
-      workerdCpuUsPerRequest: round1((cpuBetween(w0, cpuSnapshot(single(counted.stack.gateway.pid))) * 1000) / Math.max(1, floorRun.requests)),
-    };
-    counted.stack.gateway.forgetLogs();
-    progress(`gateway GET /healthz: ${gatewayFloor.rps} req/s, workerd ${gatewayFloor.workerdCpuUsPerRequest} µs/req`);
+    // The floor: the gateway's own /healthz against the constant Worker, same workerd.
+    const gatewayFloor = await measureFloor(counted.stack.gateway, opts, progress);
 
     // The load: per scenario (writes last, so reads see the seeded data), rounds of
     // every database × data set × path, direct and gateway back to back (A B A B).
     const runs: RunResult[] = [];
     const scenarios = scenarioNames.filter((s) => opts.scenarios.includes(s));
-    const total = scenarios.length * opts.rounds * stacks.length * 2;
+    const total = scenarios.length * opts.rounds * stacks.length * 3;
     for (const scenario of scenarios) {
       for (let round = 1; round <= opts.rounds; round++) {
         for (const entry of stacks) {
-          for (const path of ["direct", "gateway"] as PathName[]) {
+          for (const path of ["direct", "gateway", "peer"] as PathName[]) {
             const run = await measureRun(
               entry,
               { scenario, path, directFormat: opts.directFormat, durationSec: opts.durationSec, connections: opts.connections, threads: opts.threads },
@@ -298,7 +298,7 @@ async function main(): Promise<void> {
             progress(
               `${runs.length}/${total} ${scenario} ${entry.database} ${entry.set.name} ${path} r${round}: ${Math.round(run.rps)} req/s, ` +
                 `p50 ${run.latencyMs.p50} p99 ${run.latencyMs.p99} ms, errors ${run.errors.total}, CPU µs/req ` +
-                `${cpu.gateway ?? "-"}/${cpu.user}/${cpu.order}/${cpu.db ?? "-"} = ${cpu.total}`,
+                `${edgeCpuOf(run) ?? "-"}/${cpu.user}/${cpu.order}/${cpu.db ?? "-"} = ${cpu.total}`,
             );
           }
         }
@@ -307,23 +307,29 @@ async function main(): Promise<void> {
 
     for (const m of memory) {
       const s = stacks.find((e) => e.database === m.database && e.set.name === m.dataSet)!;
-      const pid = m.process === "gateway" ? s.stack.gateway.pid : s.stack[m.process].pid;
+      const pid = s.stack[m.process].pid;
       const mem = readMemory(pid);
       if (mem) m.peakRssMB = round1(mem.peakRssMiB * 1.048576);
     }
     for (const { database, set, stack } of stacks) {
-      if (stack.gateway.problems.length) {
-        notes.push(`gateway (${database}, ${set.name}) logged ${stack.gateway.problems.length} warnings/errors, first: ${stack.gateway.problems[0]!.message.slice(0, 200)}`);
-      }
+      const problems = stack.gateway.problems();
+      if (problems.length) notes.push(`gateway (${database}, ${set.name}) logged ${problems.length >= 100 ? "100 or more" : problems.length} warnings/errors, first: ${problems[0]!.slice(0, 200)}`);
     }
 
     const summaries = summarize(runs);
     const bundleGzipKiB = bundle.wranglerGzipKiB ?? bundle.gzipKiB;
     const smallSetUsers = dataSet("small", { users: opts.largeUsers, orders: opts.largeOrders }).users;
-    const targets = evaluateTargets({ summaries, headline, bundleGzipKiB, startup, memory, internalRpcs, smallSetUsers });
+    const versusPeer = compareWithPeer(runs, headline);
+    const peerRatios = {
+      gatewayCpuVsPeer: pickRatio(versusPeer, "gatewayCpu"),
+      servicesCpuVsPeer: pickRatio(versusPeer, "servicesCpu"),
+      throughputVsPeer: pickRatio(versusPeer, "throughput"),
+      p99VsPeer: pickRatio(versusPeer, "p99"),
+    };
+    const targets = evaluateTargets({ summaries, headline, bundleGzipKiB, startup, memory, internalRpcs, smallSetUsers, ...peerRatios, gatewayFloor });
     const ratio = gatewayToDirect(summaries, headline);
     results = {
-      schema: 1,
+      schema: 2,
       date,
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -331,6 +337,7 @@ async function main(): Promise<void> {
       options: { ...opts, outDir: undefined, cpuProfDir: undefined, updateReadme: undefined },
       machine,
       gatewayToDirectThroughput: ratio ? Math.round(ratio.ratio * 1000) / 1000 : null,
+      ...peerRatios,
       bundleGzipKiB,
       bundle,
       gatewayFloor,

@@ -54,16 +54,17 @@ ANALYZE orders;`;
 }
 
 const services = {
-  user: { name: "user-service", migrations: join(root, "services/user/migrations"), seed: userSeedSql },
-  order: { name: "order-service", migrations: join(root, "services/order/migrations"), seed: orderSeedSql },
+  user: { name: "user-service", seed: userSeedSql },
+  order: { name: "order-service", seed: orderSeedSql },
 } as const;
 
 export type ServiceName = keyof typeof services;
 
-async function migrateAndSeed(db: Database, service: ServiceName, set: DataSet): Promise<void> {
-  const { name, migrations, seed } = services[service];
+/** Migrates with the migrations of the checkout at `base` (another revision's in A/B runs). */
+async function migrateAndSeed(db: Database, service: ServiceName, set: DataSet, base = root): Promise<void> {
+  const { name, seed } = services[service];
   try {
-    await migrate(db, await readMigrations(migrations), name);
+    await migrate(db, await readMigrations(join(base, "services", service, "migrations")), name);
     await db.exec(seed(set));
   } finally {
     await db.close();
@@ -71,9 +72,9 @@ async function migrateAndSeed(db: Database, service: ServiceName, set: DataSet):
 }
 
 /** A fresh PostgreSQL database (created with `createDatabase`), migrated and seeded. */
-export async function seedPostgres(createDatabase: (name: string) => Promise<string>, service: ServiceName, set: DataSet, tag: string): Promise<DatabaseLocation> {
+export async function seedPostgres(createDatabase: (name: string) => Promise<string>, service: ServiceName, set: DataSet, tag: string, base?: string): Promise<DatabaseLocation> {
   const url = await createDatabase(`bench_${tag}_${service}_${set.name}`);
-  await migrateAndSeed(await openDatabase({ url, pgliteDataDir: "memory://", maxConnections: 1 }), service, set);
+  await migrateAndSeed(await openDatabase({ url, pgliteDataDir: "memory://", maxConnections: 1 }), service, set, base);
   return { kind: "postgres", url };
 }
 

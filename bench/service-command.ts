@@ -16,9 +16,9 @@ export interface ServiceCommand {
   env: Record<string, string>;
 }
 
-/** The image's CMD (`node …`) and the NODE_* variables of its final stage's ENV. */
-export function imageCommand(service: ServiceName): ServiceCommand {
-  const final = parseDockerfile(join(root, "services", service, "Dockerfile")).stages.at(-1)!;
+/** The image's CMD (`node …`) and the NODE_* variables of its final stage's ENV (of the checkout at `base`). */
+export function imageCommand(service: ServiceName, base = root): ServiceCommand {
+  const final = parseDockerfile(join(base, "services", service, "Dockerfile")).stages.at(-1)!;
   const [command, ...args] = execForm(last(final, "CMD")) ?? [];
   if (command !== "node") throw new Error(`services/${service}/Dockerfile: CMD does not run node`);
   // The image runs from /app, so its entry is relative to the repository root here too.

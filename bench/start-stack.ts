@@ -1,15 +1,18 @@
 // The three tiers as separate processes, started the way production starts them:
 // each service as its image's CMD runs it (`node --enable-source-maps
 // services/<svc>/dist/main.js`, the esbuild bundle; service-command.ts) configured
-// by environment alone, the gateway is the `wrangler deploy --dry-run` bundle in one
-// workerd (Miniflare, no `wrangler dev` proxy in front).
+// by environment alone; the gateway is the `wrangler deploy --dry-run` bundle in one
+// plain `workerd serve` (plain-workerd.ts), the peer an Express + grpc-js process.
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, leftInFlight, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
-import { startGateway, type RunningGateway, type WorkerLog } from "../workers/gateway/test/start-gateway.ts";
-import { allProcesses, readMemory, readProcStat } from "./process-stats.ts";
+import { TEST_JWT } from "../workers/gateway/test/jwt-test-kit.ts";
+import type { BuiltBundle } from "./gateway-bundle.ts";
+import { startPeer, type Peer } from "./peers/start-peer.ts";
+import { startPlainWorkerd, type PlainWorkerd } from "./plain-workerd.ts";
+import { readMemory, readProcStat } from "./process-stats.ts";
 import type { DatabaseLocation, ServiceName } from "./seed-data.ts";
 import { imageCommand, type ServiceCommand } from "./service-command.ts";
 
@@ -41,6 +44,8 @@ export interface StartServiceOptions {
   extraEnv?: Record<string, string>;
   /** How to run it; default: the way its image does (imageCommand). */
   command?: ServiceCommand;
+  /** The checkout whose service runs (another revision's, revision-services.ts); default: this one. */
+  root?: string;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: readonly string[];
   readyTimeoutMs?: number;
@@ -90,11 +95,12 @@ export async function startServiceProcess(options: StartServiceOptions): Promise
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const log = openSync(options.logFile, "a");
-  const command = options.command ?? imageCommand(options.service);
+  const base = options.root ?? root;
+  const command = options.command ?? imageCommand(options.service, base);
   const [entry, ...nodeFlags] = [command.args.at(-1)!, ...command.args.slice(0, -1)];
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeFlags, ...(options.nodeArgs ?? []), join(root, entry)], {
-    cwd: root,
+  const child = spawn(process.execPath, [...nodeFlags, ...(options.nodeArgs ?? []), join(base, entry)], {
+    cwd: base,
     env: serviceEnv(options, command, port),
     stdio: ["ignore", log, log],
   });
@@ -129,63 +135,64 @@ export async function startServiceProcess(options: StartServiceOptions): Promise
   };
 }
 
-export interface Gateway {
-  url: string;
-  /** The workerd process serving it. */
-  pid: number;
-  /** Warnings and errors the Worker logged. */
-  problems: WorkerLog[];
-  /** Drops the log lines Miniflare keeps in memory (one access-log line per request). */
-  forgetLogs(): void;
-  stop(): Promise<void>;
-}
-
-function workerdChildren(): Set<number> {
-  return new Set(allProcesses().filter((p) => p.ppid === process.pid && p.comm.startsWith("workerd")).map((p) => p.pid));
-}
-
-export async function startGatewayProcess(userServiceUrl: string): Promise<Gateway> {
-  const before = workerdChildren();
-  const problems: WorkerLog[] = [];
-  const gateway: RunningGateway = await startGateway({
-    userServiceUrl,
-    // Every request makes its upstream call, like the direct one it is compared with.
-    vars: { EDGE_CACHE_TTL_SECONDS: "0" },
-    onLog: (log) => {
-      if ((log.level === "warn" || log.level === "error") && problems.length < 100) problems.push(log);
-    },
-  });
-  const fresh = [...workerdChildren()].filter((pid) => !before.has(pid));
-  if (fresh.length !== 1) {
-    await gateway.stop();
-    throw new Error(`expected one new workerd process, found ${fresh.length}`);
-  }
+/** What the bench passes the Worker and the peer alike: the services' token secret, the test JWT settings. */
+export function edgeSecrets(): { secrets: Record<string, string>; vars: Record<string, string> } {
   return {
-    url: gateway.url,
-    pid: fresh[0]!,
-    problems,
-    // RunningGateway keeps every line in an array it exposes read-only; at tens of
-    // thousands of requests per run that would grow without bound.
-    forgetLogs: () => void (gateway.logs as WorkerLog[]).splice(0),
-    stop: () => gateway.stop(),
+    secrets: { SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET, JWT_SECRET: TEST_JWT.secret },
+    vars: { JWT_ISSUER: TEST_JWT.issuer, JWT_AUDIENCE: TEST_JWT.audience },
   };
+}
+
+/**
+ * The gateway bundle in one plain workerd in front of these services, edge cache off
+ * (every request makes its upstream call). ORDER_SERVICE_URL is passed already: the
+ * gateway routes order RPCs to the order service once it reads it.
+ */
+export function startGatewayProcess(
+  bundle: BuiltBundle,
+  services: { userUrl: string; orderUrl: string },
+  logFile: string,
+  tag: string,
+  options: { inspectorPort?: number } = {},
+): Promise<PlainWorkerd> {
+  const { secrets, vars } = edgeSecrets();
+  return startPlainWorkerd(bundle, {
+    vars: { ...vars, USER_SERVICE_URL: services.userUrl, ORDER_SERVICE_URL: services.orderUrl, EDGE_CACHE_TTL_SECONDS: "0" },
+    secrets,
+    logFile,
+    configName: `workerd-${tag}.capnp`,
+    ...options,
+  });
+}
+
+/** The Express + grpc-js peer in front of the same services, with the Worker's settings. */
+export function startPeerProcess(bundle: BuiltBundle, userUrl: string, logFile: string): Promise<Peer> {
+  const { secrets, vars } = edgeSecrets();
+  const publicReads = String(bundle.wrangler.vars?.PUBLIC_READS ?? "false");
+  return startPeer({ userServiceUrl: userUrl, env: { ...secrets, ...vars, PUBLIC_READS: publicReads }, logFile });
 }
 
 export interface Stack {
   order: ServiceProcess;
   user: ServiceProcess;
-  gateway: Gateway;
+  gateway: PlainWorkerd;
+  /** The Express + grpc-js peer (bench/peers/). */
+  peer: Peer;
   stop(): Promise<void>;
 }
 
 export async function startStack(options: {
   order: DatabaseLocation;
   user: DatabaseLocation;
+  /** The `wrangler deploy --dry-run` bundle (gateway-bundle.ts). */
+  bundle: BuiltBundle;
   logDir: string;
   tag: string;
   userNodeArgs?: readonly string[];
   orderNodeArgs?: readonly string[];
   extraEnv?: Record<string, string>;
+  /** The services of another checkout (revision-services.ts); default: this one. */
+  servicesRoot?: string;
 }): Promise<Stack> {
   const order = await startServiceProcess({
     service: "order",
@@ -193,8 +200,10 @@ export async function startStack(options: {
     logFile: join(options.logDir, `${options.tag}-order.log`),
     nodeArgs: options.orderNodeArgs,
     extraEnv: options.extraEnv,
+    root: options.servicesRoot,
   });
   let user: ServiceProcess | undefined;
+  let gateway: PlainWorkerd | undefined;
   try {
     user = await startServiceProcess({
       service: "user",
@@ -203,21 +212,25 @@ export async function startStack(options: {
       orderServiceUrl: order.url,
       nodeArgs: options.userNodeArgs,
       extraEnv: options.extraEnv,
+      root: options.servicesRoot,
     });
-    const gateway = await startGatewayProcess(user.url);
-    const u = user;
+    gateway = await startGatewayProcess(options.bundle, { userUrl: user.url, orderUrl: order.url }, join(options.logDir, `${options.tag}-workerd.log`), options.tag);
+    const peer = await startPeerProcess(options.bundle, user.url, join(options.logDir, `${options.tag}-peer.log`));
+    const [u, g] = [user, gateway];
     return {
       order,
       user,
       gateway,
+      peer,
       async stop() {
         // Front to back, so no tier is left calling one that is gone.
-        await gateway.stop();
+        await Promise.all([g.stop(), peer.stop()]);
         await u.stop();
         await order.stop();
       },
     };
   } catch (error) {
+    await gateway?.stop();
     await user?.stop();
     await order.stop();
     throw error;

@@ -1,6 +1,7 @@
 // The issue's targets, each judged met / missed from a run's numbers.
 import type { DatabaseKind, DataSetName } from "./options.ts";
-import { findSummary, requestLabel, type MemoryResult, type RpcCountResult, type StartupResult, type Summary } from "./results.ts";
+import type { ScenarioName } from "./options.ts";
+import { findSummary, requestLabel, type GatewayFloor, type MemoryResult, type RpcCountResult, type StartupResult, type Summary } from "./results.ts";
 
 export interface Target {
   name: string;
@@ -19,6 +20,12 @@ export interface TargetInput {
   internalRpcs: readonly RpcCountResult[];
   /** Users in the small data set (for the page-size caveat). */
   smallSetUsers?: number;
+  /** Issue 11: this gateway ÷ the Express + grpc-js peer, per scenario (versus-peer.ts). */
+  gatewayCpuVsPeer?: Partial<Record<ScenarioName, number>>;
+  servicesCpuVsPeer?: Partial<Record<ScenarioName, number>>;
+  throughputVsPeer?: Partial<Record<ScenarioName, number>>;
+  p99VsPeer?: Partial<Record<ScenarioName, number>>;
+  gatewayFloor?: GatewayFloor;
 }
 
 export const limits = {
@@ -29,7 +36,21 @@ export const limits = {
   idleRssMB: 100,
   listUsersRpcs: 2,
   largeToSmallP50: 1.5,
+  // Issue 11, against the Express + grpc-js peer.
+  gatewayCpuVsPeer: 0.8,
+  servicesCpuVsPeer: 1.0,
+  throughputVsPeer: 1.0,
+  p99VsPeer: 1.0,
+  healthzVsConstant: 1.5,
 } as const;
+
+/** Issue 11's ratios against the peer: which way each must go. */
+const peerTargets = [
+  { key: "gatewayCpuVsPeer", name: "Gateway workerd process CPU ÷ peer process CPU", at: "≤", limit: limits.gatewayCpuVsPeer },
+  { key: "servicesCpuVsPeer", name: "Services CPU through the gateway ÷ through the peer", at: "≤", limit: limits.servicesCpuVsPeer },
+  { key: "throughputVsPeer", name: "Throughput ÷ peer", at: "≥", limit: limits.throughputVsPeer },
+  { key: "p99VsPeer", name: "p99 ÷ peer (medians over rounds)", at: "≤", limit: limits.p99VsPeer },
+] as const;
 
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ratio = (n: number) => `${fmt(n, 2)}×`;
@@ -110,7 +131,7 @@ export function evaluateTargets(input: TargetInput): Target[] {
   // Judged on PostgreSQL (PGlite carries a whole database in the process); the
   // larger data set when both ran.
   const rssDb: DatabaseKind = input.memory.some((m) => m.database === "postgres") ? "postgres" : "pglite";
-  const rss = input.memory.filter((m) => m.database === rssDb && m.process !== "gateway" && m.dataSet === headline.dataSet);
+  const rss = input.memory.filter((m) => m.database === rssDb && (m.process === "order" || m.process === "user") && m.dataSet === headline.dataSet);
   const rssGoal = `≤ ${limits.idleRssMB} MB per service`;
   targets.push(
     rss.length
@@ -152,6 +173,36 @@ export function evaluateTargets(input: TargetInput): Target[] {
       measured: `${ratio(r)} (${fmt(large.latencyMs.p50, 2)} vs ${fmt(small.latencyMs.p50, 2)} ms, gateway, ${dbName[headline.database]}${page})`,
       met: r <= limits.largeToSmallP50,
     });
+  }
+
+  for (const t of peerTargets) {
+    const ratios = input[t.key];
+    if (!ratios) continue; // a run from before the peer existed
+    for (const scenario of ["getUser", "listUsers", "createOrder"] as const) {
+      const name = `${t.name}, ${requestLabel[scenario]}`;
+      const goal = `${t.at} ${fmt(t.limit, 1)}×`;
+      const r = ratios[scenario];
+      if (r === undefined || Number.isNaN(r)) {
+        targets.push(notMeasured(name, goal, `${scenario} not run through both`));
+        continue;
+      }
+      targets.push({ name, goal, measured: `${ratio(r)} (${where})`, met: t.at === "≤" ? r <= t.limit : r >= t.limit });
+    }
+  }
+  const floor = input.gatewayFloor;
+  if (floor?.healthzVsConstant !== undefined) {
+    const name = "Gateway GET /healthz ÷ a constant Worker, workerd process CPU";
+    const goal = `≤ ${fmt(limits.healthzVsConstant, 1)}×`;
+    targets.push(
+      floor.healthzVsConstant === null || floor.constantWorkerCpuUsPerRequest === undefined
+        ? notMeasured(name, goal, "no constant-Worker run")
+        : {
+            name,
+            goal,
+            measured: `${ratio(floor.healthzVsConstant)} (${fmt(floor.workerdCpuUsPerRequest)} vs ${fmt(floor.constantWorkerCpuUsPerRequest)} µs)`,
+            met: floor.healthzVsConstant <= limits.healthzVsConstant,
+          },
+    );
   }
   return targets;
 }

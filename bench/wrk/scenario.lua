@@ -2,7 +2,8 @@
 -- (set by bench/load-generator.ts):
 --   BENCH_SCENARIO  getUser | listUsers | createOrder | healthz (the gateway's own
 --                   /healthz: no upstream call, the floor of a request through workerd)
---   BENCH_PATH      gateway (REST/JSON) | direct (Connect unary to the user service)
+--   BENCH_PATH      gateway | peer (REST/JSON, the Worker or the Express + grpc-js peer)
+--                   | direct (Connect unary to the user service)
 --   BENCH_FORMAT    proto | json (wire format of the direct Connect call)
 --   BENCH_USERS     ids are drawn from 1..BENCH_USERS
 --   BENCH_ITEMS     item ids for createOrder are drawn from 1..BENCH_ITEMS
@@ -73,18 +74,18 @@ function request()
   if scenario == "healthz" then
     return wrk.format("GET", "/healthz")
   elseif scenario == "getUser" then
-    if path == "gateway" then
+    if path ~= "direct" then
       return wrk.format("GET", "/api/users/" .. user, get_headers)
     end
     return connect("/user.v1.UserService/GetUserById", "\8" .. varint(user), '{"id":' .. user .. "}")
   elseif scenario == "listUsers" then
-    if path == "gateway" then
+    if path ~= "direct" then
       return wrk.format("GET", "/api/users?page_size=50", get_headers)
     end
     return connect("/user.v1.UserService/GetAllUsers", "\8" .. varint(50), '{"pageSize":50}')
   elseif scenario == "createOrder" then
     local item = math.random(1, items)
-    if path == "gateway" then
+    if path ~= "direct" then
       return wrk.format("POST", "/api/users/" .. user .. "/orders", json_headers, '{"itemId":' .. item .. ',"amount":1}')
     end
     return connect(

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BuiltBundle } from "./gateway-bundle.ts";
+import { problemLines, startPlainWorkerd, type PlainWorkerd } from "./plain-workerd.ts";
+
+// A stand-in for the dry-run bundle: a Worker that shows its bindings and calls
+// USER_SERVICE_URL, so the generated config is checked by workerd itself.
+const worker = `export default {
+  async fetch(request, env) {
+    if (new URL(request.url).pathname === "/upstream") return new Response(await (await fetch(env.USER_SERVICE_URL)).text());
+    console.warn("a warning");
+    return Response.json({ USER_SERVICE_URL: env.USER_SERVICE_URL, PUBLIC_READS: env.PUBLIC_READS, SECRET: env.SERVICE_TOKEN_SECRET, RATE_LIMITER: env.RATE_LIMITER ?? null });
+  },
+};
+`;
+
+describe("startPlainWorkerd", () => {
+  const dir = mkdtempSync(join(tmpdir(), "bench-plain-workerd-"));
+  let upstream: Server;
+  let upstreamUrl: string;
+  let workerd: PlainWorkerd;
+
+  beforeAll(async () => {
+    writeFileSync(join(dir, "index.js"), worker);
+    upstream = createServer((_req, res) => res.end("from loopback"));
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    upstreamUrl = `http://127.0.0.1:${(upstream.address() as { port: number }).port}/`;
+    const bundle: BuiltBundle = {
+      dir,
+      code: worker,
+      sourceMap: "",
+      compatibilityDate: "2025-09-01",
+      files: ["index.js"],
+      mainModule: "index.js",
+      wrangler: { compatibility_date: "2025-09-01", vars: { USER_SERVICE_URL: "http://127.0.0.1:9", PUBLIC_READS: "true" } },
+      remove: () => {},
+    };
+    workerd = await startPlainWorkerd(bundle, { vars: { USER_SERVICE_URL: upstreamUrl }, secrets: { SERVICE_TOKEN_SECRET: "s3cret" }, logFile: join(dir, "workerd.log") });
+  });
+
+  afterAll(async () => {
+    await workerd?.stop();
+    await new Promise((resolve) => upstream?.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("runs the Worker with wrangler.toml's vars, the bench's overrides and the secret from its environment, and no rate limiter", async () => {
+    const res = await fetch(`${workerd.url}/`);
+    expect(await res.json()).toEqual({ USER_SERVICE_URL: upstreamUrl, PUBLIC_READS: "true", SECRET: "s3cret", RATE_LIMITER: null });
+  });
+
+  it("lets the Worker fetch from loopback", async () => {
+    expect(await (await fetch(`${workerd.url}/upstream`)).text()).toBe("from loopback");
+  });
+
+  it("answers with a constant on the floor socket, in the same process", async () => {
+    const res = await fetch(`${workerd.constantUrl}/healthz`);
+    expect(await res.text()).toBe("ok\n");
+    expect(workerd.constantUrl).not.toBe(workerd.url);
+  });
+
+  it("keeps the Worker's warnings in its log file", async () => {
+    await expect.poll(() => workerd.problems()).toContain("a warning");
+  });
+});
+
+describe("problemLines", () => {
+  it("keeps warnings, errors and non-JSON lines, not the expected missing rate limiter", () => {
+    const log = [
+      JSON.stringify({ level: "log", message: "access" }),
+      JSON.stringify({ level: "warn", message: "RATE_LIMITER binding is absent: requests are not rate limited" }),
+      JSON.stringify({ level: "error", message: "boom" }),
+      "workerd/server: crash",
+    ].join("\n");
+    expect(problemLines(log, 10)).toEqual(["boom", "workerd/server: crash"]);
+    expect(problemLines(log, 1)).toEqual(["boom"]);
+  });
+});
