@@ -32,6 +32,8 @@ export type SchemaAttribute = {
   computed?: true;
   sensitive?: true;
   write_only?: true;
+  /** Allowed values of a string attribute (the provider's OneOf validator). */
+  one_of?: string[];
   /** Nested attributes (SingleNested, ListNested, SetNested, MapNested). */
   attributes?: Record<string, SchemaAttribute>;
 };
@@ -88,10 +90,15 @@ function parseAttributes(body: string): Record<string, SchemaAttribute> {
       if (new RegExp(`\\b${field}:\\s*true`).test(flags)) attr[key] = true;
     }
     const nested = /(?:^|\n)\s*(?:NestedObject:\s*schema\.NestedAttributeObject\{\s*)?Attributes:\s*map\[string\]schema\.Attribute\{/.exec(inner);
+    let own = inner;
     if (nested) {
       const nOpen = nested.index + nested[0].length - 1;
-      attr.attributes = parseAttributes(inner.slice(nOpen + 1, closingBrace(inner, nOpen) - 1));
+      const nEnd = closingBrace(inner, nOpen);
+      attr.attributes = parseAttributes(inner.slice(nOpen + 1, nEnd - 1));
+      own = inner.slice(0, nested.index) + inner.slice(nEnd);
     }
+    const oneOf = /stringvalidator\.OneOf(?:CaseInsensitive)?\(([^)]*)\)/.exec(own);
+    if (oneOf) attr.one_of = [...oneOf[1].matchAll(/"([^"]*)"/g)].map((v) => v[1]);
     attrs[m[1]] = attr;
     entry.lastIndex = end;
   }
