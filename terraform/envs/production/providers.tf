@@ -32,6 +32,6 @@ provider "aws" {
 }
 
 # Reads the API token from CLOUDFLARE_API_TOKEN (never from a variable or a file in git).
-# Token permissions (docs/deploy.md): Account > Workers Scripts:Edit, Cloudflare Tunnel:Edit,
-# Connectivity Directory:Admin; Zone > Workers Routes:Edit, DNS:Edit, SSL and Certificates:Edit.
+# Token permissions: docs/deploy.md, "Prerequisites" (Workers Scripts, Cloudflare Tunnel,
+# Workers VPC services on the account; Workers Routes, DNS, SSL on the zone).
 provider "cloudflare" {}
