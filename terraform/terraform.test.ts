@@ -13,7 +13,7 @@
  * - production env root: structural checks of the wiring between the two modules.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -240,6 +240,40 @@ describe.skipIf(!hasTerraform)("production env root: terraform validate against 
     console.log(`terraform validate (production root, edge stubbed): ${summary(r.output, /Success!|Error/)}`);
     expect(r.status, r.output).toBe(0);
   }, 180_000);
+
+  it("terraform test with terraform.tfvars.example (mocked aws): every value passes the validations and the root applies", () => {
+    expect(dir, "the stubbed copy is made by the test before").not.toBe("");
+    const root = join(dir, "envs", "production");
+    // The services tests' mocks and overrides, addressed inside module.services.
+    const servicesTest = readFileSync(join(SERVICES_DIR, "tests", "services.tftest.hcl"), "utf8");
+    const mocks = servicesTest.slice(servicesTest.indexOf('mock_provider "aws"'), servicesTest.indexOf("\nvariables {"));
+    expect(mocks).toContain("override_resource");
+    mkdirSync(join(root, "tests"));
+    writeFileSync(
+      join(root, "tests", "root.tftest.hcl"),
+      `${mocks.replaceAll("target = aws_", "target = module.services.aws_")}
+run "example_variables_apply" {
+  command = apply
+  variables {
+    service_token_secret = "test-service-token-secret-0123456789abcdef"
+  }
+  assert {
+    condition     = output.origin_hostname == "internal-grpc-edge-test-123456789.eu-west-1.elb.amazonaws.com"
+    error_message = "origin_hostname must be the internal ALB's DNS name."
+  }
+  assert {
+    condition     = output.ecs_service_names == { user = "user", order = "order", cloudflared = "cloudflared" }
+    error_message = "The root deploys user, order and cloudflared."
+  }
+}
+`,
+    );
+    cpSync(join(PRODUCTION_DIR, "terraform.tfvars.example"), join(root, "example.tfvars"));
+    const r = terraform(["test", "-var-file=example.tfvars"], root, 300_000);
+    console.log(`terraform test (production root, terraform.tfvars.example): ${summary(r.output, /(Success|Failure)!.*passed/)}`);
+    expect(r.status, r.output).toBe(0);
+    expect(r.output).toContain("Success! 1 passed, 0 failed.");
+  }, 300_000);
 });
 
 /** `/package.Service/Method` of every RPC with a google.api.http annotation in proto/. */
