@@ -1,16 +1,16 @@
 output "public_url" {
-  description = "Public URL of the REST API (the Worker)."
+  description = "Public URL of the REST API (the Worker); `npm run smoke -- <this> --token ...` checks it."
   value       = module.edge.public_url
 }
 
-output "user_service_url" {
-  description = "Origin URL the Worker calls (ALB, HTTPS)."
-  value       = module.services.user_service_url
+output "origin_hostname" {
+  description = "Internal ALB DNS name the Workers VPC service reaches through the tunnel (not resolvable or reachable from the internet)."
+  value       = module.services.origin_hostname
 }
 
-output "alb_dns_name" {
-  description = "ALB DNS name; the target of user_service_domain_name when route53_zone_id is null."
-  value       = module.services.alb_dns_name
+output "tunnel_id" {
+  description = "Cloudflare Tunnel run by the cloudflared ECS service."
+  value       = module.edge.tunnel_id
 }
 
 output "ecr_repository_urls" {
@@ -24,16 +24,16 @@ output "ecs_cluster_name" {
 }
 
 output "ecs_service_names" {
-  description = "ECS service names."
+  description = "ECS service names (user, order, cloudflared)."
   value       = module.services.ecs_service_names
 }
 
 output "log_group_names" {
-  description = "CloudWatch log groups of the services."
+  description = "CloudWatch log groups of the services and cloudflared."
   value       = module.services.log_group_names
 }
 
 output "worker_script_name" {
-  description = "Name of the Terraform-managed Worker script."
+  description = "Name of the Terraform-managed Worker."
   value       = module.edge.script_name
 }

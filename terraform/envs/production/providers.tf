@@ -8,11 +8,12 @@ terraform {
     }
     cloudflare = {
       source  = "cloudflare/cloudflare"
-      version = ">= 5.19, < 6.0"
+      version = ">= 5.19.0, < 6.0.0"
     }
   }
 
-  # Remote state (it contains the shared secrets: keep the bucket private and encrypted).
+  # Remote state (it holds the Worker's secret binding and the tunnel token: keep the
+  # bucket private and encrypted).
   # Settings live in an uncommitted backend.hcl, see backend.hcl.example:
   #   terraform init -backend-config=backend.hcl
   backend "s3" {}
@@ -31,6 +32,6 @@ provider "aws" {
 }
 
 # Reads the API token from CLOUDFLARE_API_TOKEN (never from a variable or a file in git).
-# Token permissions: Account > Workers Scripts:Edit, Zone > Workers Routes:Edit, and for a
-# custom domain Zone > DNS:Edit + SSL and Certificates:Edit on the zone.
+# Token permissions: docs/deploy.md, "Prerequisites" (Workers Scripts, Cloudflare Tunnel,
+# Workers VPC services on the account; Workers Routes, DNS, SSL on the zone).
 provider "cloudflare" {}

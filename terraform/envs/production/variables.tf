@@ -1,5 +1,5 @@
 # Inputs of the production environment. terraform.tfvars.example documents each one;
-# the two secrets are passed as TF_VAR_service_token_secret / TF_VAR_jwt_secret.
+# the one secret is passed as TF_VAR_service_token_secret.
 # Most validation lives in the modules; the checks here catch env-level mistakes early.
 
 variable "environment" {
@@ -25,26 +25,10 @@ variable "aws_region" {
   }
 }
 
-variable "acm_certificate_arn" {
-  description = "ACM certificate (in aws_region) for user_service_domain_name, served by the ALB's HTTPS listener."
-  type        = string
-}
-
-variable "user_service_domain_name" {
-  description = "Origin hostname of the user service behind the ALB, e.g. origin-api.example.com. The Worker calls https://<this>."
-  type        = string
-}
-
-variable "route53_zone_id" {
-  description = "Route 53 zone in which to create user_service_domain_name -> ALB; null if that DNS record is managed elsewhere (e.g. Cloudflare)."
-  type        = string
-  default     = null
-}
-
-variable "alb_ingress_cidr_blocks" {
-  description = "CIDRs allowed to reach the ALB on 443; use Cloudflare's IPv4 ranges (https://www.cloudflare.com/ips-v4) in production."
+variable "metrics_scraper_security_group_ids" {
+  description = "Security groups of Prometheus scrapers in the VPC allowed to reach the services' METRICS_PORT; empty for none."
   type        = list(string)
-  default     = ["0.0.0.0/0"]
+  default     = []
 }
 
 variable "image_tag" {
@@ -52,58 +36,19 @@ variable "image_tag" {
   type        = string
 }
 
-variable "log_level" {
-  description = "LOG_LEVEL of both services: debug, info, warn or error."
-  type        = string
-  default     = "info"
-}
-
-variable "user_service_cpu" {
-  description = "Fargate CPU units of a user-service task (256 = 0.25 vCPU)."
-  type        = number
-  default     = 256
-}
-
-variable "user_service_memory" {
-  description = "Memory (MiB) of a user-service task; must be valid for user_service_cpu."
-  type        = number
-  default     = 512
-}
-
-variable "user_service_min_count" {
-  description = "Minimum (and initial) number of user-service tasks."
-  type        = number
-  default     = 2
-}
-
-variable "user_service_max_count" {
-  description = "Maximum number of user-service tasks under CPU autoscaling."
-  type        = number
-  default     = 6
-}
-
-variable "order_service_cpu" {
-  description = "Fargate CPU units of an order-service task (256 = 0.25 vCPU)."
-  type        = number
-  default     = 256
-}
-
-variable "order_service_memory" {
-  description = "Memory (MiB) of an order-service task; must be valid for order_service_cpu."
-  type        = number
-  default     = 512
-}
-
-variable "order_service_min_count" {
-  description = "Minimum (and initial) number of order-service tasks."
-  type        = number
-  default     = 2
-}
-
-variable "order_service_max_count" {
-  description = "Maximum number of order-service tasks under CPU autoscaling."
-  type        = number
-  default     = 6
+variable "services" {
+  description = "Sizing per service (exactly user and order): Fargate cpu units and memory (MiB), minimum (and initial) and maximum task counts under CPU autoscaling, LOG_LEVEL. image_tag is the same for both."
+  type = map(object({
+    cpu       = optional(number, 256)
+    memory    = optional(number, 512)
+    min_count = optional(number, 2)
+    max_count = optional(number, 6)
+    log_level = optional(string, "info")
+  }))
+  default = {
+    user  = {}
+    order = {}
+  }
 }
 
 variable "shutdown_grace_ms" {
@@ -130,12 +75,6 @@ variable "db_max_capacity" {
   default     = 4
 }
 
-variable "db_ssl_mode" {
-  description = "DATABASE_SSLMODE of the services (no-verify until the images trust the RDS CA, then verify-full)."
-  type        = string
-  default     = "no-verify"
-}
-
 variable "db_instance_count" {
   description = "Aurora instances per cluster (2 = writer + reader in another AZ for failover)."
   type        = number
@@ -150,10 +89,10 @@ variable "service_token_secret" {
   sensitive   = true
 }
 
-variable "jwt_secret" {
-  description = "JWT_SECRET (HS256) shared by the Worker and the user service. Set TF_VAR_jwt_secret from your secret store."
-  type        = string
-  sensitive   = true
+variable "secrets_version" {
+  description = "Bump after changing service_token_secret: AWS stores it as a write-only value, which Terraform cannot compare."
+  type        = number
+  default     = 1
 }
 
 # --- End users (docs/security.md) ------------------------------------------------------
@@ -169,9 +108,20 @@ variable "jwt_audience" {
 }
 
 variable "jwt_jwks_url" {
-  description = "https URL of the identity provider's JWKS (RS256/ES256); when set, the Worker ignores jwt_secret. Empty: HS256 with jwt_secret."
+  description = "https URL of the identity provider's JWKS (RS256/ES256): required in production (HS256 is for development only)."
   type        = string
-  default     = ""
+}
+
+variable "admin_claim" {
+  description = "Name of the token claim the identity provider assigns to administrators (ADMIN_CLAIM), e.g. roles."
+  type        = string
+  default     = "roles"
+}
+
+variable "admin_claim_value" {
+  description = "Value of admin_claim that makes a token an administrator's (equal, or contained in an array claim)."
+  type        = string
+  default     = "grpc-edge-admin"
 }
 
 variable "cors_allowed_origins" {
@@ -205,9 +155,15 @@ variable "worker_route_pattern" {
 }
 
 variable "gateway_bundle_path" {
-  description = "Gateway bundle built by `npx wrangler deploy --dry-run --outdir dist/gateway` at the repo root, relative to this directory."
+  description = "Gateway bundle built by `npx wrangler deploy --dry-run --outdir dist/gateway` at the repo root, relative to this directory (its source map index.js.map beside it)."
   type        = string
   default     = "../../../dist/gateway/index.js"
+}
+
+variable "gateway_assets_directory" {
+  description = "Folder holding only docs/ of the /docs page (no _headers), relative to this directory: docs/deploy.md copies it from workers/gateway/dist/assets."
+  type        = string
+  default     = "../../../dist/gateway-assets"
 }
 
 variable "worker_compatibility_date" {
@@ -223,20 +179,20 @@ variable "worker_compatibility_flags" {
 }
 
 variable "upstream_timeout_ms" {
-  description = "UPSTREAM_TIMEOUT_MS of the Worker (ms it waits for the user service)."
+  description = "UPSTREAM_TIMEOUT_MS of the Worker (ms it waits for a service)."
   type        = number
   default     = 3000
 }
 
 variable "rate_limit" {
-  description = "RATE_LIMITER binding: namespace_id (positive integer as a string, unique in the account), limit requests per period (10 or 60) seconds."
+  description = "RATE_LIMITER binding: namespace_id (positive integer as a string, this environment's own: not wrangler.toml's 1001, which dev and previews use), limit requests per period (10 or 60) seconds."
   type = object({
     namespace_id = string
     limit        = number
     period       = number
   })
   default = {
-    namespace_id = "1001"
+    namespace_id = "2001"
     limit        = 100
     period       = 60
   }

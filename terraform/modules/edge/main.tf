@@ -1,29 +1,74 @@
-# The production gateway Worker. Terraform owns the script, its bindings and its public
-# entry points; `wrangler deploy` stays the local-first path for non-production scripts.
+# The production gateway Worker. Terraform owns the Worker, its versions, its deployment
+# and its public entry points; `wrangler deploy` stays the local-first path for other names.
+#
+# cloudflare_worker_version rather than cloudflare_workers_script: a version uploads several
+# modules, so the bundle's source map goes up with it (wrangler.toml upload_source_maps),
+# and the /docs headers go up as the `_headers` module (text/plain), which configures
+# Static Assets the way wrangler does instead of being served as a file. (A
+# cloudflare_workers_script uploads exactly one module: no source maps.)
 
 locals {
-  # Default: the folder the repo's build writes (wrangler.toml [assets] directory).
-  assets_directory = coalesce(var.assets_directory, abspath("${path.module}/../../../workers/gateway/dist/assets"))
+  repo_root = abspath("${path.module}/../../..")
+
+  # wrangler.toml [assets] directory: where the build writes _headers next to docs/.
+  wrangler_assets_directory = "${local.repo_root}/workers/gateway/dist/assets"
+  headers_file              = coalesce(var.assets_headers_file, "${local.wrangler_assets_directory}/_headers")
+  source_map_path           = coalesce(var.source_map_path, "${var.bundle_path}.map")
+  main_module               = basename(var.bundle_path)
 }
 
-resource "cloudflare_workers_script" "gateway" {
-  account_id  = var.account_id
-  script_name = var.script_name
+resource "cloudflare_worker" "gateway" {
+  account_id = var.account_id
+  name       = var.script_name
 
-  # Bundle produced by `npx wrangler deploy --dry-run --outdir dist/gateway`.
-  content_file   = var.bundle_path
-  content_sha256 = filesha256(var.bundle_path)
-  main_module    = basename(var.bundle_path)
+  # Reachable only through custom_domain / route_pattern, never on workers.dev.
+  subdomain = {
+    enabled          = false
+    previews_enabled = false
+  }
 
+  observability = {
+    enabled            = true
+    head_sampling_rate = var.observability_head_sampling_rate
+    logs = {
+      enabled            = true
+      invocation_logs    = true
+      head_sampling_rate = var.observability_head_sampling_rate
+    }
+  }
+}
+
+resource "cloudflare_worker_version" "gateway" {
+  account_id          = var.account_id
+  worker_id           = cloudflare_worker.gateway.id
   compatibility_date  = var.compatibility_date
   compatibility_flags = var.compatibility_flags
+  main_module         = local.main_module
 
-  # Static assets: the /docs page (Swagger UI over /openapi.json), built by
-  # `node scripts/build-docs-assets.ts` into workers/gateway/dist/assets. The provider uploads
-  # the folder and redeploys when its manifest changes. Keep `config` equal to wrangler.toml's
-  # [assets]: terraform/terraform.test.ts compares them.
+  # Built by `npx wrangler deploy --dry-run --outdir dist/gateway` (bundle and source map)
+  # and `node scripts/build-docs-assets.ts` (_headers); content hashes trigger new versions.
+  modules = [
+    {
+      name         = local.main_module
+      content_type = "application/javascript+module"
+      content_file = var.bundle_path
+    },
+    {
+      name         = basename(local.source_map_path)
+      content_type = "application/source-map"
+      content_file = local.source_map_path
+    },
+    {
+      name         = "_headers"
+      content_type = "text/plain"
+      content_file = local.headers_file
+    },
+  ]
+
+  # The /docs page (Swagger UI). Keep `config` equal to wrangler.toml's [assets]:
+  # terraform/terraform.test.ts compares them.
   assets = {
-    directory = local.assets_directory
+    directory = var.assets_directory
     config = {
       html_handling      = "auto-trailing-slash"
       not_found_handling = "none"
@@ -38,6 +83,11 @@ resource "cloudflare_workers_script" "gateway" {
       name = "USER_SERVICE_URL"
       type = "plain_text"
       text = var.user_service_url
+    },
+    {
+      name = "ORDER_SERVICE_URL"
+      type = "plain_text"
+      text = var.order_service_url
     },
     {
       name = "UPSTREAM_TIMEOUT_MS"
@@ -70,6 +120,16 @@ resource "cloudflare_workers_script" "gateway" {
       text = var.jwt_jwks_url
     },
     {
+      name = "ADMIN_CLAIM"
+      type = "plain_text"
+      text = var.admin_claim
+    },
+    {
+      name = "ADMIN_CLAIM_VALUE"
+      type = "plain_text"
+      text = var.admin_claim_value
+    },
+    {
       name = "CORS_ALLOWED_ORIGINS"
       type = "plain_text"
       text = var.cors_allowed_origins
@@ -80,11 +140,6 @@ resource "cloudflare_workers_script" "gateway" {
       text = var.service_token_secret
     },
     {
-      name = "JWT_SECRET"
-      type = "secret_text"
-      text = var.jwt_secret
-    },
-    {
       name         = "RATE_LIMITER"
       type         = "ratelimit"
       namespace_id = var.rate_limit.namespace_id
@@ -93,27 +148,28 @@ resource "cloudflare_workers_script" "gateway" {
         period = var.rate_limit.period
       }
     },
+    {
+      # Every upstream call goes through this Fetcher when it is bound (the tunnel to the
+      # internal ALB); without it (npm run dev, tests) the gateway uses the global fetch.
+      name       = "SERVICES"
+      type       = "vpc_service"
+      service_id = cloudflare_connectivity_directory_service.origin.service_id
+    },
   ]
-
-  observability = {
-    enabled            = true
-    head_sampling_rate = var.observability_head_sampling_rate
-    logs = {
-      enabled            = true
-      invocation_logs    = true
-      head_sampling_rate = var.observability_head_sampling_rate
-    }
-  }
 
   lifecycle {
     precondition {
-      condition     = fileexists("${local.assets_directory}/docs/index.html")
-      error_message = "The /docs assets are not built. Build them first at the repo root: node scripts/build-docs-assets.ts"
+      condition     = fileexists(var.bundle_path) && fileexists(local.source_map_path)
+      error_message = "The gateway bundle or its source map is missing. Build both at the repo root: npx wrangler deploy --dry-run --outdir dist/gateway"
     }
     precondition {
-      # The Worker refuses to start otherwise (workers/gateway/src/config/parse-jwt-config.ts).
-      condition     = (var.jwt_secret == "") != (var.jwt_jwks_url == "")
-      error_message = "Set exactly one of jwt_secret (HS256) and jwt_jwks_url (RS256/ES256 from the identity provider)."
+      condition     = fileexists(local.headers_file) && fileexists("${var.assets_directory}/docs/index.html")
+      error_message = "The /docs assets are not built. At the repo root: node scripts/build-docs-assets.ts, then copy workers/gateway/dist/assets/docs into the upload folder (docs/deploy.md)."
+    }
+    precondition {
+      # The provider uploads every file of the folder as an asset: _headers must not be one.
+      condition     = !fileexists("${var.assets_directory}/_headers") && !fileexists("${var.assets_directory}/_redirects")
+      error_message = "assets_directory must not contain _headers or _redirects (they would be served as files); _headers goes up as a module from assets_headers_file."
     }
     precondition {
       condition     = var.custom_domain != null || var.route_pattern != null
@@ -122,13 +178,24 @@ resource "cloudflare_workers_script" "gateway" {
   }
 }
 
+resource "cloudflare_workers_deployment" "gateway" {
+  account_id  = var.account_id
+  script_name = cloudflare_worker.gateway.name
+  strategy    = "percentage"
+
+  versions = [{
+    version_id = cloudflare_worker_version.gateway.id
+    percentage = 100
+  }]
+}
+
 resource "cloudflare_workers_custom_domain" "gateway" {
   count = var.custom_domain == null ? 0 : 1
 
   account_id = var.account_id
   zone_id    = var.zone_id
   hostname   = var.custom_domain
-  service    = cloudflare_workers_script.gateway.script_name
+  service    = cloudflare_workers_deployment.gateway.script_name
 }
 
 resource "cloudflare_workers_route" "gateway" {
@@ -136,5 +203,5 @@ resource "cloudflare_workers_route" "gateway" {
 
   zone_id = var.zone_id
   pattern = var.route_pattern
-  script  = cloudflare_workers_script.gateway.script_name
+  script  = cloudflare_workers_deployment.gateway.script_name
 }

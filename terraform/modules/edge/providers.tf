@@ -4,9 +4,12 @@ terraform {
   required_providers {
     cloudflare = {
       source = "cloudflare/cloudflare"
-      # 5.19: content_file/content_sha256, `ratelimit` bindings and observability on
-      # cloudflare_workers_script. Major 6 may change the schema again.
-      version = ">= 5.19, < 6.0"
+      # 5.19.0 is the first release with everything used here: the `vpc_service` binding
+      # (service_id) on cloudflare_worker_version; cloudflare_connectivity_directory_service,
+      # the tunnel resources, cloudflare_worker / _worker_version (modules with source maps)
+      # and cloudflare_workers_deployment are older. terraform/schema/cloudflare-5.19.0.json
+      # is that release's schema, which terraform/edge-schema.test.ts checks this module against.
+      version = ">= 5.19.0, < 6.0.0"
     }
   }
 }

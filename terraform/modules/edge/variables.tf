@@ -9,7 +9,7 @@ variable "account_id" {
 }
 
 variable "script_name" {
-  description = "Name of the Worker script. Keep it different from the `name` in wrangler.toml so `wrangler deploy` (local-first, previews) never overwrites the Terraform-owned production Worker."
+  description = "Name of the Worker. Keep it different from the `name` in wrangler.toml so `wrangler deploy` (local-first, previews) never overwrites the Terraform-owned production Worker."
   type        = string
   default     = "grpc-edge-gateway-production"
 
@@ -20,21 +20,33 @@ variable "script_name" {
 }
 
 variable "bundle_path" {
-  description = "Path to the gateway bundle built by `npx wrangler deploy --dry-run --outdir dist/gateway` at the repo root (a single ES module, dist/gateway/index.js). Relative paths resolve from the directory Terraform runs in."
+  description = "Path to the gateway bundle built by `npx wrangler deploy --dry-run --outdir dist/gateway` at the repo root (an ES module, dist/gateway/index.js; its source map index.js.map lies beside it). Relative paths resolve from the directory Terraform runs in."
   type        = string
 
   validation {
     condition     = endswith(var.bundle_path, ".js") || endswith(var.bundle_path, ".mjs")
     error_message = "bundle_path must point at the ES module bundle (.js or .mjs), e.g. ../../../dist/gateway/index.js."
   }
+}
+
+variable "source_map_path" {
+  description = "Source map of the bundle, uploaded as an application/source-map module (wrangler.toml upload_source_maps). null: bundle_path + \".map\", where wrangler writes it."
+  type        = string
+  default     = null
+
   validation {
-    condition     = fileexists(var.bundle_path)
-    error_message = "The gateway bundle does not exist. Build it first at the repo root: npx wrangler deploy --dry-run --outdir dist/gateway"
+    condition     = var.source_map_path == null || endswith(coalesce(var.source_map_path, ".map"), ".map")
+    error_message = "source_map_path must end in .map."
   }
 }
 
 variable "assets_directory" {
-  description = "Folder of the Worker's static assets (the /docs page), built by `node scripts/build-docs-assets.ts` at the repo root. null: the repo's workers/gateway/dist/assets, the directory of wrangler.toml's [assets]."
+  description = "Folder uploaded as the Worker's static assets: the /docs page only (docs/), without _headers or _redirects, which the provider would serve as files (docs/deploy.md copies workers/gateway/dist/assets/docs into dist/gateway-assets/)."
+  type        = string
+}
+
+variable "assets_headers_file" {
+  description = "The `_headers` rules of the assets (security headers of /docs), uploaded as the version's `_headers` module. null: workers/gateway/dist/assets/_headers, which `node scripts/build-docs-assets.ts` writes next to wrangler.toml's [assets] folder."
   type        = string
   default     = null
 }
@@ -58,12 +70,53 @@ variable "compatibility_flags" {
 # --- Bindings (names are the contract with workers/gateway; see terraform/terraform.test.ts) --
 
 variable "user_service_url" {
-  description = "USER_SERVICE_URL plain-text binding: HTTPS URL of the user service origin (the services module's user_service_url output)."
+  description = "USER_SERVICE_URL plain-text binding: base URL of the user service. Through the SERVICES binding only its path matters (the host becomes the Host header); use the services module's origin_url."
   type        = string
 
   validation {
-    condition     = can(regex("^https://[^/]+$", var.user_service_url))
-    error_message = "user_service_url must be an https:// origin without a path, e.g. https://origin-api.example.com."
+    condition     = can(regex("^https?://[^/]+$", var.user_service_url))
+    error_message = "user_service_url must be an http(s) origin without a path, e.g. http://internal-grpc-edge-production-123.eu-west-1.elb.amazonaws.com."
+  }
+}
+
+variable "order_service_url" {
+  description = "ORDER_SERVICE_URL plain-text binding: base URL of the order service's public RPCs (GetOrder, CancelOrder, ListItems, GetItem). In production the same internal ALB as user_service_url, which routes by RPC path."
+  type        = string
+
+  validation {
+    condition     = can(regex("^https?://[^/]+$", var.order_service_url))
+    error_message = "order_service_url must be an http(s) origin without a path."
+  }
+}
+
+variable "origin_hostname" {
+  description = "Hostname the Workers VPC service sends the SERVICES binding's requests to, resolved by cloudflared inside the VPC: the internal ALB's DNS name (the services module's origin_hostname)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$", var.origin_hostname))
+    error_message = "origin_hostname must be a DNS name without scheme, port or path."
+  }
+}
+
+variable "origin_http_port" {
+  description = "Port of the internal ALB's HTTP listener (the services module listens on 80)."
+  type        = number
+  default     = 80
+
+  validation {
+    condition     = var.origin_http_port >= 1 && var.origin_http_port <= 65535 && floor(var.origin_http_port) == var.origin_http_port
+    error_message = "origin_http_port must be a TCP port."
+  }
+}
+
+variable "tunnel_name" {
+  description = "Name of the Cloudflare Tunnel and of the Workers VPC service (unique in the account), e.g. grpc-edge-production."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,62}$", var.tunnel_name))
+    error_message = "tunnel_name must be 2-63 lowercase letters, digits or hyphens."
   }
 }
 
@@ -80,7 +133,7 @@ variable "edge_cache_ttl_seconds" {
 }
 
 variable "upstream_timeout_ms" {
-  description = "UPSTREAM_TIMEOUT_MS plain-text binding: how long the Worker waits for the user service."
+  description = "UPSTREAM_TIMEOUT_MS plain-text binding: how long the Worker waits for a service."
   type        = number
   default     = 3000
 
@@ -102,25 +155,13 @@ variable "service_token_secret" {
   }
 }
 
-variable "jwt_secret" {
-  description = "JWT_SECRET secret-text binding: HS256 key of end-user tokens (the same value the user service reads from Secrets Manager), or \"\" when jwt_jwks_url is set."
-  type        = string
-  sensitive   = true
-
-  validation {
-    condition     = var.jwt_secret == "" || length(var.jwt_secret) >= 32
-    error_message = "jwt_secret must be empty or at least 32 characters."
-  }
-}
-
 variable "jwt_jwks_url" {
-  description = "JWT_JWKS_URL plain-text binding: https URL of the identity provider's JSON Web Key Set (RS256/ES256 tokens); \"\" to verify HS256 tokens with jwt_secret instead."
+  description = "JWT_JWKS_URL plain-text binding: https URL of the identity provider's JSON Web Key Set. Required: this module deploys production, where end-user tokens are RS256/ES256 from the IdP (HS256 with JWT_SECRET is for development only and is not bound here)."
   type        = string
-  default     = ""
 
   validation {
-    condition     = var.jwt_jwks_url == "" || startswith(var.jwt_jwks_url, "https://")
-    error_message = "jwt_jwks_url must be empty or an https URL."
+    condition     = can(regex("^https://[^/\\s]+/\\S*$", var.jwt_jwks_url))
+    error_message = "jwt_jwks_url must be the identity provider's https JWKS URL."
   }
 }
 
@@ -150,8 +191,30 @@ variable "cors_allowed_origins" {
   default     = ""
 }
 
+variable "admin_claim" {
+  description = "ADMIN_CLAIM plain-text binding: name of the end-user token claim the identity provider sets for administrators (e.g. \"roles\", or a namespaced claim such as \"https://api.example.com/roles\")."
+  type        = string
+  default     = "roles"
+
+  validation {
+    condition     = trimspace(var.admin_claim) != "" && !contains(["scope", "scp", "sub", "iss", "aud", "exp", "nbf", "iat"], var.admin_claim)
+    error_message = "admin_claim must name a claim the identity provider assigns, not a standard or client-requestable one such as scope."
+  }
+}
+
+variable "admin_claim_value" {
+  description = "ADMIN_CLAIM_VALUE plain-text binding: a token is an administrator's when ADMIN_CLAIM equals this value or is an array containing it."
+  type        = string
+  default     = "grpc-edge-admin"
+
+  validation {
+    condition     = trimspace(var.admin_claim_value) != ""
+    error_message = "admin_claim_value must not be empty."
+  }
+}
+
 variable "rate_limit" {
-  description = "RATE_LIMITER ratelimit binding: namespace_id (a positive integer, unique per account, as a string) and a simple limit of `limit` requests per `period` seconds (10 or 60)."
+  description = "RATE_LIMITER ratelimit binding: namespace_id (a positive integer as a string, one per environment: never the one in wrangler.toml, which `wrangler dev`/previews count in) and a simple limit of `limit` requests per `period` seconds (10 or 60)."
   type = object({
     namespace_id = string
     limit        = number
@@ -216,7 +279,7 @@ variable "route_pattern" {
 }
 
 variable "public_reads" {
-  description = "PUBLIC_READS plain-text binding: anonymous callers may read users and their orders (service-token scope users:read). See docs/security.md."
+  description = "PUBLIC_READS plain-text binding: anonymous callers may read users and their orders (service-token scope users:read). Off in production; `npm run dev` turns it on (scripts/dev.ts). See docs/security.md."
   type        = bool
   default     = false
 }

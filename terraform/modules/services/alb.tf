@@ -1,13 +1,31 @@
-# Public HTTPS entry point for the Worker -> user service hop.
+# The internal load balancer between cloudflared and the services. It is not reachable from
+# the internet (internal, private subnets, ingress only from cloudflared's security group)
+# and forwards only the RPC paths the Worker calls; everything else gets a fixed 404.
 #
-# The Worker speaks Connect (and gRPC-Web) over HTTP/1.1, so the target group uses
-# protocol_version = "HTTP1" even though the service also accepts h2c on the same port.
+# Plain HTTP inside the VPC: the hop Cloudflare -> cloudflared is encrypted by the tunnel,
+# and the Worker speaks Connect over HTTP/1.1, so both target groups are HTTP1.
+
+locals {
+  alb_listener_port = 80
+
+  # ALB rules accept at most 5 condition values, so each service's paths become rules of
+  # up to 5 exact paths. Priorities: user 100.., order 200...
+  alb_route_rules = merge([
+    for svc, paths in local.public_rpc_paths : {
+      for i, chunk in chunklist(paths, 5) : "${svc}-${i}" => {
+        service  = svc
+        paths    = chunk
+        priority = (svc == "user" ? 100 : 200) + i
+      }
+    }
+  ]...)
+}
 
 resource "aws_lb" "this" {
   name               = var.name
   load_balancer_type = "application"
-  internal           = false
-  subnets            = aws_subnet.public[*].id
+  internal           = true
+  subnets            = aws_subnet.private[*].id
   security_groups    = [aws_security_group.alb.id]
 
   drop_invalid_header_fields = true
@@ -17,11 +35,13 @@ resource "aws_lb" "this" {
   tags = local.common_tags
 }
 
-resource "aws_lb_target_group" "user" {
-  name             = "${var.name}-user"
+resource "aws_lb_target_group" "service" {
+  for_each = local.service_ports
+
+  name             = "${var.name}-${each.key}"
   vpc_id           = aws_vpc.this.id
   target_type      = "ip"
-  port             = local.service_ports.user
+  port             = each.value
   protocol         = "HTTP"
   protocol_version = "HTTP1"
 
@@ -29,6 +49,8 @@ resource "aws_lb_target_group" "user" {
   # UPSTREAM_TIMEOUT_MS anyway). Never longer than the container stopTimeout.
   deregistration_delay = local.deregistration_delay
 
+  # Readiness: 200 only once the service reaches its database (503 while starting, while
+  # the database is away, and while draining). ECS replaces tasks that stay unhealthy.
   health_check {
     enabled             = true
     protocol            = "HTTP"
@@ -38,10 +60,10 @@ resource "aws_lb_target_group" "user" {
     interval            = 10
     timeout             = 5
     healthy_threshold   = 2
-    unhealthy_threshold = 2
+    unhealthy_threshold = 3
   }
 
-  tags = merge(local.common_tags, { Service = "user" })
+  tags = merge(local.common_tags, { Service = each.key })
 
   lifecycle {
     precondition {
@@ -51,31 +73,40 @@ resource "aws_lb_target_group" "user" {
   }
 }
 
-resource "aws_lb_listener" "https" {
+resource "aws_lb_listener" "http" {
   load_balancer_arn = aws_lb.this.arn
-  port              = 443
-  protocol          = "HTTPS"
-  ssl_policy        = var.alb_ssl_policy
-  certificate_arn   = var.acm_certificate_arn
+  port              = local.alb_listener_port
+  protocol          = "HTTP"
 
+  # Connect's error shape, so a client of either service reads it as any other error.
   default_action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.user.arn
+    type = "fixed-response"
+    fixed_response {
+      status_code  = "404"
+      content_type = "application/json"
+      message_body = jsonencode({ code = "unimplemented", message = "no such route" })
+    }
   }
 
   tags = local.common_tags
 }
 
-resource "aws_route53_record" "user_service" {
-  count = var.route53_zone_id == null ? 0 : 1
+resource "aws_lb_listener_rule" "route" {
+  for_each = local.alb_route_rules
 
-  zone_id = var.route53_zone_id
-  name    = var.user_service_domain_name
-  type    = "A"
+  listener_arn = aws_lb_listener.http.arn
+  priority     = each.value.priority
 
-  alias {
-    name                   = aws_lb.this.dns_name
-    zone_id                = aws_lb.this.zone_id
-    evaluate_target_health = true
+  condition {
+    path_pattern {
+      values = each.value.paths
+    }
   }
+
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.service[each.value.service].arn
+  }
+
+  tags = merge(local.common_tags, { Service = each.value.service })
 }

@@ -14,20 +14,35 @@ resource "aws_db_subnet_group" "this" {
   tags        = local.common_tags
 }
 
+# The newest minor of the chosen major, resolved when a cluster is created. AWS's automatic
+# minor upgrades move it afterwards (ignore_changes below), so there is no downgrade diff.
+data "aws_rds_engine_version" "postgresql" {
+  engine  = "aurora-postgresql"
+  version = var.db_engine_major_version
+  latest  = true
+
+  filter {
+    name   = "engine-mode"
+    values = ["provisioned"]
+  }
+}
+
 resource "aws_rds_cluster" "this" {
   for_each = local.database_names
 
   cluster_identifier = "${var.name}-${each.key}"
   engine             = "aurora-postgresql"
   engine_mode        = "provisioned"
-  engine_version     = var.db_engine_version
+  engine_version     = data.aws_rds_engine_version.postgresql.version_actual
   database_name      = each.value
   port               = 5432
 
   master_username = var.db_master_username
-  # RDS generates the password and keeps it (and its rotation) in Secrets Manager.
-  # Tasks receive it through the ECS `secrets` mechanism (see ecs.tf).
+  # RDS generates the password and keeps it (and its rotation) in Secrets Manager. Only the
+  # db-bootstrap init container sees it (ecs.tf), at each task start, so rotation is harmless.
   manage_master_user_password = true
+  # The services log in as db_app_username with IAM tokens (rds-db:connect, secrets.tf).
+  iam_database_authentication_enabled = true
 
   db_subnet_group_name   = aws_db_subnet_group.this.name
   vpc_security_group_ids = [aws_security_group.database[each.key].id]
@@ -50,6 +65,10 @@ resource "aws_rds_cluster" "this" {
   enabled_cloudwatch_logs_exports = ["postgresql"]
 
   tags = merge(local.common_tags, { Service = each.key })
+
+  lifecycle {
+    ignore_changes = [engine_version]
+  }
 }
 
 locals {
@@ -74,4 +93,8 @@ resource "aws_rds_cluster_instance" "this" {
   copy_tags_to_snapshot        = true
 
   tags = merge(local.common_tags, { Service = each.value.service })
+
+  lifecycle {
+    ignore_changes = [engine_version]
+  }
 }

@@ -4,8 +4,12 @@ data "aws_availability_zones" "available" {
 
 data "aws_region" "current" {}
 
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
 locals {
-  # Two AZs: enough for ALB + Aurora multi-AZ placement, cheapest NAT footprint.
+  # Two AZs: enough for the internal ALB and Aurora multi-AZ placement, cheapest NAT footprint.
   azs = slice(data.aws_availability_zones.available.names, 0, 2)
 
   # Ports are part of the contract with the service code (env PORT), not tunables.
@@ -14,15 +18,33 @@ locals {
     order = 50052
   }
 
-  service_config = {
-    user  = var.user_service
-    order = var.order_service
-  }
-
   # Each service owns its database (one Aurora cluster per service, see database.tf).
   database_names = {
     user  = "users"
     order = "orders"
+  }
+
+  # The RPC paths the Worker calls, by the service that serves them (the internal ALB's
+  # listener rules, alb.tf). Nothing else is forwarded: not GetOrdersByUserId(s) (user ->
+  # order only), not /metrics (its own port), not health. terraform/terraform.test.ts
+  # checks this list against the proto's google.api.http annotations.
+  public_rpc_paths = {
+    user = [
+      "/user.v1.UserService/GetUserById",
+      "/user.v1.UserService/GetAllUsers",
+      "/user.v1.UserService/CreateUser",
+      "/user.v1.UserService/UpdateUser",
+      "/user.v1.UserService/DeleteUser",
+      # Checked against the user first (order-facade), then passed on to the order service.
+      "/orders.v1.OrderService/CreateOrder",
+      "/orders.v1.OrderService/ListOrders",
+    ]
+    order = [
+      "/orders.v1.OrderService/GetOrder",
+      "/orders.v1.OrderService/CancelOrder",
+      "/orders.v1.OrderService/ListItems",
+      "/orders.v1.OrderService/GetItem",
+    ]
   }
 
   # Graceful shutdown, all derived from SHUTDOWN_GRACE_MS:
@@ -34,20 +56,10 @@ locals {
 
   order_service_url = "http://${aws_service_discovery_service.order.name}.${aws_service_discovery_private_dns_namespace.this.name}:${local.service_ports.order}"
 
-  # Shared secrets by the env var name the containers read. Keys are static (for_each),
-  # values are sensitive.
-  shared_secret_names = toset(["SERVICE_TOKEN_SECRET", "JWT_SECRET"])
-  shared_secret_values = {
-    SERVICE_TOKEN_SECRET = var.service_token_secret
-    JWT_SECRET           = var.jwt_secret
-  }
-
-  # Which shared secrets each service receives (least privilege: the order service
-  # never sees the JWT key).
-  service_shared_secrets = {
-    user  = ["SERVICE_TOKEN_SECRET", "JWT_SECRET"]
-    order = ["SERVICE_TOKEN_SECRET"]
-  }
+  # The Worker's base URL for both services: one internal ALB routes by RPC path. Through
+  # the Workers VPC binding the URL's host only sets the Host header (the tunnel decides
+  # where the request goes), so the ALB's own name is the honest value.
+  origin_url = "http://${aws_lb.this.dns_name}"
 
   common_tags = merge(var.tags, { Module = "grpc-edge/services" })
 }
@@ -92,7 +104,7 @@ resource "aws_ecr_lifecycle_policy" "this" {
 # --- Logs and cluster ------------------------------------------------------
 
 resource "aws_cloudwatch_log_group" "service" {
-  for_each = local.service_ports
+  for_each = toset(concat(keys(local.service_ports), ["cloudflared"]))
 
   name              = "/ecs/${var.name}/${each.key}"
   retention_in_days = var.log_retention_days

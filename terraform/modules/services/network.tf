@@ -1,4 +1,5 @@
-# VPC with two public subnets (ALB, NAT) and two private subnets (tasks, Aurora).
+# VPC with two public subnets (NAT gateways only) and two private subnets (internal ALB,
+# cloudflared, tasks, Aurora). Nothing in it accepts a connection from the internet.
 
 resource "aws_vpc" "this" {
   cidr_block = var.vpc_cidr
@@ -22,7 +23,7 @@ resource "aws_subnet" "public" {
   availability_zone = local.azs[count.index]
   cidr_block        = cidrsubnet(var.vpc_cidr, 8, count.index)
 
-  # Nothing in these subnets gets a public IP implicitly; the ALB and NAT have their own.
+  # Only the NAT gateways live here; nothing gets a public IP implicitly.
   map_public_ip_on_launch = false
 
   tags = merge(local.common_tags, { Name = "${var.name}-public-${local.azs[count.index]}", Tier = "public" })
@@ -101,15 +102,25 @@ resource "aws_route_table_association" "private" {
 
 # --- Security groups -------------------------------------------------------
 #
-#   internet/Cloudflare --443--> alb --50051--> user --50052--> order
-#                                               user --5432--> user db
-#                                              order --5432--> order db
+#   Cloudflare <--7844 (QUIC), 443-- cloudflared --80--> internal ALB --50051--> user
+#                                                                      --50052--> order
+#   user --50052 (h2c)--> order        user --5432--> user db      order --5432--> order db
+#   scrapers (metrics_scraper_security_group_ids) --metrics_port--> user, order
+#
+# No rule anywhere admits a CIDR: every ingress names the security group it comes from.
 
 resource "aws_security_group" "alb" {
   name        = "${var.name}-alb"
-  description = "HTTPS from the Worker (Cloudflare) to the user service ALB"
+  description = "Internal ALB: HTTP from cloudflared only"
   vpc_id      = aws_vpc.this.id
   tags        = merge(local.common_tags, { Name = "${var.name}-alb" })
+}
+
+resource "aws_security_group" "cloudflared" {
+  name        = "${var.name}-cloudflared"
+  description = "cloudflared connector: outbound to Cloudflare and the internal ALB, no inbound"
+  vpc_id      = aws_vpc.this.id
+  tags        = merge(local.common_tags, { Name = "${var.name}-cloudflared" })
 }
 
 resource "aws_security_group" "service" {
@@ -130,58 +141,93 @@ resource "aws_security_group" "database" {
   tags        = merge(local.common_tags, { Name = "${var.name}-${each.key}-db", Service = each.key })
 }
 
-resource "aws_vpc_security_group_ingress_rule" "alb_https" {
-  for_each = toset(var.alb_ingress_cidr_blocks)
-
-  security_group_id = aws_security_group.alb.id
-  description       = "HTTPS from ${each.value}"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  cidr_ipv4         = each.value
-}
-
-resource "aws_vpc_security_group_egress_rule" "alb_to_user" {
-  security_group_id            = aws_security_group.alb.id
-  description                  = "Requests and health checks to user tasks"
-  ip_protocol                  = "tcp"
-  from_port                    = local.service_ports.user
-  to_port                      = local.service_ports.user
-  referenced_security_group_id = aws_security_group.service["user"].id
-}
-
-# Every SG-to-SG ingress rule of the module. Nothing else opens a service or database port.
 locals {
-  internal_ingress_rules = {
-    user_from_alb = {
-      security_group_id = aws_security_group.service["user"].id
+  # Every ingress rule of the module, security group to security group.
+  ingress_rules = merge(
+    {
+      alb_from_cloudflared = {
+        security_group_id = aws_security_group.alb.id
+        source_id         = aws_security_group.cloudflared.id
+        port              = local.alb_listener_port
+        description       = "Worker requests through the tunnel (cloudflared) only"
+      }
+      order_from_user = {
+        security_group_id = aws_security_group.service["order"].id
+        source_id         = aws_security_group.service["user"].id
+        port              = local.service_ports.order
+        description       = "Native gRPC (h2c) from the user service"
+      }
+    },
+    { for svc, port in local.service_ports : "${svc}_from_alb" => {
+      security_group_id = aws_security_group.service[svc].id
       source_id         = aws_security_group.alb.id
-      port              = local.service_ports.user
-      description       = "Connect/gRPC-Web over HTTP/1.1 from the ALB"
-    }
-    order_from_user = {
-      security_group_id = aws_security_group.service["order"].id
-      source_id         = aws_security_group.service["user"].id
-      port              = local.service_ports.order
-      description       = "Native gRPC (h2c) from the user service only"
-    }
-    user_db_from_user = {
-      security_group_id = aws_security_group.database["user"].id
-      source_id         = aws_security_group.service["user"].id
+      port              = port
+      description       = "Connect over HTTP/1.1 and /readyz health checks from the internal ALB"
+    } },
+    { for svc in keys(local.service_ports) : "${svc}_db_from_${svc}" => {
+      security_group_id = aws_security_group.database[svc].id
+      source_id         = aws_security_group.service[svc].id
       port              = 5432
-      description       = "PostgreSQL from the user service only"
-    }
-    order_db_from_order = {
-      security_group_id = aws_security_group.database["order"].id
-      source_id         = aws_security_group.service["order"].id
+      description       = "PostgreSQL from the ${svc} service only"
+    } },
+    { for pair in setproduct(keys(local.service_ports), range(length(var.metrics_scraper_security_group_ids))) : "${pair[0]}_metrics_${pair[1]}" => {
+      security_group_id = aws_security_group.service[pair[0]].id
+      source_id         = var.metrics_scraper_security_group_ids[pair[1]]
+      port              = var.metrics_port
+      description       = "Prometheus scrape of METRICS_PORT from inside the VPC"
+    } },
+  )
+
+  # Egress, also least privilege. CIDR egress only where the far end is outside the VPC:
+  # HTTPS through NAT (ECR, CloudWatch Logs, Secrets Manager; Cloudflare's API for
+  # cloudflared) and Cloudflare's edge on 7844 (QUIC over UDP, HTTP/2 over TCP as fallback).
+  egress_sg_rules = merge(
+    { for svc, port in local.service_ports : "alb_to_${svc}" => {
+      security_group_id = aws_security_group.alb.id
+      target_id         = aws_security_group.service[svc].id
+      port              = port
+      description       = "Requests and health checks to ${svc} tasks"
+    } },
+    {
+      cloudflared_to_alb = {
+        security_group_id = aws_security_group.cloudflared.id
+        target_id         = aws_security_group.alb.id
+        port              = local.alb_listener_port
+        description       = "Proxied Worker requests to the internal ALB"
+      }
+      user_to_order = {
+        security_group_id = aws_security_group.service["user"].id
+        target_id         = aws_security_group.service["order"].id
+        port              = local.service_ports.order
+        description       = "Native gRPC (h2c) to the order service"
+      }
+    },
+    { for svc in keys(local.service_ports) : "${svc}_to_db" => {
+      security_group_id = aws_security_group.service[svc].id
+      target_id         = aws_security_group.database[svc].id
       port              = 5432
-      description       = "PostgreSQL from the order service only"
-    }
-  }
+      description       = "PostgreSQL to its own database"
+    } },
+  )
+
+  egress_internet_rules = merge(
+    { for sg in concat(keys(local.service_ports), ["cloudflared"]) : "${sg}_https" => {
+      security_group_id = sg == "cloudflared" ? aws_security_group.cloudflared.id : aws_security_group.service[sg].id
+      protocol          = "tcp"
+      port              = 443
+      description       = "HTTPS through NAT (AWS APIs, image pulls)"
+    } },
+    { for protocol in ["udp", "tcp"] : "cloudflared_edge_${protocol}" => {
+      security_group_id = aws_security_group.cloudflared.id
+      protocol          = protocol
+      port              = 7844
+      description       = "Tunnel connections to Cloudflare's edge (${protocol == "udp" ? "QUIC" : "HTTP/2 fallback"})"
+    } },
+  )
 }
 
-resource "aws_vpc_security_group_ingress_rule" "internal" {
-  for_each = local.internal_ingress_rules
+resource "aws_vpc_security_group_ingress_rule" "this" {
+  for_each = local.ingress_rules
 
   security_group_id            = each.value.security_group_id
   description                  = each.value.description
@@ -191,13 +237,24 @@ resource "aws_vpc_security_group_ingress_rule" "internal" {
   referenced_security_group_id = each.value.source_id
 }
 
-# Tasks need outbound HTTPS (ECR, CloudWatch Logs, Secrets Manager via NAT), PostgreSQL
-# and, for the user service, gRPC to the order service.
-resource "aws_vpc_security_group_egress_rule" "service_all" {
-  for_each = aws_security_group.service
+resource "aws_vpc_security_group_egress_rule" "to_security_group" {
+  for_each = local.egress_sg_rules
 
-  security_group_id = each.value.id
-  description       = "All outbound traffic"
-  ip_protocol       = "-1"
+  security_group_id            = each.value.security_group_id
+  description                  = each.value.description
+  ip_protocol                  = "tcp"
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+  referenced_security_group_id = each.value.target_id
+}
+
+resource "aws_vpc_security_group_egress_rule" "to_internet" {
+  for_each = local.egress_internet_rules
+
+  security_group_id = each.value.security_group_id
+  description       = each.value.description
+  ip_protocol       = each.value.protocol
+  from_port         = each.value.port
+  to_port           = each.value.port
   cidr_ipv4         = "0.0.0.0/0"
 }

@@ -1,21 +1,21 @@
-output "user_service_url" {
-  description = "HTTPS URL of the user service through the ALB, for the Worker's USER_SERVICE_URL binding."
-  value       = "https://${var.user_service_domain_name}"
+output "origin_url" {
+  description = "Base URL the Worker uses for both services (USER_SERVICE_URL and ORDER_SERVICE_URL): the internal ALB, which routes by RPC path. Reachable only through the tunnel."
+  value       = local.origin_url
 }
 
-output "order_service_url" {
-  description = "In-VPC URL of the order service (native gRPC over h2c), as passed to the user service in ORDER_SERVICE_URL."
-  value       = local.order_service_url
-}
-
-output "alb_dns_name" {
-  description = "DNS name of the ALB; point user_service_domain_name at it when route53_zone_id is null."
+output "origin_hostname" {
+  description = "DNS name of the internal ALB: the host of the Workers VPC service (resolved inside the VPC by cloudflared)."
   value       = aws_lb.this.dns_name
 }
 
-output "alb_zone_id" {
-  description = "Route 53 hosted zone id of the ALB (for alias records)."
-  value       = aws_lb.this.zone_id
+output "order_service_url" {
+  description = "In-VPC URL of the order service for the user service (native gRPC over h2c, Cloud Map MULTIVALUE A records), as passed in ORDER_SERVICE_URL."
+  value       = local.order_service_url
+}
+
+output "public_rpc_paths" {
+  description = "The RPC paths the internal ALB forwards, by target service; everything else gets a fixed 404."
+  value       = local.public_rpc_paths
 }
 
 output "ecr_repository_urls" {
@@ -29,8 +29,8 @@ output "ecs_cluster_name" {
 }
 
 output "ecs_service_names" {
-  description = "ECS service name per service."
-  value       = { for k, s in aws_ecs_service.this : k => s.name }
+  description = "ECS service name per service, cloudflared included."
+  value       = merge({ for k, s in aws_ecs_service.this : k => s.name }, { cloudflared = aws_ecs_service.cloudflared.name })
 }
 
 output "task_definition_arns" {
@@ -49,13 +49,13 @@ output "database_endpoints" {
 }
 
 output "database_master_secret_arns" {
-  description = "ARN of the RDS-managed master user secret of each cluster."
-  value       = { for k, c in aws_rds_cluster.this : k => c.master_user_secret[0].secret_arn }
+  description = "ARN of the RDS-managed master user secret of each cluster (read only by the db-bootstrap init container)."
+  value       = local.master_secret_arns
 }
 
-output "shared_secret_arns" {
-  description = "Secrets Manager ARN per shared secret (SERVICE_TOKEN_SECRET, JWT_SECRET)."
-  value       = { for k, s in aws_secretsmanager_secret.shared : k => s.arn }
+output "secret_arns" {
+  description = "Secrets Manager ARN per secret (SERVICE_TOKEN_SECRET, TUNNEL_TOKEN)."
+  value       = { for k, s in aws_secretsmanager_secret.this : k => s.arn }
 }
 
 output "vpc_id" {

@@ -17,13 +17,29 @@ variable "tags" {
 # --- Network ---------------------------------------------------------------
 
 variable "vpc_cidr" {
-  description = "IPv4 CIDR of the VPC. Public subnets get the first /(prefix+8) blocks, private subnets /(prefix+4) blocks."
+  description = "IPv4 CIDR of the VPC. Public subnets (NAT gateways only) get /(prefix+8) blocks, private subnets (internal ALB, tasks, Aurora) /(prefix+4) blocks; the prefix must leave both big enough (see the validation)."
   type        = string
   default     = "10.40.0.0/16"
 
   validation {
-    condition     = can(cidrhost(var.vpc_cidr, 0)) && tonumber(split("/", var.vpc_cidr)[1]) >= 16 && tonumber(split("/", var.vpc_cidr)[1]) <= 20
-    error_message = "vpc_cidr must be a valid IPv4 CIDR with a prefix length between /16 and /20."
+    condition     = can(cidrhost(var.vpc_cidr, 0)) && can(regex("^[0-9.]+/[0-9]+$", var.vpc_cidr))
+    error_message = "vpc_cidr must be a valid IPv4 CIDR, e.g. 10.40.0.0/16."
+  }
+  validation {
+    # AWS: a VPC is /16 to /28 and a subnet at least /28, so the public /(prefix+8) needs prefix <= 20.
+    condition     = try(tonumber(split("/", var.vpc_cidr)[1]) >= 16 && tonumber(split("/", var.vpc_cidr)[1]) + 8 <= 28, false)
+    error_message = "vpc_cidr needs a prefix between /16 and /20: the public subnets are /(prefix+8) and AWS's smallest subnet is /28."
+  }
+  validation {
+    # Each private subnet may have to hold everything during a deployment (one AZ down, 200 %
+    # maximum): the internal ALB (at least 8 free addresses), twice every task, every
+    # database instance, less the 5 addresses AWS reserves.
+    condition = try(
+      pow(2, 32 - (tonumber(split("/", var.vpc_cidr)[1]) + 4)) - 5 >=
+      8 + 2 * (sum([for s in values(var.services) : s.max_count]) + var.cloudflared.desired_count) + 2 * var.db_instance_count,
+      false
+    )
+    error_message = "vpc_cidr is too small: a private /(prefix+4) subnet must hold the internal ALB (8 addresses), twice the maximum number of tasks of every service plus cloudflared, and the database instances."
   }
 }
 
@@ -35,9 +51,9 @@ variable "single_nat_gateway" {
 
 # --- Images and tasks ------------------------------------------------------
 
-variable "user_service" {
-  description = "Sizing and image of the user service (gRPC + Connect on port 50051). cpu/memory are Fargate units (256 = 0.25 vCPU, MiB)."
-  type = object({
+variable "services" {
+  description = "Image and sizing of each service, keyed by service name (exactly \"user\" and \"order\"): image_tag (an immutable tag, e.g. the git SHA), Fargate cpu units (256 = 0.25 vCPU) and memory (MiB), task counts for CPU autoscaling, LOG_LEVEL."
+  type = map(object({
     image_tag     = string
     cpu           = optional(number, 256)
     memory        = optional(number, 512)
@@ -45,59 +61,52 @@ variable "user_service" {
     min_count     = optional(number, 2)
     max_count     = optional(number, 6)
     log_level     = optional(string, "info")
-  })
+  }))
 
   validation {
-    condition     = length(var.user_service.image_tag) > 0 && var.user_service.image_tag != "latest"
-    error_message = "user_service.image_tag must be an explicit, immutable tag (for example the git SHA), not empty and not \"latest\"."
+    condition     = toset(keys(var.services)) == toset(["user", "order"])
+    error_message = "services must have exactly the keys \"user\" and \"order\"."
   }
   validation {
-    condition = contains([256, 512, 1024, 2048, 4096], var.user_service.cpu) && (
-      var.user_service.cpu == 256 ? contains([512, 1024, 2048], var.user_service.memory) :
-      var.user_service.memory % 1024 == 0 && var.user_service.memory >= var.user_service.cpu * 2 && var.user_service.memory <= min(var.user_service.cpu * 8, 30720)
-    )
-    error_message = "user_service cpu/memory must be a valid Fargate combination (cpu 256 -> memory 512/1024/2048; cpu 512-4096 -> memory 2x to 8x cpu in 1024 MiB steps, at most 30720)."
+    condition     = alltrue([for s in values(var.services) : length(s.image_tag) > 0 && s.image_tag != "latest"])
+    error_message = "Each services[*].image_tag must be an explicit, immutable tag (for example the git SHA), not empty and not \"latest\"."
   }
   validation {
-    condition     = var.user_service.min_count >= 1 && var.user_service.min_count <= var.user_service.desired_count && var.user_service.desired_count <= var.user_service.max_count
-    error_message = "user_service counts must satisfy 1 <= min_count <= desired_count <= max_count."
+    condition = alltrue([for s in values(var.services) : contains([256, 512, 1024, 2048, 4096], s.cpu) && (
+      s.cpu == 256 ? contains([512, 1024, 2048], s.memory) :
+      s.memory % 1024 == 0 && s.memory >= s.cpu * 2 && s.memory <= min(s.cpu * 8, 30720)
+    )])
+    error_message = "Each services[*] cpu/memory must be a valid Fargate combination (cpu 256 -> memory 512/1024/2048; cpu 512-4096 -> memory 2x to 8x cpu in 1024 MiB steps, at most 30720)."
   }
   validation {
-    condition     = contains(["debug", "info", "warn", "error"], var.user_service.log_level)
-    error_message = "user_service.log_level must be one of debug, info, warn, error."
+    condition     = alltrue([for s in values(var.services) : s.min_count >= 1 && s.min_count <= s.desired_count && s.desired_count <= s.max_count])
+    error_message = "Each services[*] must satisfy 1 <= min_count <= desired_count <= max_count."
+  }
+  validation {
+    condition     = alltrue([for s in values(var.services) : contains(["debug", "info", "warn", "error"], s.log_level)])
+    error_message = "Each services[*].log_level must be one of debug, info, warn, error."
   }
 }
 
-variable "order_service" {
-  description = "Sizing and image of the order service (native gRPC on port 50052, reachable only inside the VPC). cpu/memory are Fargate units."
-  type = object({
-    image_tag     = string
-    cpu           = optional(number, 256)
-    memory        = optional(number, 512)
-    desired_count = optional(number, 2)
-    min_count     = optional(number, 2)
-    max_count     = optional(number, 6)
-    log_level     = optional(string, "info")
-  })
+variable "metrics_port" {
+  description = "METRICS_PORT of both services: Prometheus /metrics is served only on this port, never on the service port the load balancer forwards to. Reachable only from metrics_scraper_security_group_ids inside the VPC."
+  type        = number
+  default     = 9464
 
   validation {
-    condition     = length(var.order_service.image_tag) > 0 && var.order_service.image_tag != "latest"
-    error_message = "order_service.image_tag must be an explicit, immutable tag (for example the git SHA), not empty and not \"latest\"."
+    condition     = var.metrics_port >= 1024 && var.metrics_port <= 65535 && floor(var.metrics_port) == var.metrics_port && !contains([50051, 50052], var.metrics_port)
+    error_message = "metrics_port must be a whole number between 1024 and 65535, different from the service ports 50051 and 50052."
   }
+}
+
+variable "metrics_scraper_security_group_ids" {
+  description = "Security groups (in this VPC) of the Prometheus scrapers allowed to reach METRICS_PORT on the tasks. Empty: nothing may scrape."
+  type        = list(string)
+  default     = []
+
   validation {
-    condition = contains([256, 512, 1024, 2048, 4096], var.order_service.cpu) && (
-      var.order_service.cpu == 256 ? contains([512, 1024, 2048], var.order_service.memory) :
-      var.order_service.memory % 1024 == 0 && var.order_service.memory >= var.order_service.cpu * 2 && var.order_service.memory <= min(var.order_service.cpu * 8, 30720)
-    )
-    error_message = "order_service cpu/memory must be a valid Fargate combination (cpu 256 -> memory 512/1024/2048; cpu 512-4096 -> memory 2x to 8x cpu in 1024 MiB steps, at most 30720)."
-  }
-  validation {
-    condition     = var.order_service.min_count >= 1 && var.order_service.min_count <= var.order_service.desired_count && var.order_service.desired_count <= var.order_service.max_count
-    error_message = "order_service counts must satisfy 1 <= min_count <= desired_count <= max_count."
-  }
-  validation {
-    condition     = contains(["debug", "info", "warn", "error"], var.order_service.log_level)
-    error_message = "order_service.log_level must be one of debug, info, warn, error."
+    condition     = alltrue([for id in var.metrics_scraper_security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", id))])
+    error_message = "metrics_scraper_security_group_ids must be security group ids (sg-...)."
   }
 }
 
@@ -178,49 +187,6 @@ variable "deregistration_delay_seconds" {
 
 # --- Load balancer and DNS -------------------------------------------------
 
-variable "acm_certificate_arn" {
-  description = "ARN of the ACM certificate (same region as the ALB) served by the HTTPS listener. It must cover user_service_domain_name."
-  type        = string
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/.+$", var.acm_certificate_arn))
-    error_message = "acm_certificate_arn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)."
-  }
-}
-
-variable "user_service_domain_name" {
-  description = "Public hostname of the user service origin (covered by the ACM certificate), e.g. \"origin-api.example.com\". The Worker calls https://<this name>."
-  type        = string
-
-  validation {
-    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.user_service_domain_name))
-    error_message = "user_service_domain_name must be a lowercase DNS hostname without scheme or path, e.g. origin-api.example.com."
-  }
-}
-
-variable "route53_zone_id" {
-  description = "Route 53 hosted zone in which to create an alias record user_service_domain_name -> ALB. null when the record is managed elsewhere (for example in Cloudflare DNS, see docs/deploy.md)."
-  type        = string
-  default     = null
-}
-
-variable "alb_ingress_cidr_blocks" {
-  description = "IPv4 CIDRs allowed to reach the ALB on 443. Narrow it to Cloudflare's published egress ranges so only the Worker can reach the origin."
-  type        = list(string)
-  default     = ["0.0.0.0/0"]
-
-  validation {
-    condition     = length(var.alb_ingress_cidr_blocks) > 0 && alltrue([for c in var.alb_ingress_cidr_blocks : can(cidrhost(c, 0))])
-    error_message = "alb_ingress_cidr_blocks must be a non-empty list of valid IPv4 CIDRs."
-  }
-}
-
-variable "alb_ssl_policy" {
-  description = "TLS policy of the HTTPS listener."
-  type        = string
-  default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-}
-
 variable "alb_deletion_protection" {
   description = "Enable deletion protection on the ALB."
   type        = bool
@@ -228,7 +194,7 @@ variable "alb_deletion_protection" {
 }
 
 variable "health_check_grace_period_seconds" {
-  description = "Seconds ECS ignores ALB health checks after a user-service task starts (covers migrations before /readyz turns 200)."
+  description = "Seconds ECS ignores load balancer health checks after a task of either service starts (covers the database bootstrap and migrations before /readyz turns 200). Readiness failures after that replace the task."
   type        = number
   default     = 60
 
@@ -253,14 +219,14 @@ variable "service_discovery_namespace" {
 
 # --- Database --------------------------------------------------------------
 
-variable "db_engine_version" {
-  description = "Aurora PostgreSQL engine version (Serverless v2 capable). Both clusters use it."
+variable "db_engine_major_version" {
+  description = "Aurora PostgreSQL major version of both clusters (Serverless v2). The newest minor of it is resolved once by a data source at creation; after that AWS's automatic minor upgrades own the minor version (Terraform ignores it, so no downgrade diff)."
   type        = string
-  default     = "16.6"
+  default     = "16"
 
   validation {
-    condition     = can(regex("^1[3-9]\\.[0-9]+$", var.db_engine_version))
-    error_message = "db_engine_version must look like \"16.6\" (Aurora PostgreSQL 13 or later)."
+    condition     = can(regex("^1[3-9]$", var.db_engine_major_version))
+    error_message = "db_engine_major_version must be a major version such as \"16\" (Aurora PostgreSQL 13 or later)."
   }
 }
 
@@ -308,14 +274,36 @@ variable "db_instance_count" {
   }
 }
 
-variable "db_ssl_mode" {
-  description = "DATABASE_SSLMODE for the services' node-postgres connection. \"no-verify\" encrypts without checking the server certificate (the RDS CA is not in Node's trust store); use \"verify-full\" once the images trust the RDS CA bundle (NODE_EXTRA_CA_CERTS)."
+variable "db_app_username" {
+  description = "PostgreSQL role the services log in as (not the master user). It logs in with IAM database authentication (a fresh token per connection, nothing to rotate); the db-bootstrap init container creates it and grants it rds_iam."
   type        = string
-  default     = "no-verify"
+  default     = "grpc_edge_app"
 
   validation {
-    condition     = contains(["disable", "no-verify", "require", "verify-ca", "verify-full"], var.db_ssl_mode)
-    error_message = "db_ssl_mode must be one of disable, no-verify, require, verify-ca, verify-full."
+    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.db_app_username)) && var.db_app_username != var.db_master_username && !startswith(var.db_app_username, "rds")
+    error_message = "db_app_username must be a lowercase PostgreSQL identifier, different from db_master_username and not starting with rds."
+  }
+}
+
+variable "rds_ca_bundle_path" {
+  description = "Path, inside the service image (services/Dockerfile), of the Amazon RDS CA bundle (global-bundle.pem from https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem). Passed as DATABASE_SSLROOTCERT; the services and the db-bootstrap container connect with sslmode verify-full against it."
+  type        = string
+  default     = "/app/certs/rds-global-bundle.pem"
+
+  validation {
+    condition     = startswith(var.rds_ca_bundle_path, "/") && endswith(var.rds_ca_bundle_path, ".pem")
+    error_message = "rds_ca_bundle_path must be an absolute path to a .pem file."
+  }
+}
+
+variable "db_bootstrap_image" {
+  description = "Image with psql run as the db-bootstrap init container of every service task: as the master user it creates db_app_username (IAM login, rds_iam) and hands it the database's schema (idempotent). Pin a tag or digest."
+  type        = string
+  default     = "public.ecr.aws/docker/library/postgres:17.6-alpine"
+
+  validation {
+    condition     = can(regex("^[^:@]+(:[A-Za-z0-9._-]+|@sha256:[0-9a-f]{64})$", var.db_bootstrap_image)) && !endswith(var.db_bootstrap_image, ":latest")
+    error_message = "db_bootstrap_image must carry an explicit tag or digest (not latest)."
   }
 }
 
@@ -339,7 +327,7 @@ variable "db_deletion_protection" {
 # --- Shared secrets --------------------------------------------------------
 
 variable "service_token_secret" {
-  description = "SERVICE_TOKEN_SECRET shared by the Worker and both services (service-to-service auth). Stored in Secrets Manager and injected as an ECS secret. Pass it with TF_VAR_service_token_secret; never commit it."
+  description = "SERVICE_TOKEN_SECRET shared by the Worker and both services (service-to-service auth). Written to Secrets Manager as a write-only attribute (never in this module's state) and injected as an ECS secret. Pass it with TF_VAR_service_token_secret; never commit it."
   type        = string
   sensitive   = true
 
@@ -349,14 +337,49 @@ variable "service_token_secret" {
   }
 }
 
-variable "jwt_secret" {
-  description = "JWT_SECRET (HS256 signing key) shared by the Worker and the user service. Stored in Secrets Manager and injected as an ECS secret. Pass it with TF_VAR_jwt_secret; never commit it."
+variable "tunnel_token" {
+  description = "Token of the Cloudflare Tunnel the cloudflared service runs (the edge module's tunnel_token output). Written to Secrets Manager as a write-only attribute and injected into cloudflared as TUNNEL_TOKEN."
   type        = string
   sensitive   = true
 
   validation {
-    condition     = length(var.jwt_secret) >= 32
-    error_message = "jwt_secret must be at least 32 characters (HS256 keys should be at least 256 bits)."
+    condition     = length(var.tunnel_token) >= 32
+    error_message = "tunnel_token must be a Cloudflare Tunnel token (a long base64 string)."
+  }
+}
+
+variable "secrets_version" {
+  description = "Version of the write-only secret values (service_token_secret, tunnel_token). Terraform cannot see a write-only value change: bump this number to write the current values to Secrets Manager, then roll the tasks (docs/deploy.md)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.secrets_version >= 1 && floor(var.secrets_version) == var.secrets_version
+    error_message = "secrets_version must be a positive whole number."
+  }
+}
+
+variable "cloudflared" {
+  description = "The cloudflared connector service (private subnets, no inbound ports): its image (cloudflared 2025.7.0 or later speaks what Workers VPC needs, over QUIC), Fargate size and number of replicas (each keeps its own connections to Cloudflare)."
+  type = object({
+    image         = optional(string, "cloudflare/cloudflared:2026.2.0")
+    cpu           = optional(number, 256)
+    memory        = optional(number, 512)
+    desired_count = optional(number, 2)
+  })
+  default = {}
+
+  validation {
+    condition     = can(regex("^[^:@]+(:[A-Za-z0-9._-]+|@sha256:[0-9a-f]{64})$", var.cloudflared.image)) && !endswith(var.cloudflared.image, ":latest")
+    error_message = "cloudflared.image must carry an explicit tag or digest (not latest)."
+  }
+  validation {
+    condition     = var.cloudflared.desired_count >= 1 && var.cloudflared.desired_count <= 4
+    error_message = "cloudflared.desired_count must be between 1 and 4 (replicas of one tunnel)."
+  }
+  validation {
+    condition     = var.cloudflared.cpu == 256 ? contains([512, 1024, 2048], var.cloudflared.memory) : contains([512, 1024, 2048, 4096], var.cloudflared.cpu) && var.cloudflared.memory % 1024 == 0 && var.cloudflared.memory >= var.cloudflared.cpu * 2
+    error_message = "cloudflared cpu/memory must be a valid Fargate combination."
   }
 }
 

@@ -99,6 +99,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const onLog = options.onLog ?? printWarnings;
   const vars: Record<string, unknown> = {
     ...config.vars,
+    // `npm run dev`'s default (scripts/dev.ts); wrangler.toml keeps it off for deploys.
+    PUBLIC_READS: "true",
     USER_SERVICE_URL: options.userServiceUrl,
     SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
     ...testJwtVars,
