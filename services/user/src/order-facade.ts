@@ -1,11 +1,12 @@
 import { Code, ConnectError, type CallOptions, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { OrderService } from "@grpc-edge/proto/orders/v1";
+import { IDEMPOTENT_REPLAYED_HEADER } from "@grpc-edge/proto/shared-names";
 import { callerOf, requireReadUser, requireWriteUser } from "@grpc-edge/service-kit";
 import { downstreamCallOptions } from "./downstream-call-options.ts";
 import { forwardedError, type OrderServiceClient } from "./order-client.ts";
 import type { UserRepository } from "./user-repository.ts";
 
-const REPLAYED = "idempotent-replayed";
+const REPLAYED = IDEMPOTENT_REPLAYED_HEADER;
 
 /**
  * orders.v1.OrderService as the user service serves it: the gateway reaches only

@@ -1,5 +1,6 @@
-import { Code, ConnectError } from "@connectrpc/connect";
 import { Hono } from "hono";
+import { GatewayError } from "./errors/gateway-error.ts";
+import { problemTypes } from "./errors/problem-types.ts";
 import { renderProblem } from "./errors/render-problem.ts";
 import { accessLog, consoleAccessLog, type AccessLog } from "./http/access-log.ts";
 import type { AppEnv } from "./http/app-env.ts";
@@ -21,7 +22,7 @@ export function createBaseApp(log: AccessLog = consoleAccessLog, traceExporter?:
   app.use(accessLog(log));
   app.use(securityHeaders());
   app.notFound((c) =>
-    renderProblem(c, new ConnectError(`no route for ${c.req.method} ${c.req.path}`, Code.NotFound)),
+    renderProblem(c, new GatewayError(problemTypes.notFound, `no route for ${c.req.method} ${c.req.path}`)),
   );
   app.onError((err, c) => renderProblem(c, err));
   return app;

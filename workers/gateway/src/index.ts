@@ -4,7 +4,7 @@ import type { Hono } from "hono";
 import { parseConfig, type GatewayEnv } from "./config/parse-config.ts";
 import { createApp } from "./create-app.ts";
 import { createConfigErrorApp } from "./create-config-error-app.ts";
-import { ConfigError } from "./errors/config-error.ts";
+import { isConfigError } from "./errors/gateway-error.ts";
 import { createJwtVerifier } from "./auth/jwt-verifier.ts";
 import { serviceTokenInterceptor } from "./auth/service-token-interceptor.ts";
 import type { AppEnv } from "./http/app-env.ts";
@@ -62,7 +62,7 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
       ...(config.otlpEndpoint ? { traceExporter: otlpExporter({ endpoint: config.otlpEndpoint, serviceName }) } : {}),
     });
   } catch (err) {
-    if (err instanceof ConfigError) return createConfigErrorApp(err);
+    if (isConfigError(err)) return createConfigErrorApp(err);
     throw err;
   }
 }

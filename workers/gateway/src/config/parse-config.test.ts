@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../errors/config-error.ts";
+import { configError, GatewayError } from "../errors/gateway-error.ts";
 import { parseConfig, type GatewayEnv } from "./parse-config.ts";
 
 const timeoutRule = "UPSTREAM_TIMEOUT_MS must be an integer number of milliseconds from 1 to 60000";
@@ -42,7 +42,7 @@ describe("parseConfig", () => {
     const base = { USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, ...jwt };
     expect(parseConfig({ ...base, CORS_ALLOWED_ORIGINS: "https://app.example.com" }).corsAllowedOrigins).toEqual(["https://app.example.com"]);
     expect(() => parseConfig({ ...base, JWT_AUDIENCE: undefined })).toThrow("JWT_AUDIENCE is not set");
-    expect(() => parseConfig({ ...base, CORS_ALLOWED_ORIGINS: "*" })).toThrow(ConfigError);
+    expect(() => parseConfig({ ...base, CORS_ALLOWED_ORIGINS: "*" })).toThrow(GatewayError);
   });
 
   it.each([
@@ -80,7 +80,7 @@ describe("parseConfig", () => {
         return err;
       }
     })();
-    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(GatewayError);
     expect((error as Error).message).toBe(message);
   });
 });

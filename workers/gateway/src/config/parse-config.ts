@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors/config-error.ts";
+import { configError } from "../errors/gateway-error.ts";
 import type { RateLimiterBinding } from "../middleware/rate-limit/rate-limit.ts";
 import { parseCorsOrigins } from "./parse-cors-origins.ts";
 import { parseEdgeCacheTtl } from "./parse-edge-cache-ttl.ts";
@@ -63,9 +63,9 @@ export function parseConfig(env: GatewayEnv): GatewayConfig {
 const minSecretBytes = 32;
 
 function parseSecret(name: string, raw: string | undefined): string {
-  if (raw === undefined || raw === "") throw new ConfigError(`${name} is not set`);
+  if (raw === undefined || raw === "") throw configError(`${name} is not set`);
   if (new TextEncoder().encode(raw).byteLength < minSecretBytes) {
-    throw new ConfigError(`${name} must be at least ${minSecretBytes} bytes long`);
+    throw configError(`${name} must be at least ${minSecretBytes} bytes long`);
   }
   return raw;
 }
@@ -74,18 +74,18 @@ function parseBoolean(name: string, raw: string | undefined): boolean {
   const value = (raw ?? "").trim().toLowerCase();
   if (value === "" || value === "false") return false;
   if (value === "true") return true;
-  throw new ConfigError(`${name} must be true or false`);
+  throw configError(`${name} must be true or false`);
 }
 
 function parseServiceUrl(name: string, raw: string | undefined): string {
-  if (raw === undefined || raw.trim() === "") throw new ConfigError(`${name} is not set`);
+  if (raw === undefined || raw.trim() === "") throw configError(`${name} is not set`);
   const url = tryParseUrl(raw.trim());
   if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new ConfigError(`${name} must be an absolute http(s) URL`);
+    throw configError(`${name} must be an absolute http(s) URL`);
   }
   // Connect appends "/<package.Service>/<Method>"; a query or fragment would break that.
   if (url.search !== "" || url.hash !== "") {
-    throw new ConfigError(`${name} must not have a query or fragment`);
+    throw configError(`${name} must not have a query or fragment`);
   }
   return url.href;
 }
@@ -95,7 +95,7 @@ function parseTimeoutMs(name: string, raw: string | undefined): number {
   const value = raw.trim();
   const ms = /^[0-9]{1,6}$/.test(value) ? Number(value) : Number.NaN;
   if (!(ms >= 1 && ms <= maxTimeoutMs)) {
-    throw new ConfigError(`${name} must be an integer number of milliseconds from 1 to ${maxTimeoutMs}`);
+    throw configError(`${name} must be an integer number of milliseconds from 1 to ${maxTimeoutMs}`);
   }
   return ms;
 }

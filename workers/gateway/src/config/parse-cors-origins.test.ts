@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../errors/config-error.ts";
+import { configError, GatewayError } from "../errors/gateway-error.ts";
 import { parseCorsOrigins } from "./parse-cors-origins.ts";
 
 describe("parseCorsOrigins", () => {
@@ -12,7 +12,7 @@ describe("parseCorsOrigins", () => {
   it.each(["*", "https://app.example.com/", "https://app.example.com/path", "app.example.com", "ftp://files.example.com", "https://APP.example.com"])(
     "refuses %s: a browser never sends it as Origin",
     (raw) => {
-      expect(() => parseCorsOrigins(raw)).toThrow(ConfigError);
+      expect(() => parseCorsOrigins(raw)).toThrow(GatewayError);
     },
   );
 });

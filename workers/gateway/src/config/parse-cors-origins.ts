@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors/config-error.ts";
+import { configError } from "../errors/gateway-error.ts";
 
 /**
  * CORS_ALLOWED_ORIGINS: comma-separated origins ("https://app.example.com,http://localhost:5173"),
@@ -19,7 +19,7 @@ export function parseCorsOrigins(raw: string | undefined): readonly string[] {
       parsed = undefined;
     }
     if (parsed === undefined || (parsed.protocol !== "https:" && parsed.protocol !== "http:") || parsed.origin !== origin) {
-      throw new ConfigError("CORS_ALLOWED_ORIGINS must list origins like https://app.example.com, separated by commas");
+      throw configError("CORS_ALLOWED_ORIGINS must list origins like https://app.example.com, separated by commas");
     }
   }
   return origins;

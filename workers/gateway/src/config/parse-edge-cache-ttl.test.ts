@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../errors/config-error.ts";
+import { configError, GatewayError } from "../errors/gateway-error.ts";
 import { parseEdgeCacheTtl } from "./parse-edge-cache-ttl.ts";
 
 describe("parseEdgeCacheTtl", () => {
@@ -14,7 +14,7 @@ describe("parseEdgeCacheTtl", () => {
   });
 
   it.each(["-1", "3601", "1.5", "5s", "abc", "1e3"])("rejects %j, naming the setting", (raw) => {
-    expect(() => parseEdgeCacheTtl(raw)).toThrow(ConfigError);
+    expect(() => parseEdgeCacheTtl(raw)).toThrow(GatewayError);
     expect(() => parseEdgeCacheTtl(raw)).toThrow("EDGE_CACHE_TTL_SECONDS must be an integer number of seconds from 0 to 3600");
   });
 });

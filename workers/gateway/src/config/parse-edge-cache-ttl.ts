@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors/config-error.ts";
+import { configError } from "../errors/gateway-error.ts";
 
 export const defaultEdgeCacheTtlSeconds = 5;
 const maxEdgeCacheTtlSeconds = 3600;
@@ -9,7 +9,7 @@ export function parseEdgeCacheTtl(raw: string | undefined): number {
   const value = raw.trim();
   const seconds = /^[0-9]{1,4}$/.test(value) ? Number(value) : Number.NaN;
   if (!(seconds >= 0 && seconds <= maxEdgeCacheTtlSeconds)) {
-    throw new ConfigError(`EDGE_CACHE_TTL_SECONDS must be an integer number of seconds from 0 to ${maxEdgeCacheTtlSeconds}`);
+    throw configError(`EDGE_CACHE_TTL_SECONDS must be an integer number of seconds from 0 to ${maxEdgeCacheTtlSeconds}`);
   }
   return seconds;
 }

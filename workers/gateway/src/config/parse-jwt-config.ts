@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors/config-error.ts";
+import { configError } from "../errors/gateway-error.ts";
 
 /** How end-user JWTs are verified at the edge (docs/security.md). */
 export interface JwtConfig {
@@ -27,12 +27,12 @@ export function parseJwtConfig(env: JwtEnv, serviceTokenSecret: string): JwtConf
   const audience = required("JWT_AUDIENCE", env.JWT_AUDIENCE);
   const secret = env.JWT_SECRET ?? "";
   const jwksUrl = (env.JWT_JWKS_URL ?? "").trim();
-  if ((secret === "") === (jwksUrl === "")) throw new ConfigError("exactly one of JWT_SECRET and JWT_JWKS_URL must be set");
+  if ((secret === "") === (jwksUrl === "")) throw configError("exactly one of JWT_SECRET and JWT_JWKS_URL must be set");
   if (secret !== "") {
     if (new TextEncoder().encode(secret).byteLength < minSecretBytes) {
-      throw new ConfigError(`JWT_SECRET must be at least ${minSecretBytes} bytes long`);
+      throw configError(`JWT_SECRET must be at least ${minSecretBytes} bytes long`);
     }
-    if (secret === serviceTokenSecret) throw new ConfigError("JWT_SECRET must differ from SERVICE_TOKEN_SECRET");
+    if (secret === serviceTokenSecret) throw configError("JWT_SECRET must differ from SERVICE_TOKEN_SECRET");
     return { issuer, audience, keys: { kind: "secret", secret } };
   }
   return { issuer, audience, keys: { kind: "jwks", url: parseJwksUrl(jwksUrl) } };
@@ -40,7 +40,7 @@ export function parseJwtConfig(env: JwtEnv, serviceTokenSecret: string): JwtConf
 
 function required(name: string, raw: string | undefined): string {
   const value = (raw ?? "").trim();
-  if (value === "") throw new ConfigError(`${name} is not set`);
+  if (value === "") throw configError(`${name} is not set`);
   return value;
 }
 
@@ -50,11 +50,11 @@ function parseJwksUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError("JWT_JWKS_URL must be an absolute https URL");
+    throw configError("JWT_JWKS_URL must be an absolute https URL");
   }
   const loopback = url.hostname === "127.0.0.1" || url.hostname === "localhost" || url.hostname === "[::1]";
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
-    throw new ConfigError("JWT_JWKS_URL must be an absolute https URL");
+    throw configError("JWT_JWKS_URL must be an absolute https URL");
   }
   return url.href;
 }

@@ -8,7 +8,8 @@ import { createFixtureUserService } from "../../test/user-fixtures.ts";
 import { createApp } from "../create-app.ts";
 import { httpBindings } from "../transcoding/index.ts";
 import { createOpenApiDocument } from "./create-openapi-document.ts";
-import { allRefs, deref, operation, parameter, pointer, schemaValidator, type Doc } from "./openapi-test-kit.ts";
+import { problemTypes } from "../errors/problem-types.ts";
+import { allRefs, deref, operation, parameter, pointer, schemaValidator, type Doc } from "../../test/openapi-test-kit.ts";
 
 const apiDoc = createOpenApiDocument(httpBindings([UserService, OrderService])) as Doc;
 const libraryDoc = createOpenApiDocument(httpBindings([LibraryService])) as Doc;
@@ -210,6 +211,14 @@ describe("the served API, as a client reads it", () => {
       expect.arrayContaining(["invalid_argument", "not_found", "already_exists", "failed_precondition", "unavailable"]),
     );
     expect(apiDoc.components.responses.ServiceUnavailable!.headers).toHaveProperty("Retry-After");
+  });
+
+  it("lists the whole problem catalogue as the problem types a client may meet", () => {
+    const type = (schemaOf("Problem").properties as Record<string, { enum?: string[] }>).type!;
+    expect(type.enum).toHaveLength(Object.keys(problemTypes).length);
+    expect(type.enum).toEqual(
+      expect.arrayContaining(["https://grpc-edge.dev/problems/not-found", "https://grpc-edge.dev/problems/idempotency-key-reused", "https://grpc-edge.dev/problems/rate-limited"]),
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { anonymousCaller, type Caller } from "../../auth/caller.ts";
 import { InvalidTokenError, type JwtVerifier } from "../../auth/jwt-verifier.ts";
-import { AuthenticationError } from "../../errors/authentication-error.ts";
+import { unauthenticated } from "../../errors/gateway-error.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 
 export interface AuthenticateOptions {
@@ -27,16 +27,16 @@ export function authenticate({ verify, publicReads }: AuthenticateOptions): Midd
     const header = c.req.header("authorization");
     let caller: Caller;
     if (header === undefined) {
-      if (!READS.has(c.req.method)) throw new AuthenticationError("missing");
+      if (!READS.has(c.req.method)) throw unauthenticated("missing");
       caller = anonymousCaller(publicReads ? "users:read" : "");
     } else {
       const token = BEARER.exec(header.trim())?.[1];
-      if (token === undefined) throw new AuthenticationError("invalid");
+      if (token === undefined) throw unauthenticated("invalid");
       let verified;
       try {
         verified = await verify(token);
       } catch (err) {
-        if (err instanceof InvalidTokenError) throw new AuthenticationError("invalid");
+        if (err instanceof InvalidTokenError) throw unauthenticated("invalid");
         throw err;
       }
       caller = { authenticated: true, sub: verified.sub, scope: withScope(verified.scope, publicReads ? "users:read" : undefined) };

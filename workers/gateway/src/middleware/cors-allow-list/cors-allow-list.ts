@@ -1,7 +1,7 @@
-import { Code } from "@connectrpc/connect";
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
-import { HttpError } from "../../errors/http-error.ts";
+import { GatewayError } from "../../errors/gateway-error.ts";
+import { problemTypes } from "../../errors/problem-types.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 
 /** What a browser may send cross-origin: the bearer token, JSON bodies, idempotency keys. */
@@ -31,7 +31,7 @@ export function corsAllowList(origins: readonly string[]): MiddlewareHandler<App
     const origin = c.req.header("origin");
     const preflight = c.req.method === "OPTIONS" && origin !== undefined && c.req.header("access-control-request-method") !== undefined;
     if (preflight && !allowed.has(origin)) {
-      throw new HttpError(403, "cors-origin-not-allowed", "Origin not allowed", Code.PermissionDenied, "This origin may not call the API from a browser.");
+      throw new GatewayError(problemTypes.corsOriginNotAllowed);
     }
     // Same-origin and non-browser requests carry no Origin: nothing to add.
     if (origin === undefined) return next();

@@ -1,6 +1,6 @@
-import { Code } from "@connectrpc/connect";
 import type { MiddlewareHandler } from "hono";
-import { HttpError } from "../../errors/http-error.ts";
+import { GatewayError } from "../../errors/gateway-error.ts";
+import { problemTypes } from "../../errors/problem-types.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 
 // The services' rule (docs/security.md): 1–255 visible ASCII characters. Two headers
@@ -12,13 +12,7 @@ export function idempotencyKey(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = c.req.header("idempotency-key");
     if (key !== undefined && !KEY.test(key)) {
-      throw new HttpError(
-        400,
-        "invalid-idempotency-key",
-        "Invalid Idempotency-Key",
-        Code.InvalidArgument,
-        "Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good choice).",
-      );
+      throw new GatewayError(problemTypes.invalidIdempotencyKey);
     }
     await next();
   };

@@ -1,6 +1,6 @@
-import { Code } from "@connectrpc/connect";
 import type { MiddlewareHandler } from "hono";
-import { HttpError } from "../../errors/http-error.ts";
+import { GatewayError } from "../../errors/gateway-error.ts";
+import { problemTypes } from "../../errors/problem-types.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 
 /** The Workers rate-limit binding, as much of it as the gateway uses (workers-types' RateLimit). */
@@ -45,9 +45,7 @@ export function rateLimit({ retryAfterSeconds, warn = console.warn }: RateLimitO
       warnOnce(`RATE_LIMITER failed, requests pass unlimited: ${String(err)}`);
     }
     if (!success) {
-      throw new HttpError(429, "rate-limited", "Too many requests", Code.ResourceExhausted, "Too many requests; slow down and retry later.", {
-        "Retry-After": String(retryAfterSeconds),
-      });
+      throw new GatewayError(problemTypes.rateLimited, undefined, { headers: { "Retry-After": String(retryAfterSeconds) } });
     }
     return next();
   };

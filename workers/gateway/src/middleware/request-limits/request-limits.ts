@@ -1,6 +1,6 @@
-import { Code } from "@connectrpc/connect";
 import type { MiddlewareHandler } from "hono";
-import { HttpError } from "../../errors/http-error.ts";
+import { GatewayError } from "../../errors/gateway-error.ts";
+import { problemTypes } from "../../errors/problem-types.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 
 export interface RequestLimitsOptions {
@@ -23,20 +23,14 @@ const encoder = new TextEncoder();
 export function requestLimits({ maxUrlBytes = DEFAULT_MAX_URL_BYTES, maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES }: RequestLimitsOptions = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (encoder.encode(c.req.url).byteLength > maxUrlBytes) {
-      throw new HttpError(414, "uri-too-long", "URI too long", Code.InvalidArgument, `the request URL must be at most ${maxUrlBytes} bytes`);
+      throw new GatewayError(problemTypes.uriTooLong, `the request URL must be at most ${maxUrlBytes} bytes`);
     }
     let headerBytes = 0;
     c.req.raw.headers.forEach((value, name) => {
       headerBytes += name.length + encoder.encode(value).byteLength;
     });
     if (headerBytes > maxHeaderBytes) {
-      throw new HttpError(
-        431,
-        "request-header-fields-too-large",
-        "Request header fields too large",
-        Code.InvalidArgument,
-        `the request headers must be at most ${maxHeaderBytes} bytes in total`,
-      );
+      throw new GatewayError(problemTypes.requestHeaderFieldsTooLarge, `the request headers must be at most ${maxHeaderBytes} bytes in total`);
     }
     await next();
   };

@@ -1,7 +1,7 @@
 // Test helpers for the OpenAPI tests (not shipped: only *.test.ts import this file).
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import type { JsonSchema } from "./json-schema.ts";
+import type { JsonSchema } from "../src/openapi/json-schema.ts";
 
 export type Doc = JsonSchema & {
   paths: Record<string, Record<string, Operation>>;
