@@ -16,7 +16,7 @@ import {
   stallUntilAborted,
 } from "../test/user-fixtures.ts";
 import { createApp } from "./create-app.ts";
-import type { AccessLogEntry } from "./http/access-log.ts";
+import type { AccessLogEntry } from "./middleware/access-log.ts";
 
 function setup(options: { timeoutMs?: number; before?: (ctx: HandlerContext) => Promise<void> | void } = {}) {
   const service = createFixtureUserService(options.before);

@@ -24,6 +24,9 @@ describe("Worker entry", () => {
       const res = await call(path, env);
       expect(res.status).toBe(500);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
+      // The same chain as a working app: request id and security headers on the 500 too.
+      expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       const text = await res.text();
       expect(text).not.toContain("hunter2");
       expect(JSON.parse(text)).toMatchObject({

@@ -3,14 +3,13 @@ import { UserService } from "@grpc-edge/proto/user/v1";
 import type { Hono } from "hono";
 import { parseConfig, type GatewayEnv } from "./config/parse-config.ts";
 import { createApp } from "./create-app.ts";
-import { createConfigErrorApp } from "./create-config-error-app.ts";
 import { isConfigError } from "./errors/gateway-error.ts";
 import { createJwtVerifier } from "./auth/jwt-verifier.ts";
 import { serviceTokenInterceptor } from "./auth/service-token-interceptor.ts";
-import type { AppEnv } from "./http/app-env.ts";
+import type { AppEnv } from "./context/app-env.ts";
 import { otlpExporter } from "./tracing/otlp-exporter.ts";
 import { createFetchTransport } from "./transport/create-fetch-transport.ts";
-import { readOnlyMethods } from "./transport/read-only-methods.ts";
+import { readOnlyMethods } from "./transcoding/read-only-methods.ts";
 import { RetryBudget } from "./transport/retry-budget.ts";
 import { retryInterceptor } from "./transport/retry-interceptor.ts";
 
@@ -62,7 +61,7 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
       ...(config.otlpEndpoint ? { traceExporter: otlpExporter({ endpoint: config.otlpEndpoint, serviceName }) } : {}),
     });
   } catch (err) {
-    if (isConfigError(err)) return createConfigErrorApp(err);
+    if (isConfigError(err)) return createApp({ configError: err });
     throw err;
   }
 }

@@ -1,8 +1,9 @@
 import { configError } from "../errors/gateway-error.ts";
-import type { RateLimiterBinding } from "../middleware/rate-limit/rate-limit.ts";
+import type { RateLimiterBinding } from "../context/app-env.ts";
 import { parseCorsOrigins } from "./parse-cors-origins.ts";
 import { parseEdgeCacheTtl } from "./parse-edge-cache-ttl.ts";
-import { parseJwtConfig, type JwtConfig, type JwtEnv } from "./parse-jwt-config.ts";
+import type { JwtConfig } from "../auth/jwt-verifier.ts";
+import { parseJwtConfig, type JwtEnv } from "./parse-jwt-config.ts";
 
 /** The Worker's vars as wrangler.toml declares them; anything may be missing at runtime. */
 export interface GatewayEnv extends JwtEnv {

@@ -1,12 +1,5 @@
+import type { JwtConfig } from "../auth/jwt-verifier.ts";
 import { configError } from "../errors/gateway-error.ts";
-
-/** How end-user JWTs are verified at the edge (docs/security.md). */
-export interface JwtConfig {
-  issuer: string;
-  audience: string;
-  /** HS256 with a shared secret (development), or RS256/ES256 keys from a JWKS URL (production). */
-  keys: { kind: "secret"; secret: string } | { kind: "jwks"; url: string };
-}
 
 export interface JwtEnv {
   JWT_ISSUER?: string;

@@ -1,12 +1,7 @@
 import type { MiddlewareHandler } from "hono";
-import { GatewayError } from "../../errors/gateway-error.ts";
-import { problemTypes } from "../../errors/problem-types.ts";
-import type { AppEnv } from "../../http/app-env.ts";
-
-/** The Workers rate-limit binding, as much of it as the gateway uses (workers-types' RateLimit). */
-export interface RateLimiterBinding {
-  limit(options: { key: string }): Promise<{ success: boolean }>;
-}
+import { GatewayError } from "../errors/gateway-error.ts";
+import { problemTypes } from "../errors/problem-types.ts";
+import type { AppEnv, RateLimiterBinding } from "../context/app-env.ts";
 
 export interface RateLimitOptions {
   /** Retry-After of a 429, in seconds: the binding's period (10 or 60), the longest a window lasts. */

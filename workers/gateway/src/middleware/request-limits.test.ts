@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createBaseApp } from "../../create-base-app.ts";
+import { middlewareTestApp } from "../../test/middleware-test-app.ts";
 import { requestLimits } from "./request-limits.ts";
 
-const app = createBaseApp(() => {});
+const app = middlewareTestApp();
 app.use(requestLimits());
 app.all("*", (c) => c.text("ok"));
 

@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppEnv } from "../http/app-env.ts";
-import { cacheIdentity } from "./cache-identity.ts";
-import { readTag, writeTags } from "./resource-tags.ts";
-import { strongEtag } from "./strong-etag.ts";
+import type { AppEnv } from "../context/app-env.ts";
+import { cacheIdentity } from "../cache/cache-identity.ts";
+import { readTag, writeTags } from "../cache/resource-tags.ts";
+import { strongEtag } from "../cache/strong-etag.ts";
 
 export interface EdgeCacheOptions {
   /** The Workers cache (caches.default); undefined where there is none. */

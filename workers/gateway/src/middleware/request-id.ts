@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "./app-env.ts";
+import type { AppEnv } from "../context/app-env.ts";
 
 // Narrow enough to be safe in logs and headers, wide enough for UUIDs and trace ids.
 const saneRequestId = /^[A-Za-z0-9._-]{1,128}$/;

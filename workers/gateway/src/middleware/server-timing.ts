@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "./app-env.ts";
+import type { AppEnv } from "../context/app-env.ts";
 
 /**
  * `Server-Timing: upstream;dur=<ms>, total;dur=<ms>` on every response: `total` is the

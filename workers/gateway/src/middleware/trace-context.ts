@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { GatewaySpan, SpanExporter } from "../tracing/gateway-span.ts";
 import { randomId } from "../tracing/random-id.ts";
 import { parseTraceparent } from "../tracing/traceparent.ts";
-import type { AppEnv, RequestTrace } from "./app-env.ts";
+import type { AppEnv, RequestTrace } from "../context/app-env.ts";
 
 // A tracestate longer than the spec's 512 characters is dropped, not forwarded.
 const maxTracestate = 512;

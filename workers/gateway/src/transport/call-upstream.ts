@@ -4,7 +4,7 @@ import { codeToString } from "@connectrpc/connect/protocol-connect";
 import type { Context } from "hono";
 import { randomId } from "../tracing/random-id.ts";
 import { formatTraceparent } from "../tracing/traceparent.ts";
-import type { AppEnv } from "./app-env.ts";
+import type { AppEnv } from "../context/app-env.ts";
 
 /**
  * The request's one upstream unary call: forwards the request id, sends `traceparent`

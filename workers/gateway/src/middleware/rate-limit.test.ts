@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Caller } from "../../auth/caller.ts";
-import { createBaseApp } from "../../create-base-app.ts";
-import { rateLimit, type RateLimiterBinding } from "./rate-limit.ts";
+import type { Caller } from "../auth/caller.ts";
+import { middlewareTestApp } from "../../test/middleware-test-app.ts";
+import type { RateLimiterBinding } from "../context/app-env.ts";
+import { rateLimit } from "./rate-limit.ts";
 
 /** Counts per key like the binding does within one window. */
 function fakeLimiter(limit: number): RateLimiterBinding & { keys: string[] } {
@@ -19,7 +20,7 @@ function fakeLimiter(limit: number): RateLimiterBinding & { keys: string[] } {
 
 function setup(caller?: Caller) {
   const warnings: string[] = [];
-  const app = createBaseApp(() => {});
+  const app = middlewareTestApp();
   app.use(async (c, next) => {
     if (caller !== undefined) c.set("caller", caller);
     await next();

@@ -1,5 +1,4 @@
 import type { Caller } from "../auth/caller.ts";
-import type { RateLimiterBinding } from "../middleware/rate-limit/rate-limit.ts";
 
 /** This request's place in a distributed trace (W3C Trace Context). */
 export interface RequestTrace {
@@ -26,6 +25,11 @@ export interface UpstreamCall {
   endMs: number;
   /** Connect code string: "ok", "not_found", "unavailable"… */
   code: string;
+}
+
+/** The Workers rate-limit binding, as much of it as the gateway uses (workers-types' RateLimit). */
+export interface RateLimiterBinding {
+  limit(options: { key: string }): Promise<{ success: boolean }>;
 }
 
 /** Hono's typing of per-request variables shared by the gateway's middleware. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createBaseApp } from "../../create-base-app.ts";
+import { middlewareTestApp } from "../../test/middleware-test-app.ts";
 import { corsAllowList } from "./cors-allow-list.ts";
 
-const app = createBaseApp(() => {});
+const app = middlewareTestApp();
 app.use(corsAllowList(["https://app.example.com", "http://localhost:5173"]));
 app.get("/api/users", (c) => c.json({ users: [] }));
 app.post("/api/users", () => {

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
-import { GatewayError } from "../../errors/gateway-error.ts";
-import { problemTypes } from "../../errors/problem-types.ts";
-import type { AppEnv } from "../../http/app-env.ts";
+import { GatewayError } from "../errors/gateway-error.ts";
+import { problemTypes } from "../errors/problem-types.ts";
+import type { AppEnv } from "../context/app-env.ts";
 
 export interface RequestLimitsOptions {
   /** Longest request URL (scheme to query), in bytes. */

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../http/app-env.ts";
-import { ifNoneMatchHits, strongEtag } from "./strong-etag.ts";
+import type { AppEnv } from "../context/app-env.ts";
+import { ifNoneMatchHits, strongEtag } from "../cache/strong-etag.ts";
 
 /**
  * Every 200 answer to a GET or HEAD carries a strong ETag (strong-etag.ts) unless it has

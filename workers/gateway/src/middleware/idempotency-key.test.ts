@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createBaseApp } from "../../create-base-app.ts";
+import { middlewareTestApp } from "../../test/middleware-test-app.ts";
 import { idempotencyKey } from "./idempotency-key.ts";
 
-const app = createBaseApp(() => {});
+const app = middlewareTestApp();
 app.use(idempotencyKey());
 app.all("*", (c) => c.text(c.req.header("idempotency-key") ?? "none"));
 

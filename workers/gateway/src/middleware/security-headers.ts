@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppEnv } from "../../http/app-env.ts";
+import type { AppEnv } from "../context/app-env.ts";
 
 /** One year, the preload list's minimum. */
 export const HSTS = "max-age=31536000; includeSubDomains";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createBaseApp } from "../../create-base-app.ts";
-import { HSTS } from "./security-headers.ts";
+import { middlewareTestApp } from "../../test/middleware-test-app.ts";
+import { HSTS, securityHeaders } from "./security-headers.ts";
 
-// createBaseApp installs securityHeaders for every gateway app (config-error app included).
-const app = createBaseApp(() => {});
+const app = middlewareTestApp();
+app.use(securityHeaders());
 app.get("/public", (c) => c.json({ ok: true }));
 app.get("/cached", (c) => {
   c.header("Cache-Control", "public, max-age=60");

@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from "hono";
-import { anonymousCaller, type Caller } from "../../auth/caller.ts";
-import { InvalidTokenError, type JwtVerifier } from "../../auth/jwt-verifier.ts";
-import { unauthenticated } from "../../errors/gateway-error.ts";
-import type { AppEnv } from "../../http/app-env.ts";
+import { anonymousCaller, type Caller } from "../auth/caller.ts";
+import { InvalidTokenError, type JwtVerifier } from "../auth/jwt-verifier.ts";
+import { unauthenticated } from "../errors/gateway-error.ts";
+import type { AppEnv } from "../context/app-env.ts";
 
 export interface AuthenticateOptions {
   verify: JwtVerifier;

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
-import { GatewayError } from "../../errors/gateway-error.ts";
-import { problemTypes } from "../../errors/problem-types.ts";
-import type { AppEnv } from "../../http/app-env.ts";
+import { GatewayError } from "../errors/gateway-error.ts";
+import { problemTypes } from "../errors/problem-types.ts";
+import type { AppEnv } from "../context/app-env.ts";
 
 // The services' rule (docs/security.md): 1–255 visible ASCII characters. Two headers
 // arrive joined by ", ", which contains a space and so is refused too.

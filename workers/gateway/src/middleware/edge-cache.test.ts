@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { createMemoryCache } from "../../test/memory-cache.ts";
-import type { AppEnv } from "../http/app-env.ts";
+import type { AppEnv } from "../context/app-env.ts";
 import { edgeCache } from "./edge-cache.ts";
 import { entityTags } from "./entity-tags.ts";
 

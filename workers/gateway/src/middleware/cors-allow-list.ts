@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
-import { GatewayError } from "../../errors/gateway-error.ts";
-import { problemTypes } from "../../errors/problem-types.ts";
-import type { AppEnv } from "../../http/app-env.ts";
+import { GatewayError } from "../errors/gateway-error.ts";
+import { problemTypes } from "../errors/problem-types.ts";
+import type { AppEnv } from "../context/app-env.ts";
 
 /** What a browser may send cross-origin: the bearer token, JSON bodies, idempotency keys. */
 export const CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"];

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { mintJwt, TEST_JWT } from "../../../test/jwt-test-kit.ts";
-import { createJwtVerifier } from "../../auth/jwt-verifier.ts";
-import { createBaseApp } from "../../create-base-app.ts";
+import { mintJwt, TEST_JWT } from "../../test/jwt-test-kit.ts";
+import { createJwtVerifier } from "../auth/jwt-verifier.ts";
+import { middlewareTestApp } from "../../test/middleware-test-app.ts";
 import { authenticate } from "./authenticate.ts";
 
 function setup(publicReads = false) {
-  const app = createBaseApp(() => {});
+  const app = middlewareTestApp();
   const verify = createJwtVerifier({ issuer: TEST_JWT.issuer, audience: TEST_JWT.audience, keys: { kind: "secret", secret: TEST_JWT.secret } });
   let reached = 0;
   app.use(authenticate({ verify, publicReads }));
