@@ -22,12 +22,10 @@ import type { SpanExporter } from "./tracing/gateway-span.ts";
 import { httpBindings, transcodingHandler } from "./transcoding/index.ts";
 
 export interface AppOptions {
-  /** How to reach the user service: fetch-based in workerd, in-memory in unit tests. */
+  /** How to reach the services (with its default deadline): fetch-based in workerd, in-memory in unit tests. */
   transport: Transport;
   /** The services whose google.api.http annotations are the REST API; nothing else is routed. */
   services: readonly DescService[];
-  /** Deadline of every upstream call. */
-  timeoutMs: number;
   log?: AccessLog;
   /** Where finished spans go (OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set); none: no export. */
   traceExporter?: SpanExporter;
@@ -77,7 +75,7 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
     });
     return app;
   }
-  const { transport, services, timeoutMs, maxBodyBytes, edge, cache } = options;
+  const { transport, services, maxBodyBytes, edge, cache } = options;
   const bindings = httpBindings(services);
 
   // 2. Before anything reads the request: size sanity, then CORS (a preflight carries no token).
@@ -103,7 +101,7 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
   // 6. After authentication: cached reads are filed per caller.
   if (cache !== undefined) app.use(edgeCache(cache));
   // 7. REST → RPC → REST.
-  app.all("*", transcodingHandler({ bindings, transport, timeoutMs, maxBodyBytes }));
+  app.all("*", transcodingHandler({ bindings, transport, maxBodyBytes }));
   return app;
 }
 

@@ -1,12 +1,11 @@
-import { OrderService } from "@grpc-edge/proto/orders/v1";
-import { UserService } from "@grpc-edge/proto/user/v1";
 import type { Hono } from "hono";
-import { parseConfig, type GatewayEnv } from "./config/parse-config.ts";
+import { parseConfig, settingsKey, type GatewayEnv } from "./config/parse-config.ts";
 import { createApp } from "./create-app.ts";
 import { isConfigError } from "./errors/gateway-error.ts";
 import { createJwtVerifier } from "./auth/jwt-verifier.ts";
 import { serviceTokenInterceptor } from "./auth/service-token-interceptor.ts";
 import type { AppEnv } from "./context/app-env.ts";
+import { publishedServices } from "./routing/published-services.ts";
 import { otlpExporter } from "./tracing/otlp-exporter.ts";
 import { createFetchTransport } from "./transport/create-fetch-transport.ts";
 import { readOnlyMethods } from "./transcoding/read-only-methods.ts";
@@ -17,21 +16,17 @@ import { retryInterceptor } from "./transport/retry-interceptor.ts";
 const serviceName = "grpc-edge-gateway";
 
 // One app per isolate and configuration: clients and transports are built once,
-// not per request. Keyed by the raw vars so a changed env is never served stale.
+// not per request. Keyed by the raw vars of every setting (config/gateway-settings.ts), so a changed env is never served stale.
 let cached: { key: string; app: Hono<AppEnv> } | undefined;
 // wrangler.toml's [[ratelimits]] period (Terraform's rate_limit.period may be 10 or 60): the longest wait.
 const RATE_LIMIT_PERIOD_S = 60;
 
 // Retries of reads (and keyed writes) on UNAVAILABLE, from one budget per isolate that
 // survives config changes; outermost, so each attempt is signed afresh (docs/resilience.md).
-const upstreamRetry = retryInterceptor({ isIdempotent: readOnlyMethods([UserService, OrderService]), budget: new RetryBudget() });
+const upstreamRetry = retryInterceptor({ isIdempotent: readOnlyMethods(publishedServices), budget: new RetryBudget() });
 
 function appFor(env: GatewayEnv): Hono<AppEnv> {
-  const key = JSON.stringify([
-    env.USER_SERVICE_URL, env.UPSTREAM_TIMEOUT_MS, env.SERVICE_TOKEN_SECRET, env.PUBLIC_READS,
-    env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_SECRET, env.JWT_JWKS_URL, env.CORS_ALLOWED_ORIGINS, env.EDGE_CACHE_TTL_SECONDS,
-    env.OTEL_EXPORTER_OTLP_ENDPOINT,
-  ]);
+  const key = settingsKey(env);
   if (cached?.key !== key) cached = { key, app: buildApp(env) };
   return cached.app;
 }
@@ -45,9 +40,7 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
         defaultTimeoutMs: config.upstreamTimeoutMs,
         interceptors: [upstreamRetry, serviceTokenInterceptor(config.serviceTokenSecret)],
       }),
-      // The user service serves both: its own RPCs and the public ones of the order service.
-      services: [UserService, OrderService],
-      timeoutMs: config.upstreamTimeoutMs,
+      services: publishedServices,
       // Built here, once per isolate and config: the JWKS cache lives as long as the isolate.
       edge: {
         verify: createJwtVerifier(config.jwt),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { configError, GatewayError } from "../errors/gateway-error.ts";
-import { parseConfig, type GatewayEnv } from "./parse-config.ts";
+import { gatewaySettings } from "./gateway-settings.ts";
+import { parseConfig, settingsKey, type GatewayEnv } from "./parse-config.ts";
 
 const timeoutRule = "UPSTREAM_TIMEOUT_MS must be an integer number of milliseconds from 1 to 60000";
 const urlRule = "USER_SERVICE_URL must be an absolute http(s) URL";
@@ -82,5 +83,16 @@ describe("parseConfig", () => {
     })();
     expect(error).toBeInstanceOf(GatewayError);
     expect((error as Error).message).toBe(message);
+  });
+});
+
+describe("settingsKey", () => {
+  it("changes with any setting of the spec, and only with those", () => {
+    const env: GatewayEnv = { USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: secret, ...jwt };
+    const key = settingsKey(env);
+    for (const name of Object.keys(gatewaySettings) as (keyof typeof gatewaySettings)[]) {
+      expect(settingsKey({ ...env, [name]: "changed" }), name).not.toBe(key);
+    }
+    expect(settingsKey({ ...env, RATE_LIMITER: { limit: async () => ({ success: true }) } })).toBe(key);
   });
 });

@@ -1,18 +1,17 @@
 import { createRouterTransport } from "@connectrpc/connect";
-import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { UserService } from "@grpc-edge/proto/user/v1";
 import { describe, expect, it } from "vitest";
 import { createFixtureUserService } from "../../test/user-fixtures.ts";
 import { createApp } from "../create-app.ts";
 import type { AccessLogEntry } from "./access-log.ts";
+import { publishedServices } from "../routing/published-services.ts";
 
 describe("access log", () => {
   it("writes one line per request with request id, trace id, status, durations and the RPC", async () => {
     const logs: AccessLogEntry[] = [];
     const app = createApp({
       transport: createRouterTransport((router) => router.service(UserService, createFixtureUserService().impl)),
-      services: [UserService, OrderService],
-      timeoutMs: 3000,
+      services: publishedServices,
       log: (entry) => logs.push(entry),
     });
     const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";

@@ -1,17 +1,16 @@
 import { createRouterTransport } from "@connectrpc/connect";
-import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { UserService } from "@grpc-edge/proto/user/v1";
 import { describe, expect, it } from "vitest";
 import { createFixtureUserService } from "../../test/user-fixtures.ts";
 import { createApp } from "../create-app.ts";
 import type { AccessLogEntry } from "./access-log.ts";
+import { publishedServices } from "../routing/published-services.ts";
 
 function setup() {
   const logs: AccessLogEntry[] = [];
   const app = createApp({
     transport: createRouterTransport((router) => router.service(UserService, createFixtureUserService().impl)),
-    services: [UserService, OrderService],
-    timeoutMs: 3000,
+    services: publishedServices,
     log: (entry) => logs.push(entry),
   });
   return { app, logs };

@@ -1,10 +1,10 @@
 import { createRouterTransport } from "@connectrpc/connect";
-import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { UserService } from "@grpc-edge/proto/user/v1";
 import { describe, expect, it } from "vitest";
 import { createFixtureUserService } from "../../test/user-fixtures.ts";
 import { createApp } from "../create-app.ts";
 import type { GatewaySpan } from "../tracing/gateway-span.ts";
+import { publishedServices } from "../routing/published-services.ts";
 
 const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 const callerSpan = "00f067aa0ba902b7";
@@ -14,8 +14,7 @@ function setup(options: { export?: boolean } = { export: true }) {
   const exported: GatewaySpan[][] = [];
   const app = createApp({
     transport: createRouterTransport((router) => router.service(UserService, service.impl)),
-    services: [UserService, OrderService],
-    timeoutMs: 3000,
+    services: publishedServices,
     log: () => {},
     ...(options.export ? { traceExporter: async (spans: readonly GatewaySpan[]) => void exported.push([...spans]) } : {}),
   });

@@ -1,5 +1,4 @@
 import { createRouterTransport } from "@connectrpc/connect";
-import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { UserService } from "@grpc-edge/proto/user/v1";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
@@ -10,11 +9,12 @@ import { httpBindings } from "../transcoding/index.ts";
 import { createOpenApiDocument } from "./create-openapi-document.ts";
 import { problemTypes } from "../errors/problem-types.ts";
 import { allRefs, deref, operation, parameter, pointer, schemaValidator, type Doc } from "../../test/openapi-test-kit.ts";
+import { publishedServices } from "../routing/published-services.ts";
 
-const apiDoc = createOpenApiDocument(httpBindings([UserService, OrderService])) as Doc;
+const apiDoc = createOpenApiDocument(httpBindings(publishedServices)) as Doc;
 const libraryDoc = createOpenApiDocument(httpBindings([LibraryService])) as Doc;
 const documents = [
-  { name: "user.v1 + orders.v1 (the served API)", doc: apiDoc, services: [UserService, OrderService] },
+  { name: "user.v1 + orders.v1 (the served API)", doc: apiDoc, services: publishedServices },
   { name: "library.v1 (test-only service)", doc: libraryDoc, services: [LibraryService] },
 ];
 const methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -285,15 +285,13 @@ describe("the documents agree with the gateway", () => {
   const users = createFixtureUserService();
   const userApp = createApp({
     transport: createRouterTransport((router) => router.service(UserService, users.impl)),
-    services: [UserService, OrderService],
-    timeoutMs: 3000,
+    services: publishedServices,
     log: () => {},
   });
   const library = createLibraryService();
   const libraryApp = createApp({
     transport: createRouterTransport((router) => router.service(LibraryService, library.impl as never)),
     services: [LibraryService],
-    timeoutMs: 3000,
     log: () => {},
   });
   const apiSchemas = schemaValidator(apiDoc);

@@ -18,10 +18,8 @@ import { responseJson } from "./response-json.ts";
 
 export interface TranscodingOptions {
   bindings: readonly HttpBinding[];
-  /** Every RPC goes through it: the user service is the front door for both services. */
+  /** Every RPC goes through it (routed to the service that serves it); its default deadline applies. */
   transport: Transport;
-  /** Deadline of every upstream call. */
-  timeoutMs: number;
   maxBodyBytes?: number;
 }
 
@@ -30,7 +28,7 @@ export interface TranscodingOptions {
  * upstream call for a request the contract rejects anyway), call, answer with proto3
  * JSON. Every failure is thrown, for the app's one problem+json error path.
  */
-export function transcodingHandler({ bindings, transport, timeoutMs, maxBodyBytes }: TranscodingOptions): Handler<AppEnv> {
+export function transcodingHandler({ bindings, transport, maxBodyBytes }: TranscodingOptions): Handler<AppEnv> {
   const router = createRouter(bindings);
   return async (c) => {
     const url = new URL(c.req.url);
@@ -55,7 +53,6 @@ export function transcodingHandler({ bindings, transport, timeoutMs, maxBodyByte
         transport,
         method: binding.method,
         input,
-        timeoutMs,
         route: binding.template.source,
         headers: forwardedHeaders(c.req.raw),
         contextValues: createContextValues().set(callerKey, caller),

@@ -17,7 +17,6 @@ export async function callUpstream<I extends DescMessage, O extends DescMessage>
     transport: Transport;
     method: DescMethodUnary<I, O>;
     input: MessageShape<I>;
-    timeoutMs: number;
     route: string;
     /** Caller headers allowed upstream (e.g. idempotency-key). */
     headers?: Record<string, string>;
@@ -25,7 +24,7 @@ export async function callUpstream<I extends DescMessage, O extends DescMessage>
     contextValues?: ContextValues;
   },
 ): Promise<UnaryResponse<I, O>> {
-  const { transport, method, input, timeoutMs, route, contextValues } = options;
+  const { transport, method, input, route, contextValues } = options;
   const trace = c.get("trace");
   const spanId = randomId(8);
   const header: Record<string, string> = {
@@ -39,7 +38,8 @@ export async function callUpstream<I extends DescMessage, O extends DescMessage>
   let code = "ok";
   try {
     // Where the runtime aborts it, a client that gives up cancels the upstream call too.
-    return await transport.unary(method, c.req.raw.signal, timeoutMs, header, input, contextValues);
+    // No timeoutMs of its own: the transport's default deadline (UPSTREAM_TIMEOUT_MS) applies.
+    return await transport.unary(method, c.req.raw.signal, undefined, header, input, contextValues);
   } catch (err) {
     code = codeToString(err instanceof ConnectError ? err.code : Code.Unknown);
     throw err;

@@ -6,10 +6,11 @@ import { describe, expect, it } from "vitest";
 import { readOnlyMethods } from "../transcoding/read-only-methods.ts";
 import { RetryBudget } from "./retry-budget.ts";
 import { abortableSleep, retryInterceptor, type RetryOptions } from "./retry-interceptor.ts";
+import { publishedServices } from "../routing/published-services.ts";
 
 const getUser = UserService.method.getUserById;
 const createUser = UserService.method.createUser;
-const isIdempotent = readOnlyMethods([UserService, OrderService]);
+const isIdempotent = readOnlyMethods(publishedServices);
 
 type Outcome = "ok" | Code;
 
