@@ -50,7 +50,7 @@ try {
   for (const [label, toml] of [["A", join(root, "wrangler.toml")], ["B", positionals[0]!]] as const) {
     const bundle = await buildBundle(toml);
     cleanups.push(async () => bundle.remove());
-    gateways[label] = await runBundle(bundle, { userServiceUrl: user.url });
+    gateways[label] = await runBundle(bundle, { userServiceUrl: user.url, orderServiceUrl: order.url });
     cleanups.push(() => gateways[label].dispose());
     process.stderr.write(`${label}: ${toml}, bundle ${(bundle.code.length / 1024).toFixed(1)} KiB\n`);
   }

@@ -56,7 +56,7 @@ export interface BundleGateway {
 
 export async function runBundle(
   bundle: BuiltBundle,
-  options: { userServiceUrl: string; assets?: boolean; inspectorPort?: number },
+  options: { userServiceUrl: string; orderServiceUrl: string; assets?: boolean; inspectorPort?: number },
 ): Promise<BundleGateway> {
   const { Miniflare } = (await import(pathToFileURL(createRequire(wranglerPackage).resolve("miniflare")).href)) as {
     Miniflare: new (o: object) => { ready: Promise<URL>; dispose(): Promise<void> };
@@ -78,7 +78,11 @@ export async function runBundle(
           compatibilityDate: bundle.compatibilityDate,
           compatibilityFlags: [],
           manifest: { mainModule: "index.js", modules: { "index.js": { type: "esm", contents: bundle.code } } },
-          env: { USER_SERVICE_URL: { type: "text", value: options.userServiceUrl }, UPSTREAM_TIMEOUT_MS: { type: "text", value: "3000" } },
+          env: {
+            USER_SERVICE_URL: { type: "text", value: options.userServiceUrl },
+            ORDER_SERVICE_URL: { type: "text", value: options.orderServiceUrl },
+            UPSTREAM_TIMEOUT_MS: { type: "text", value: "3000" },
+          },
           ...(options.assets !== false && bundle.assetsDir
             ? { assets: { directory: bundle.assetsDir, hasUserWorker: true, htmlHandling: "auto-trailing-slash", notFoundHandling: "none", runWorkerFirst: false } }
             : {}),

@@ -68,7 +68,7 @@ try {
   const bundle = await buildBundle(join(root, "wrangler.toml"));
   cleanups.push(async () => bundle.remove());
   const inspectorPort = await freePort();
-  const gateway = await runBundle(bundle, { userServiceUrl: user.url, assets: !values["no-assets"], inspectorPort });
+  const gateway = await runBundle(bundle, { userServiceUrl: user.url, orderServiceUrl: order.url, assets: !values["no-assets"], inspectorPort });
   cleanups.push(() => gateway.dispose());
   const gatewayUrl = gateway.url;
   const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { id: string; title?: string; webSocketDebuggerUrl: string }[];

@@ -144,11 +144,12 @@ function workerdChildren(): Set<number> {
   return new Set(allProcesses().filter((p) => p.ppid === process.pid && p.comm.startsWith("workerd")).map((p) => p.pid));
 }
 
-export async function startGatewayProcess(userServiceUrl: string): Promise<Gateway> {
+export async function startGatewayProcess(userServiceUrl: string, orderServiceUrl: string): Promise<Gateway> {
   const before = workerdChildren();
   const problems: WorkerLog[] = [];
   const gateway: RunningGateway = await startGateway({
     userServiceUrl,
+    orderServiceUrl,
     // Every request makes its upstream call, like the direct one it is compared with.
     vars: { EDGE_CACHE_TTL_SECONDS: "0" },
     onLog: (log) => {
@@ -204,7 +205,7 @@ export async function startStack(options: {
       nodeArgs: options.userNodeArgs,
       extraEnv: options.extraEnv,
     });
-    const gateway = await startGatewayProcess(user.url);
+    const gateway = await startGatewayProcess(user.url, order.url);
     const u = user;
     return {
       order,

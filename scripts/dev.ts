@@ -76,6 +76,7 @@ try {
       "--ip", "127.0.0.1",
       "--port", String(ports.gateway),
       "--var", `USER_SERVICE_URL:http://127.0.0.1:${ports.user}`,
+      "--var", `ORDER_SERVICE_URL:http://127.0.0.1:${ports.order}`,
       // A throwaway secret on a laptop: visible in `ps`, which is fine for dev only.
       "--var", `SERVICE_TOKEN_SECRET:${serviceTokenSecret}`,
       "--var", `JWT_SECRET:${jwtSecret}`,

@@ -24,9 +24,9 @@ beforeAll(async () => {
   });
   // PUBLIC_READS off: who may read what is decided per caller, so a leak would show.
   [gateway, uncached, shortLived] = await Promise.all([
-    startGateway({ userServiceUrl: user.url, vars: { PUBLIC_READS: "false", EDGE_CACHE_TTL_SECONDS: "30" } }),
-    startGateway({ userServiceUrl: user.url, vars: { EDGE_CACHE_TTL_SECONDS: "0" } }),
-    startGateway({ userServiceUrl: user.url, vars: { EDGE_CACHE_TTL_SECONDS: "1" } }),
+    startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { PUBLIC_READS: "false", EDGE_CACHE_TTL_SECONDS: "30" } }),
+    startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { EDGE_CACHE_TTL_SECONDS: "0" } }),
+    startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { EDGE_CACHE_TTL_SECONDS: "1" } }),
   ]);
 });
 afterAll(async () => {

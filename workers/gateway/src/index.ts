@@ -1,3 +1,4 @@
+import type { Transport } from "@connectrpc/connect";
 import type { Hono } from "hono";
 import { parseConfig, settingsKey, type GatewayEnv } from "./config/parse-config.ts";
 import { createApp } from "./create-app.ts";
@@ -6,6 +7,8 @@ import { createJwtVerifier } from "./auth/jwt-verifier.ts";
 import { serviceTokenInterceptor } from "./auth/service-token-interceptor.ts";
 import type { AppEnv } from "./context/app-env.ts";
 import { publishedServices } from "./routing/published-services.ts";
+import { routedTransport } from "./routing/routed-transport.ts";
+import { upstreamOf, type Upstream } from "./routing/upstream-routes.ts";
 import { otlpExporter } from "./tracing/otlp-exporter.ts";
 import { createFetchTransport } from "./transport/create-fetch-transport.ts";
 import { readOnlyMethods } from "./transcoding/read-only-methods.ts";
@@ -34,12 +37,14 @@ function appFor(env: GatewayEnv): Hono<AppEnv> {
 function buildApp(env: GatewayEnv): Hono<AppEnv> {
   try {
     const config = parseConfig(env);
+    // One transport per service, the same deadline, retries and service token on each.
+    const interceptors = [upstreamRetry, serviceTokenInterceptor(config.serviceTokenSecret)];
+    const upstreams: Record<Upstream, Transport> = {
+      user: createFetchTransport({ baseUrl: config.userServiceUrl, defaultTimeoutMs: config.upstreamTimeoutMs, interceptors }),
+      order: createFetchTransport({ baseUrl: config.orderServiceUrl, defaultTimeoutMs: config.upstreamTimeoutMs, interceptors }),
+    };
     return createApp({
-      transport: createFetchTransport({
-        baseUrl: config.userServiceUrl,
-        defaultTimeoutMs: config.upstreamTimeoutMs,
-        interceptors: [upstreamRetry, serviceTokenInterceptor(config.serviceTokenSecret)],
-      }),
+      transport: routedTransport((method) => upstreams[upstreamOf(method)]),
       services: publishedServices,
       // Built here, once per isolate and config: the JWKS cache lives as long as the isolate.
       edge: {

@@ -9,7 +9,10 @@ const minKeyBytes = 32;
  * the README's gateway table is generated from here (scripts/config-table.ts).
  */
 export const gatewaySettings = {
-  USER_SERVICE_URL: setting.serviceUrl("Base URL of the user service (Connect over HTTP/1.1); `http://127.0.0.1:50051` in `wrangler.toml`"),
+  USER_SERVICE_URL: setting.serviceUrl(
+    "Base URL of the user service (Connect over HTTP/1.1): its own RPCs, and CreateOrder and ListOrders, which it checks the user of first (routing/upstream-routes.ts); `http://127.0.0.1:50051` in `wrangler.toml`",
+  ),
+  ORDER_SERVICE_URL: setting.serviceUrl("Base URL of the order service (Connect over HTTP/1.1): items, GetOrder and CancelOrder; `http://127.0.0.1:50052` in `wrangler.toml`"),
   UPSTREAM_TIMEOUT_MS: setting.milliseconds(
     "The budget of each request: its upstream calls and retries (reads on UNAVAILABLE, at most 3 attempts, per-isolate retry budget) end by then, 504 after. Sent on as `connect-timeout-ms` ([docs/resilience.md](docs/resilience.md))",
     { min: 1, max: 60_000, defaultValue: 3000 },
@@ -51,6 +54,8 @@ export const gatewaySettings = {
 export const gatewayBindings = {
   RATE_LIMITER:
     "`[[ratelimits]]` binding, 300 per 60 s in `wrangler.toml`: requests per caller (verified `sub`, else client IP); over it 429 with `Retry-After`. Absent: no limiting (logged once)",
+  SERVICES:
+    "Fetcher of the private origin in front of both services (a VPC service binding): when bound, every upstream call goes through it, to the same URLs (the load balancer routes by path). Absent: plain `fetch`",
 };
 
 export type GatewaySettingName = keyof typeof gatewaySettings;

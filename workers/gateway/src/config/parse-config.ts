@@ -1,5 +1,5 @@
 import type { JwtConfig } from "../auth/jwt-verifier.ts";
-import type { RateLimiterBinding } from "../context/app-env.ts";
+import type { RateLimiterBinding, UpstreamFetcher } from "../context/app-env.ts";
 import { gatewaySettings, type GatewaySettingName, type GatewaySettingValue } from "./gateway-settings.ts";
 import { parseJwtConfig } from "./parse-jwt-config.ts";
 import { readSetting, type Setting } from "./setting.ts";
@@ -8,10 +8,13 @@ import { readSetting, type Setting } from "./setting.ts";
 export type GatewayEnv = { [Name in GatewaySettingName]?: string } & {
   /** Workers rate-limit binding ([[ratelimits]] in wrangler.toml); optional, read per request. */
   RATE_LIMITER?: RateLimiterBinding;
+  /** The private origin in front of both services; when bound, every upstream call goes through it. */
+  SERVICES?: UpstreamFetcher;
 };
 
 export interface GatewayConfig {
   userServiceUrl: string;
+  orderServiceUrl: string;
   upstreamTimeoutMs: number;
   serviceTokenSecret: string;
   /** Anonymous callers may read users and their orders (scope users:read). */
@@ -35,6 +38,7 @@ export function parseConfig(env: GatewayEnv): GatewayConfig {
   const read = <Name extends GatewaySettingName>(name: Name): GatewaySettingValue<Name> =>
     readSetting(name, gatewaySettings[name] as Setting<GatewaySettingValue<Name>>, env[name]);
   const userServiceUrl = read("USER_SERVICE_URL");
+  const orderServiceUrl = read("ORDER_SERVICE_URL");
   const upstreamTimeoutMs = read("UPSTREAM_TIMEOUT_MS");
   const serviceTokenSecret = read("SERVICE_TOKEN_SECRET");
   const publicReads = read("PUBLIC_READS");
@@ -44,6 +48,7 @@ export function parseConfig(env: GatewayEnv): GatewayConfig {
   const otlpEndpoint = read("OTEL_EXPORTER_OTLP_ENDPOINT");
   return {
     userServiceUrl,
+    orderServiceUrl,
     upstreamTimeoutMs,
     serviceTokenSecret,
     publicReads,

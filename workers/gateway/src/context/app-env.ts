@@ -32,6 +32,11 @@ export interface RateLimiterBinding {
   limit(options: { key: string }): Promise<{ success: boolean }>;
 }
 
+/** A Fetcher binding (workers-types' Fetcher), as much of it as the upstream calls use. */
+export interface UpstreamFetcher {
+  fetch(input: string, init: RequestInit): Promise<Response>;
+}
+
 /** Hono's typing of per-request variables shared by the gateway's middleware. */
 export interface AppEnv {
   Variables: {
@@ -46,5 +51,7 @@ export interface AppEnv {
   Bindings: {
     /** Workers rate-limit binding ([[ratelimits]] in wrangler.toml); optional. */
     RATE_LIMITER?: RateLimiterBinding;
+    /** The private origin in front of the services (a VPC service binding); optional, read per request. */
+    SERVICES?: UpstreamFetcher;
   };
 }

@@ -9,6 +9,7 @@ import { withRestViolations } from "../errors/upstream-violations.ts";
 import type { AppEnv } from "../context/app-env.ts";
 import { forwardedHeaders } from "../transport/forwarded-headers.ts";
 import { callUpstream } from "../transport/call-upstream.ts";
+import { upstreamFetcherKey } from "../transport/upstream-fetcher.ts";
 import { pathToJson, validateMessage } from "../validation/index.ts";
 import { createRouter } from "./create-router.ts";
 import type { HttpBinding } from "./http-bindings.ts";
@@ -55,7 +56,8 @@ export function transcodingHandler({ bindings, transport, maxBodyBytes }: Transc
         input,
         route: binding.template.source,
         headers: forwardedHeaders(c.req.raw),
-        contextValues: createContextValues().set(callerKey, caller),
+        // With the SERVICES binding (the private origin), calls go through it instead of fetch().
+        contextValues: createContextValues().set(callerKey, caller).set(upstreamFetcherKey, c.env?.SERVICES),
       });
     } catch (err) {
       // Forbidden to nobody in particular: signing in may help, so 401 with a challenge (RFC 9110 §15.5.2).
