@@ -11,7 +11,7 @@ import { routedTransport } from "./routing/routed-transport.ts";
 import { upstreamOf, type Upstream } from "./routing/upstream-routes.ts";
 import { otlpExporter } from "./tracing/otlp-exporter.ts";
 import { createFetchTransport } from "./transport/create-fetch-transport.ts";
-import { readOnlyMethods } from "./transcoding/read-only-methods.ts";
+import { readOnlyMethods } from "./routing/read-only-methods.ts";
 import { RetryBudget } from "./transport/retry-budget.ts";
 import { retryInterceptor } from "./transport/retry-interceptor.ts";
 

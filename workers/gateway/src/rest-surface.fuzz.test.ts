@@ -16,7 +16,7 @@ import { insaneAnswer } from "../test/sane-answer.ts";
 import { serviceTokenInterceptor } from "./auth/service-token-interceptor.ts";
 import { createJwtVerifier } from "./auth/jwt-verifier.ts";
 import { createApp } from "./create-app.ts";
-import { readOnlyMethods } from "./transcoding/read-only-methods.ts";
+import { readOnlyMethods } from "./routing/read-only-methods.ts";
 import { RetryBudget } from "./transport/retry-budget.ts";
 import { retryInterceptor } from "./transport/retry-interceptor.ts";
 import { publishedServices } from "./routing/published-services.ts";

@@ -1,6 +1,6 @@
 import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
-import { httpBindings } from "./http-bindings.ts";
+import { httpBindings } from "../transcoding/http-bindings.ts";
 
 /**
  * The RPCs that are safe to repeat: those published as GET (REST's promise that a
