@@ -1,25 +1,26 @@
 import type { Transport } from "@connectrpc/connect";
 import type { Hono } from "hono";
-import { parseConfig, settingsKey, type GatewayEnv } from "./config/parse-config.ts";
-import { createApp } from "./create-app.ts";
-import { isConfigError } from "./errors/gateway-error.ts";
 import { createJwtVerifier } from "./auth/jwt-verifier.ts";
 import { serviceTokenInterceptor } from "./auth/service-token-interceptor.ts";
+import { parseConfig, settingsKey, type GatewayEnv } from "./config/parse-config.ts";
 import type { AppEnv } from "./context/app-env.ts";
+import { createApp } from "./create-app.ts";
+import { isConfigError } from "./errors/gateway-error.ts";
 import { publishedServices } from "./routing/published-services.ts";
+import { readOnlyMethods } from "./routing/read-only-methods.ts";
 import { routedTransport } from "./routing/routed-transport.ts";
 import { upstreamOf, type Upstream } from "./routing/upstream-routes.ts";
 import { otlpExporter } from "./tracing/otlp-exporter.ts";
 import { createFetchTransport } from "./transport/create-fetch-transport.ts";
-import { readOnlyMethods } from "./routing/read-only-methods.ts";
 import { RetryBudget } from "./transport/retry-budget.ts";
 import { retryInterceptor } from "./transport/retry-interceptor.ts";
 
 /** The `service.name` of the gateway's spans. */
 const serviceName = "grpc-edge-gateway";
 
-// One app per isolate and configuration: clients and transports are built once,
-// not per request. Keyed by the raw vars of every setting (config/gateway-settings.ts), so a changed env is never served stale.
+// One app per isolate and configuration: clients and transports are built once, not per
+// request. Keyed by the raw value of every setting (config/gateway-settings.ts), so a
+// changed env is never served stale.
 let cached: { key: string; app: Hono<AppEnv> } | undefined;
 // wrangler.toml's [[ratelimits]] period (Terraform's rate_limit.period may be 10 or 60): the longest wait.
 const RATE_LIMIT_PERIOD_S = 60;
