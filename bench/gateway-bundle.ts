@@ -67,7 +67,7 @@ export interface BundleGateway {
 
 export async function runBundle(
   bundle: BuiltBundle,
-  options: { userServiceUrl: string; assets?: boolean; inspectorPort?: number; env?: Record<string, string> },
+  options: { userServiceUrl: string; orderServiceUrl: string; assets?: boolean; inspectorPort?: number; env?: Record<string, string> },
 ): Promise<BundleGateway> {
   const { Miniflare } = (await import(pathToFileURL(createRequire(wranglerPackage).resolve("miniflare")).href)) as {
     Miniflare: new (o: object) => { ready: Promise<URL>; dispose(): Promise<void> };
@@ -90,7 +90,7 @@ export async function runBundle(
           compatibilityFlags: [],
           manifest: { mainModule: "index.js", modules: { "index.js": { type: "esm", contents: bundle.code } } },
           env: Object.fromEntries(
-            Object.entries({ ...bundle.wrangler.vars, ...options.env, USER_SERVICE_URL: options.userServiceUrl }).map(([k, v]) => [k, { type: "text", value: String(v) }]),
+            Object.entries({ ...bundle.wrangler.vars, ...options.env, USER_SERVICE_URL: options.userServiceUrl, ORDER_SERVICE_URL: options.orderServiceUrl }).map(([k, v]) => [k, { type: "text", value: String(v) }]),
           ),
           ...(options.assets !== false && bundle.assetsDir
             ? { assets: { directory: bundle.assetsDir, hasUserWorker: true, htmlHandling: "auto-trailing-slash", notFoundHandling: "none", runWorkerFirst: false } }

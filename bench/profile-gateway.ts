@@ -73,7 +73,7 @@ try {
   let gatewayUrl: string;
   if (values.miniflare) {
     const { secrets, vars } = edgeSecrets();
-    const gateway = await runBundle(bundle, { userServiceUrl: user.url, assets: !values["no-assets"], inspectorPort, env: { ...vars, ...secrets, EDGE_CACHE_TTL_SECONDS: "0" } });
+    const gateway = await runBundle(bundle, { userServiceUrl: user.url, orderServiceUrl: order.url, assets: !values["no-assets"], inspectorPort, env: { ...vars, ...secrets, EDGE_CACHE_TTL_SECONDS: "0" } });
     cleanups.push(() => gateway.dispose());
     gatewayUrl = gateway.url;
   } else {

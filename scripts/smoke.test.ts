@@ -21,7 +21,7 @@ beforeAll(async () => {
   const env = testServiceEnv({ SEED_DEMO_DATA: "true" });
   order = await startService(orderServiceDefinition, env);
   user = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: order.url });
-  gateway = await startGateway({ userServiceUrl: user.url, vars: { ORDER_SERVICE_URL: order.url } });
+  gateway = await startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url });
 }, 120_000);
 
 afterAll(async () => {

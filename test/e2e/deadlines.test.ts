@@ -52,7 +52,7 @@ beforeAll(async () => {
   orderLink = await startFaultProxy({ port: order.port });
   user = await startService(userServiceDefinition, testServiceEnv({ SEED_DEMO_DATA: "true", ORDER_SERVICE_URL: orderLink.url }));
   // No edge cache: every request must reach the services (a hit would answer 200 from the edge).
-  gateway = await startGateway({ userServiceUrl: user.url, vars: { UPSTREAM_TIMEOUT_MS: String(budgetMs), EDGE_CACHE_TTL_SECONDS: "0" } });
+  gateway = await startGateway({ userServiceUrl: user.url, orderServiceUrl: orderLink.url, vars: { UPSTREAM_TIMEOUT_MS: String(budgetMs), EDGE_CACHE_TTL_SECONDS: "0" } });
 });
 afterAll(async () => {
   await gateway?.stop();

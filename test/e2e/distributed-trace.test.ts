@@ -22,7 +22,7 @@ beforeAll(async () => {
   const env = testServiceEnv({ SEED_DEMO_DATA: "true", OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
   order = await startService(orderServiceDefinition, env);
   user = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: order.url });
-  gateway = await startGateway({ userServiceUrl: user.url, vars: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
+  gateway = await startGateway({ userServiceUrl: user.url, orderServiceUrl: order!.url, vars: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
 
   expect((await fetch(`${gateway.url}/api/users/1`, { headers: { "x-request-id": "new-trace" } })).status).toBe(200);
   const continued = await fetch(`${gateway.url}/api/users/2`, {

@@ -24,7 +24,7 @@ beforeAll(async () => {
   users = await Promise.all([spawnService("user", { ORDER_SERVICE_URL: orderLink.url }), spawnService("user", { ORDER_SERVICE_URL: orderLink.url })]);
   userLink = await startFaultProxy({ port: users[0].port });
   // No edge cache: every request of the load must reach the services being restarted.
-  gateway = await startGateway({ userServiceUrl: userLink.url, vars: { EDGE_CACHE_TTL_SECONDS: "0" } });
+  gateway = await startGateway({ userServiceUrl: userLink.url, orderServiceUrl: orderLink.url, vars: { EDGE_CACHE_TTL_SECONDS: "0" } });
 }, 120_000);
 afterAll(async () => {
   await gateway?.stop();

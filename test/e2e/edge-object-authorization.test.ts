@@ -36,8 +36,8 @@ beforeAll(async () => {
   order = await startService(orderServiceDefinition, env);
   user = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: order.url });
   [gateway, publicReads] = await Promise.all([
-    startGateway({ userServiceUrl: user.url, vars: { PUBLIC_READS: "false" } }),
-    startGateway({ userServiceUrl: user.url, vars: { PUBLIC_READS: "true" } }),
+    startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { PUBLIC_READS: "false" } }),
+    startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { PUBLIC_READS: "true" } }),
   ]);
   const created = await Promise.all(
     ["alice", "bob"].map((name) => as("admin", "POST", "/api/users", { firstName: name, lastName: "Test", email: `${name}@example.com` })),

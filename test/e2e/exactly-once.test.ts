@@ -36,7 +36,7 @@ beforeAll(async () => {
   order = await spawnService("order", { DATABASE_URL: orderDbUrl });
   orderLink = await startFaultProxy({ port: order.port });
   user = await spawnService("user", { ORDER_SERVICE_URL: orderLink.url });
-  gateway = await startGateway({ userServiceUrl: user.url, vars: { UPSTREAM_TIMEOUT_MS: String(budgetMs), EDGE_CACHE_TTL_SECONDS: "0" } });
+  gateway = await startGateway({ userServiceUrl: user.url, orderServiceUrl: orderLink.url, vars: { UPSTREAM_TIMEOUT_MS: String(budgetMs), EDGE_CACHE_TTL_SECONDS: "0" } });
 }, 120_000);
 afterAll(async () => {
   await gateway?.stop();

@@ -33,7 +33,7 @@ function expectRefused(res: { status: number; body: any }, field: string): void 
 beforeAll(async () => {
   order = await startService(orderServiceDefinition, env);
   user = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: order.url });
-  gateway = await startGateway({ userServiceUrl: user.url, vars: { EDGE_CACHE_TTL_SECONDS: "0" } });
+  gateway = await startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { EDGE_CACHE_TTL_SECONDS: "0" } });
   const created = await as("admin", "POST", "/api/users", { firstName: "Alice", lastName: "Mass", email: "alice.mass@example.com" });
   expect(created.status).toBe(200);
   alice = created.body;

@@ -20,7 +20,7 @@ let gateway: RunningGateway;
 beforeAll(async () => {
   order = await startService(orderServiceDefinition, env, { interceptors: [orderRpcs.interceptor] });
   user = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: order.url }, { interceptors: [userRpcs.interceptor] });
-  gateway = await startGateway({ userServiceUrl: user.url });
+  gateway = await startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url });
 });
 afterAll(async () => {
   await gateway?.stop();
@@ -146,6 +146,28 @@ describe("orders and items", () => {
     expect(cancelled.body).toMatchObject({ id: placed.body.id, status: "ORDER_STATUS_CANCELLED", cancelTime: expect.any(String) });
     // Cancelling twice changes nothing.
     expect((await call("POST", `/api/orders/${placed.body.id}:cancel`)).body).toEqual(cancelled.body);
+  });
+
+  it("each route costs the service that owns it one call; only the routes that name a user pass the user service", async () => {
+    const buyer = await createUser();
+    const placed = (await call("POST", `/api/users/${buyer.id}/orders`, { itemId: 1, amount: 1 })).body;
+    const routes: [method: string, path: string, user: string[], order: string[]][] = [
+      // Queries no earlier test read: the edge cache (per caller) must not answer them.
+      ["GET", "/api/items?pageSize=3", [], ["orders.v1.OrderService/ListItems"]],
+      ["GET", "/api/items/2", [], ["orders.v1.OrderService/GetItem"]],
+      ["GET", `/api/orders/${placed.id}`, [], ["orders.v1.OrderService/GetOrder"]],
+      ["POST", `/api/orders/${placed.id}:cancel`, [], ["orders.v1.OrderService/CancelOrder"]],
+      // The user service checks the user exists (and may be named by the caller) first.
+      ["GET", `/api/users/${buyer.id}/orders`, ["orders.v1.OrderService/ListOrders"], ["orders.v1.OrderService/ListOrders"]],
+      ["POST", `/api/users/${buyer.id}/orders`, ["orders.v1.OrderService/CreateOrder"], ["orders.v1.OrderService/CreateOrder"]],
+    ];
+    for (const [method, path, user, order] of routes) {
+      userRpcs.reset();
+      orderRpcs.reset();
+      const res = await call(method, path, method === "POST" && !path.endsWith(":cancel") ? { itemId: 1, amount: 1 } : undefined);
+      expect(res.status, `${method} ${path}`).toBe(200);
+      expect([userRpcs.calls(), orderRpcs.calls()], `${method} ${path}`).toEqual([user, order]);
+    }
   });
 
   it("an order for an unknown user → 404; for an unknown item → 400 naming itemId", async () => {

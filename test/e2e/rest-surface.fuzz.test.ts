@@ -29,7 +29,7 @@ beforeAll(async () => {
   tokens = await fuzzTokens();
   order = await startService(orderServiceDefinition, testServiceEnv({ SEED_DEMO_DATA: "true" }));
   user = await startService(userServiceDefinition, testServiceEnv({ SEED_DEMO_DATA: "true", ORDER_SERVICE_URL: order.url }));
-  gateway = await startGateway({ userServiceUrl: user.url });
+  gateway = await startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url });
 });
 afterAll(async () => {
   await gateway?.stop();

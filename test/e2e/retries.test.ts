@@ -28,8 +28,8 @@ beforeAll(async () => {
   // No edge cache: every request is an upstream call to count.
   const vars = { EDGE_CACHE_TTL_SECONDS: "0" };
   [gateway, deadGateway] = await Promise.all([
-    startGateway({ userServiceUrl: userLink.url, vars }),
-    startGateway({ userServiceUrl: deadLink.url, vars }),
+    startGateway({ userServiceUrl: userLink.url, orderServiceUrl: order.url, vars }),
+    startGateway({ userServiceUrl: deadLink.url, orderServiceUrl: deadLink.url, vars }),
   ]);
 });
 afterAll(async () => {

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 async function gateway(vars: Record<string, string> = {}): Promise<string> {
-  const started = await startGateway({ userServiceUrl: user.url, vars });
+  const started = await startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars });
   gateways.push(started);
   return started.url;
 }

@@ -16,7 +16,7 @@ let gateway: RunningGateway;
 beforeAll(async () => {
   order = await startService(orderServiceDefinition, env);
   user = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: order.url });
-  gateway = await startGateway({ userServiceUrl: user.url });
+  gateway = await startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url });
 });
 afterAll(async () => {
   await gateway?.stop();
@@ -83,7 +83,7 @@ describe("REST through workerd → user service → order service", () => {
 
 describe("when a tier is down", () => {
   it("user service unreachable → 503 problem JSON with Retry-After, quickly", async () => {
-    const down = await startGateway({ userServiceUrl: `http://127.0.0.1:${await freePort()}` });
+    const down = await startGateway({ userServiceUrl: `http://127.0.0.1:${await freePort()}`, orderServiceUrl: `http://127.0.0.1:${await freePort()}` });
     try {
       const started = Date.now();
       const res = await fetch(`${down.url}/api/users/1`);
@@ -101,7 +101,7 @@ describe("when a tier is down", () => {
     const orderPort = lonelyOrder.port;
     const lonelyUser = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: lonelyOrder.url });
     // No edge cache: the second read must reach the user service, not the edge's copy of the first.
-    const edge = await startGateway({ userServiceUrl: lonelyUser.url, vars: { EDGE_CACHE_TTL_SECONDS: "0" } });
+    const edge = await startGateway({ userServiceUrl: lonelyUser.url, orderServiceUrl: lonelyOrder.url, vars: { EDGE_CACHE_TTL_SECONDS: "0" } });
     try {
       expect((await fetch(`${edge.url}/api/users/1`)).status).toBe(200);
       await lonelyOrder.stop(0);

@@ -1,8 +1,9 @@
 import type { CallOptions, HandlerContext } from "@connectrpc/connect";
+import { IDEMPOTENCY_KEY_HEADER } from "@grpc-edge/proto/shared-names";
 import { callerOf } from "@grpc-edge/service-kit";
 
 // Request metadata the next service needs as it is: who asked (checked there again) and the request id.
-const forwarded = ["x-request-id", "idempotency-key"];
+const forwarded = ["x-request-id", IDEMPOTENCY_KEY_HEADER];
 
 /**
  * Forwards the caller's remaining deadline, cancellation, request id, idempotency

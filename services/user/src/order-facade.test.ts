@@ -63,19 +63,20 @@ describe("orderFacade (orders.v1.OrderService served by the user service)", () =
   it("forwards a call with the caller's request id and remaining deadline, and returns the answer as it is", async () => {
     let timeoutMs: number | undefined;
     const { client, seen } = harness({
-      getItem(req, ctx) {
+      listOrders(req, ctx) {
         timeoutMs = ctx.timeoutMs();
-        return { id: req.id, name: "book" };
+        return { orders: [{ id: 3, userId: req.userId }] };
       },
     });
-    expect(await client.getItem({ id: 2 }, { headers: { "x-request-id": "req-7" }, timeoutMs: 2_000 })).toMatchObject({ id: 2, name: "book" });
-    expect(seen).toEqual([{ method: "GetItem", requestId: "req-7" }]);
+    expect(await client.listOrders({ userId }, { headers: { "x-request-id": "req-7" }, timeoutMs: 2_000 })).toMatchObject({ orders: [{ id: 3, userId }] });
+    expect(seen).toEqual([{ method: "ListOrders", requestId: "req-7" }]);
     expect(timeoutMs).toBeGreaterThan(1_000);
     expect(timeoutMs).toBeLessThanOrEqual(2_000);
   });
 
   it("checks the user of CreateOrder and ListOrders first: unknown is NOT_FOUND, and the order service is not asked", async () => {
     const { client, seen } = harness({ createOrder: () => ({}), listOrders: () => ({}) });
+    // One call at a time: each rejection is handled as it happens.
     for (const call of [() => client.createOrder({ userId: 9_999, itemId: 1, amount: 1 }), () => client.listOrders({ userId: 9_999 })]) {
       const error = await failure(call());
       expect([error.code, error.rawMessage]).toEqual([Code.NotFound, "user 9999 not found"]);
@@ -90,14 +91,14 @@ describe("orderFacade (orders.v1.OrderService served by the user service)", () =
       createOrder(req) {
         throw violationsError([fieldViolation(CreateOrderRequestSchema.field.itemId, `item ${req.itemId} does not exist`, "item_id.exists")]);
       },
-      getOrder: (req) => Promise.reject(new ConnectError(`order ${req.id} not found`, Code.NotFound)),
+      listOrders: (req) => Promise.reject(new ConnectError(`orders of ${req.userId} not found`, Code.NotFound)),
     });
     const invalid = await failure(client.createOrder({ userId, itemId: 99, amount: 1 }));
     expect([invalid.code, invalid.rawMessage]).toEqual([Code.InvalidArgument, "item_id: item 99 does not exist"]);
     const [violations] = invalid.findDetails(ViolationsSchema);
     expect(violations?.violations.map((v) => [v.field?.elements[0]?.fieldName, v.message])).toEqual([["item_id", "item 99 does not exist"]]);
-    const missing = await failure(client.getOrder({ id: 5 }));
-    expect([missing.code, missing.rawMessage]).toEqual([Code.NotFound, "order 5 not found"]);
+    const missing = await failure(client.listOrders({ userId }));
+    expect([missing.code, missing.rawMessage]).toEqual([Code.NotFound, `orders of ${userId} not found`]);
   });
 
   it.each([
@@ -106,14 +107,25 @@ describe("orderFacade (orders.v1.OrderService served by the user service)", () =
     [Code.Internal, Code.Internal],
     [Code.Unimplemented, Code.Internal],
   ])("an order-service %s becomes %s without leaking its message", async (downstream, expected) => {
-    const { client } = harness({ cancelOrder: () => Promise.reject(new ConnectError("secret downstream detail", downstream)) });
-    const error = await failure(client.cancelOrder({ id: 1 }));
+    const { client } = harness({ listOrders: () => Promise.reject(new ConnectError("secret downstream detail", downstream)) });
+    const error = await failure(client.listOrders({ userId }));
     expect(error.code).toBe(expected);
     expect(error.message).not.toContain("secret downstream detail");
   });
 
-  it("does not expose the internal batched lookups", async () => {
-    const { client, seen } = harness({ getOrdersByUserIds: () => ({ orders: [] }), getOrdersByUserId: () => ({ orders: [] }) });
+  it("serves nothing the gateway sends to the order service, nor the internal batched lookups", async () => {
+    const { client, seen } = harness({
+      listItems: () => ({ items: [] }),
+      getItem: () => ({}),
+      getOrder: () => ({}),
+      cancelOrder: () => ({}),
+      getOrdersByUserIds: () => ({ orders: [] }),
+      getOrdersByUserId: () => ({ orders: [] }),
+    });
+    expect((await failure(client.listItems({}))).code).toBe(Code.Unimplemented);
+    expect((await failure(client.getItem({ id: 1 }))).code).toBe(Code.Unimplemented);
+    expect((await failure(client.getOrder({ id: 1 }))).code).toBe(Code.Unimplemented);
+    expect((await failure(client.cancelOrder({ id: 1 }))).code).toBe(Code.Unimplemented);
     expect((await failure(client.getOrdersByUserIds({ userIds: [1] }))).code).toBe(Code.Unimplemented);
     expect((await failure(client.getOrdersByUserId({ userId: 1 }))).code).toBe(Code.Unimplemented);
     expect(seen).toEqual([]);

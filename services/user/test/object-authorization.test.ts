@@ -13,6 +13,8 @@ let admin: Clients;
 let a: { id: number; orders: number[] };
 let b: { id: number; orders: number[] };
 let asB: Clients;
+// GetOrder and CancelOrder are the order service's (the gateway calls it for them).
+let asBAtOrders: Clients;
 let maxOrderId: number;
 
 beforeAll(async () => {
@@ -26,10 +28,12 @@ beforeAll(async () => {
   }
   maxOrderId = Math.max(...a.orders, ...b.orders);
   asB = grpcJsClients(pair.user.url, { sub: b.id, scope: "" });
+  asBAtOrders = grpcJsClients(pair.order.url, { sub: b.id, scope: "" });
 });
 afterAll(async () => {
   admin?.close();
   asB?.close();
+  asBAtOrders?.close();
   await pair?.stop();
 });
 
@@ -43,8 +47,8 @@ describe("user B with her own token", () => {
     expect((await asB.call(asB.user, "GetUserById", { id: b.id })).user.orders.map((o: any) => o.id)).toEqual(b.orders);
     expect((await asB.call(asB.user, "UpdateUser", { id: b.id, first_name: "Bobby" })).first_name).toBe("Bobby");
     const placed = await asB.call(asB.order, "CreateOrder", { user_id: b.id, item_id: 1, amount: 2 });
-    expect((await asB.call(asB.order, "GetOrder", { id: placed.id })).user_id).toBe(b.id);
-    expect((await asB.call(asB.order, "CancelOrder", { id: placed.id })).status).toBe("ORDER_STATUS_CANCELLED");
+    expect((await asBAtOrders.call(asBAtOrders.order, "GetOrder", { id: placed.id })).user_id).toBe(b.id);
+    expect((await asBAtOrders.call(asBAtOrders.order, "CancelOrder", { id: placed.id })).status).toBe("ORDER_STATUS_CANCELLED");
     b.orders.push(placed.id);
     maxOrderId = Math.max(maxOrderId, placed.id);
   });
@@ -76,7 +80,7 @@ describe("user B with her own token", () => {
     const visible: number[] = [];
     for (let id = 1; id <= maxOrderId + 3; id++) {
       for (const method of ["GetOrder", "CancelOrder"]) {
-        const outcome = await asB.call(asB.order, method, { id }).then(
+        const outcome = await asBAtOrders.call(asBAtOrders.order, method, { id }).then(
           (order) => order.user_id as number,
           (error: grpc.ServiceError) => `${error.code} ${messageOf(error)}`,
         );
@@ -123,14 +127,16 @@ describe("user B with her own token", () => {
 describe("the users:read scope (anonymous public reads)", () => {
   it("reads any user and her orders, but changes nothing: cancelling a visible order is PERMISSION_DENIED", async () => {
     const reader = grpcJsClients(pair.user.url, { scope: "users:read" });
+    const readerAtOrders = grpcJsClients(pair.order.url, { scope: "users:read" });
     try {
       expect((await reader.call(reader.user, "GetAllUsers", {})).users.length).toBeGreaterThanOrEqual(2);
-      expect((await reader.call(reader.order, "GetOrder", { id: a.orders[0]! })).user_id).toBe(a.id);
-      expect((await reader.fail(reader.order, "CancelOrder", { id: a.orders[0]! })).code).toBe(grpc.status.PERMISSION_DENIED);
+      expect((await readerAtOrders.call(readerAtOrders.order, "GetOrder", { id: a.orders[0]! })).user_id).toBe(a.id);
+      expect((await readerAtOrders.fail(readerAtOrders.order, "CancelOrder", { id: a.orders[0]! })).code).toBe(grpc.status.PERMISSION_DENIED);
       expect((await reader.fail(reader.user, "UpdateUser", { id: a.id, first_name: "X" })).code).toBe(grpc.status.PERMISSION_DENIED);
       expect((await reader.fail(reader.order, "CreateOrder", { user_id: a.id, item_id: 1, amount: 1 })).code).toBe(grpc.status.PERMISSION_DENIED);
     } finally {
       reader.close();
+      readerAtOrders.close();
     }
   });
 });

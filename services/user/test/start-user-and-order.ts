@@ -5,17 +5,21 @@ import { startPair, type PairDatabases } from "./service-pair.ts";
 /**
  * Call inside a describe: the two services on the engine's databases for its tests
  * (started beforeAll, stopped afterAll), and plain @grpc/grpc-js clients on the user
- * service's address — the one address callers are given.
+ * service's address and on the order service's (the gateway calls each for the RPCs it
+ * routes there: workers/gateway/src/routing/upstream-routes.ts).
  */
 export function startUserAndOrder(databases: () => Promise<PairDatabases>) {
   let pair: Awaited<ReturnType<typeof startPair>> | undefined;
   let clients: ReturnType<typeof grpcJsClients> | undefined;
+  let orderClients: ReturnType<typeof grpcJsClients> | undefined;
   beforeAll(async () => {
     pair = await startPair(await databases());
     clients = grpcJsClients(pair.user.url);
+    orderClients = grpcJsClients(pair.order.url);
   });
   afterAll(async () => {
     clients?.close();
+    orderClients?.close();
     await pair?.stop();
   });
   const started = <T>(value: T | undefined): T => {
@@ -28,6 +32,10 @@ export function startUserAndOrder(databases: () => Promise<PairDatabases>) {
     },
     get clients() {
       return started(clients);
+    },
+    /** Clients on the order service's own address. */
+    get orderClients() {
+      return started(orderClients);
     },
   };
 }

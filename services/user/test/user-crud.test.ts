@@ -62,14 +62,14 @@ describe.each(engines("crud"))("CreateUser, UpdateUser, DeleteUser on %s", (_eng
     const { id } = await call("CreateUser", { first_name: "Short", last_name: "Lived", email: "short.lived@example.com" });
     const order = await running.clients.call(running.clients.order, "CreateOrder", { user_id: id, item_id: 1, amount: 1 });
     expect((await fail("DeleteUser", { id })).code).toBe(grpc.status.FAILED_PRECONDITION);
-    await running.clients.call(running.clients.order, "CancelOrder", { id: order.id });
+    await running.orderClients.call(running.orderClients.order, "CancelOrder", { id: order.id });
     expect(await call("DeleteUser", { id })).toEqual({});
     for (const method of ["GetUserById", "DeleteUser"]) {
       const error = await fail(method, { id });
       expect([error.code, messageOf(error)]).toEqual([grpc.status.NOT_FOUND, `user ${id} not found`]);
     }
     // The cancelled order stays, for the record.
-    expect(await running.clients.call(running.clients.order, "GetOrder", { id: order.id })).toMatchObject({ status: "ORDER_STATUS_CANCELLED", user_id: id });
+    expect(await running.orderClients.call(running.orderClients.order, "GetOrder", { id: order.id })).toMatchObject({ status: "ORDER_STATUS_CANCELLED", user_id: id });
     expect((await fail("DeleteUser", { id: 0 })).code).toBe(grpc.status.INVALID_ARGUMENT);
   });
 });

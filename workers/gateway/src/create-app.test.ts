@@ -16,15 +16,16 @@ import {
   stallUntilAborted,
 } from "../test/user-fixtures.ts";
 import { createApp } from "./create-app.ts";
-import type { AccessLogEntry } from "./http/access-log.ts";
+import type { AccessLogEntry } from "./middleware/access-log.ts";
+import { publishedServices } from "./routing/published-services.ts";
 
 function setup(options: { timeoutMs?: number; before?: (ctx: HandlerContext) => Promise<void> | void } = {}) {
   const service = createFixtureUserService(options.before);
   const logs: AccessLogEntry[] = [];
   const app = createApp({
-    transport: createRouterTransport((router) => router.service(UserService, service.impl)),
-    services: [UserService, OrderService],
-    timeoutMs: options.timeoutMs ?? 3000,
+    // The deadline is the transport's default, as UPSTREAM_TIMEOUT_MS is in the Worker.
+    transport: createRouterTransport((router) => router.service(UserService, service.impl), { transport: { defaultTimeoutMs: options.timeoutMs ?? 3000 } }),
+    services: publishedServices,
     log: (entry) => logs.push(entry),
   });
   return { app, calls: service.calls, logs };
@@ -181,7 +182,7 @@ describe("errors", () => {
       unary: () => Promise.reject(new Error(secret)),
       stream: () => Promise.reject(new Error(secret)),
     };
-    const app = createApp({ transport: broken, services: [UserService, OrderService], timeoutMs: 3000, log: (entry) => logs.push(entry) });
+    const app = createApp({ transport: broken, services: publishedServices, log: (entry) => logs.push(entry) });
     const res = await app.request("/api/users");
     const body = await expectProblem(res, 500, "internal");
     expect(JSON.stringify(body)).not.toContain("db.internal");
@@ -319,8 +320,7 @@ describe("the contract's bindings, each reaching its RPC", () => {
         router.service(UserService, recordAll(UserService) as never);
         router.service(OrderService, recordAll(OrderService) as never);
       }),
-      services: [UserService, OrderService],
-      timeoutMs: 3000,
+      services: publishedServices,
       log: () => {},
     });
     return { app, received };

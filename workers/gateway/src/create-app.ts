@@ -1,28 +1,31 @@
 import type { DescService } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
-import type { Hono } from "hono";
-import { edgeCache, type EdgeCacheOptions } from "./cache/edge-cache.ts";
-import { entityTags } from "./cache/entity-tags.ts";
-import { createBaseApp } from "./create-base-app.ts";
-import type { AccessLog } from "./http/access-log.ts";
-import type { AppEnv } from "./http/app-env.ts";
-import { methodNotAllowed } from "./http/method-not-allowed.ts";
-import { authenticate, type AuthenticateOptions } from "./middleware/authenticate/authenticate.ts";
-import { corsAllowList } from "./middleware/cors-allow-list/cors-allow-list.ts";
-import { idempotencyKey } from "./middleware/idempotency-key/idempotency-key.ts";
-import { rateLimit } from "./middleware/rate-limit/rate-limit.ts";
-import { requestLimits } from "./middleware/request-limits/request-limits.ts";
+import { Hono, type Handler } from "hono";
+import type { AppEnv } from "./context/app-env.ts";
+import { GatewayError, methodNotAllowed } from "./errors/gateway-error.ts";
+import { problemTypes } from "./errors/problem-types.ts";
+import { renderProblem } from "./errors/render-problem.ts";
+import { accessLog, consoleAccessLog, type AccessLog } from "./middleware/access-log.ts";
+import { authenticate, type AuthenticateOptions } from "./middleware/authenticate.ts";
+import { corsAllowList } from "./middleware/cors-allow-list.ts";
+import { edgeCache, type EdgeCacheOptions } from "./middleware/edge-cache.ts";
+import { entityTags } from "./middleware/entity-tags.ts";
+import { idempotencyKey } from "./middleware/idempotency-key.ts";
+import { rateLimit } from "./middleware/rate-limit.ts";
+import { requestId } from "./middleware/request-id.ts";
+import { requestLimits } from "./middleware/request-limits.ts";
+import { securityHeaders } from "./middleware/security-headers.ts";
+import { serverTiming } from "./middleware/server-timing.ts";
+import { traceContext } from "./middleware/trace-context.ts";
 import { createOpenApiDocument } from "./openapi/index.ts";
 import type { SpanExporter } from "./tracing/gateway-span.ts";
 import { httpBindings, transcodingHandler } from "./transcoding/index.ts";
 
 export interface AppOptions {
-  /** How to reach the user service: fetch-based in workerd, in-memory in unit tests. */
+  /** How to reach the services (with its default deadline): fetch-based in workerd, in-memory in unit tests. */
   transport: Transport;
   /** The services whose google.api.http annotations are the REST API; nothing else is routed. */
   services: readonly DescService[];
-  /** Deadline of every upstream call. */
-  timeoutMs: number;
   log?: AccessLog;
   /** Where finished spans go (OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set); none: no export. */
   traceExporter?: SpanExporter;
@@ -30,7 +33,7 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** End-user authentication, rate limiting and CORS; without it every caller is anonymous (unit tests). */
   edge?: EdgeOptions;
-  /** Reads through the Workers Cache API, per caller (cache/edge-cache.ts); without it, no edge cache. */
+  /** Reads through the Workers Cache API, per caller (middleware/edge-cache.ts); without it, no edge cache. */
   cache?: EdgeCacheOptions;
 }
 
@@ -40,34 +43,71 @@ export interface EdgeOptions extends AuthenticateOptions {
   rateLimitPeriodSeconds: number;
 }
 
-/** The gateway's Hono app; all dependencies come in, so it runs the same in tests and workerd. */
-export function createApp({ transport, services, timeoutMs, log, traceExporter, maxBodyBytes, edge, cache }: AppOptions): Hono<AppEnv> {
-  const app = createBaseApp(log, traceExporter);
+/** What stands in for the options when the environment is unusable: the setting it names, and the log. */
+export interface BrokenConfig {
+  configError: GatewayError;
+  log?: AccessLog;
+}
+
+/**
+ * The gateway's Hono app: the whole middleware chain, in the order a request meets it.
+ * All dependencies come in, so it runs the same in tests and workerd. With a broken
+ * config, every request (/healthz included) is a 500 problem naming the setting,
+ * instead of an isolate crash.
+ */
+export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  // The one error path: whatever is thrown becomes application/problem+json, never HTML.
+  app.onError((err, c) => renderProblem(c, err));
+  app.notFound((c) => renderProblem(c, new GatewayError(problemTypes.notFound, `no route for ${c.req.method} ${c.req.path}`)));
+
+  // 1. Every response, errors included: request id, trace context, Server-Timing, the access log, security headers.
+  app.use(requestId());
+  app.use(traceContext("configError" in options ? undefined : options.traceExporter));
+  app.use(serverTiming());
+  app.use(accessLog(options.log ?? consoleAccessLog));
+  app.use(securityHeaders());
+
+  if ("configError" in options) {
+    const { configError } = options;
+    app.all("*", () => {
+      throw configError;
+    });
+    return app;
+  }
+  const { transport, services, maxBodyBytes, edge, cache } = options;
   const bindings = httpBindings(services);
 
-  // Before anything reads the request: size sanity, then CORS (a preflight carries no token).
+  // 2. Before anything reads the request: size sanity, then CORS (a preflight carries no token).
   app.use(requestLimits());
   if (edge !== undefined) app.use(corsAllowList(edge.corsAllowedOrigins));
-  // Strong ETags on every 200 GET, If-None-Match → 304.
+  // 3. Strong ETags on every 200 GET, If-None-Match → 304.
   app.use(entityTags());
 
-  // Liveness of the Worker itself: no upstream call.
+  // 4. Liveness of the Worker itself: no upstream call.
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.all("/healthz", methodNotAllowed(["GET", "HEAD"]));
-
+  app.all("/healthz", onlyMethods(["GET", "HEAD"]));
   // The same descriptors, as OpenAPI 3.1 (the docs UI under /docs reads it); built on first use.
   let openapi: object | undefined;
   app.get("/openapi.json", (c) => c.json((openapi ??= createOpenApiDocument(bindings))));
-  app.all("/openapi.json", methodNotAllowed(["GET", "HEAD"]));
+  app.all("/openapi.json", onlyMethods(["GET", "HEAD"]));
 
-  // The API: who is calling (writes need a token), how often, and a sane Idempotency-Key.
+  // 5. The API: who is calling (writes need a token), how often, and a sane Idempotency-Key.
   if (edge !== undefined) {
     app.use(authenticate(edge));
     app.use(rateLimit({ retryAfterSeconds: edge.rateLimitPeriodSeconds }));
   }
   app.use(idempotencyKey());
-  // After authentication: cached reads are filed per caller.
+  // 6. After authentication: cached reads are filed per caller.
   if (cache !== undefined) app.use(edgeCache(cache));
-  app.all("*", transcodingHandler({ bindings, transport, timeoutMs, maxBodyBytes }));
+  // 7. REST → RPC → REST.
+  app.all("*", transcodingHandler({ bindings, transport, maxBodyBytes }));
   return app;
+}
+
+/** Catch-all for a known path: registered after its real routes, so only other methods land here. */
+function onlyMethods(allow: readonly string[]): Handler<AppEnv> {
+  return (c) => {
+    throw methodNotAllowed(c.req.method, allow);
+  };
 }

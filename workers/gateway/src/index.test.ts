@@ -17,13 +17,16 @@ describe("Worker entry", () => {
   it.each([
     [{}, "USER_SERVICE_URL is not set"],
     [{ USER_SERVICE_URL: "ftp://user:hunter2@host" }, "USER_SERVICE_URL must be an absolute http(s) URL"],
-    [{ USER_SERVICE_URL: "http://u", UPSTREAM_TIMEOUT_MS: "0", SERVICE_TOKEN_SECRET: SECRET }, "UPSTREAM_TIMEOUT_MS must be an integer"],
-    [{ USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: "hunter2" }, "SERVICE_TOKEN_SECRET must be at least 32 bytes long"],
+    [{ USER_SERVICE_URL: "http://u", ORDER_SERVICE_URL: "http://o", UPSTREAM_TIMEOUT_MS: "0", SERVICE_TOKEN_SECRET: SECRET }, "UPSTREAM_TIMEOUT_MS must be an integer"],
+    [{ USER_SERVICE_URL: "http://u", ORDER_SERVICE_URL: "http://o", SERVICE_TOKEN_SECRET: "hunter2" }, "SERVICE_TOKEN_SECRET must be at least 32 bytes long"],
   ])("answers 500 problem JSON for a bad env %j, without leaking values", async (env, message) => {
     for (const path of ["/api/users", "/healthz"]) {
       const res = await call(path, env);
       expect(res.status).toBe(500);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
+      // The same chain as a working app: request id and security headers on the 500 too.
+      expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       const text = await res.text();
       expect(text).not.toContain("hunter2");
       expect(JSON.parse(text)).toMatchObject({
@@ -41,7 +44,7 @@ describe("Worker entry", () => {
       seen.push(new Request(input, init));
       throw new TypeError("fetch failed");
     });
-    const env = { USER_SERVICE_URL: "http://users.test:50051", UPSTREAM_TIMEOUT_MS: "750", SERVICE_TOKEN_SECRET: SECRET, PUBLIC_READS: "true", ...JWT };
+    const env = { USER_SERVICE_URL: "http://users.test:50051", ORDER_SERVICE_URL: "http://orders.test:50052", UPSTREAM_TIMEOUT_MS: "750", SERVICE_TOKEN_SECRET: SECRET, PUBLIC_READS: "true", ...JWT };
     const forged = await worker.fetch(new Request("http://gateway.test/api/users/7", { headers: { Authorization: "Bearer forged" } }), env, ctx);
     expect(forged.status).toBe(401);
     expect(seen).toHaveLength(0);
@@ -82,7 +85,7 @@ describe("Worker entry", () => {
     });
     const waited: Promise<unknown>[] = [];
     const tracked = { ...ctx, waitUntil: (p: Promise<unknown>) => void waited.push(p) } as ExecutionContext;
-    const base = { USER_SERVICE_URL: "http://users.test:50051", SERVICE_TOKEN_SECRET: SECRET, ...JWT };
+    const base = { USER_SERVICE_URL: "http://users.test:50051", ORDER_SERVICE_URL: "http://orders.test:50052", SERVICE_TOKEN_SECRET: SECRET, ...JWT };
     await worker.fetch(new Request("http://gateway.test/healthz"), base, tracked);
     expect([waited.length, seen.length]).toEqual([0, 0]);
 
@@ -96,11 +99,61 @@ describe("Worker entry", () => {
     expect(body.resourceSpans[0]!.scopeSpans[0]!.spans.map((s) => s.name)).toEqual(["GET"]);
   });
 
+  describe("routing: each RPC to the service that owns it, CreateOrder and ListOrders through the user service", () => {
+    const env = { USER_SERVICE_URL: "http://users.test:50051", ORDER_SERVICE_URL: "http://orders.test:50052", SERVICE_TOKEN_SECRET: SECRET, PUBLIC_READS: "true", ...JWT };
+    // A Connect NOT_FOUND: answered at once, never retried.
+    const notFound = () => new Response(JSON.stringify({ code: "not_found", message: "nothing here" }), { status: 404, headers: { "content-type": "application/json" } });
+    const routes: [method: string, path: string, url: string][] = [
+      ["GET", "/api/users/7", "http://users.test:50051/user.v1.UserService/GetUserById"],
+      ["GET", "/api/items", "http://orders.test:50052/orders.v1.OrderService/ListItems"],
+      ["GET", "/api/items/3", "http://orders.test:50052/orders.v1.OrderService/GetItem"],
+      ["GET", "/api/orders/5", "http://orders.test:50052/orders.v1.OrderService/GetOrder"],
+      ["POST", "/api/orders/5:cancel", "http://orders.test:50052/orders.v1.OrderService/CancelOrder"],
+      ["GET", "/api/users/7/orders", "http://users.test:50051/orders.v1.OrderService/ListOrders"],
+      ["POST", "/api/users/7/orders", "http://users.test:50051/orders.v1.OrderService/CreateOrder"],
+    ];
+    const send = async (method: string, path: string, bindings: object = {}) =>
+      worker.fetch(
+        new Request(`http://gateway.test${path}`, {
+          method,
+          headers: { Authorization: `Bearer ${await mintJwt({ sub: "7" })}`, "Content-Type": "application/json" },
+          ...(method === "POST" ? { body: path.endsWith(":cancel") ? "{}" : JSON.stringify({ itemId: 1, amount: 1 }) } : {}),
+        }),
+        { ...env, ...bindings },
+        ctx,
+      );
+
+    it.each(routes)("%s %s → %s (fetch)", async (method, path, url) => {
+      const seen: string[] = [];
+      vi.stubGlobal("fetch", async (input: RequestInfo) => {
+        seen.push(new Request(input).url);
+        return notFound();
+      });
+      expect((await send(method, path)).status).toBe(404);
+      expect(seen).toEqual([url]);
+    });
+
+    it.each(routes)("%s %s → %s through the SERVICES binding when it is bound", async (method, path, url) => {
+      vi.stubGlobal("fetch", async () => {
+        throw new Error("the global fetch must not be used while SERVICES is bound");
+      });
+      const seen: { url: string; token: string | null }[] = [];
+      const SERVICES = {
+        async fetch(input: string, init: RequestInit) {
+          seen.push({ url: input, token: new Headers(init.headers).get("authorization") });
+          return notFound();
+        },
+      };
+      expect((await send(method, path, { SERVICES })).status).toBe(404);
+      expect(seen).toEqual([{ url, token: expect.stringMatching(/^Bearer ey/) }]);
+    });
+  });
+
   it("keeps serving after a config change (no stale app)", async () => {
     vi.stubGlobal("fetch", async () => {
       throw new TypeError("fetch failed");
     });
     expect((await call("/healthz", {})).status).toBe(500);
-    expect((await call("/healthz", { USER_SERVICE_URL: "http://u", SERVICE_TOKEN_SECRET: SECRET, ...JWT })).status).toBe(200);
+    expect((await call("/healthz", { USER_SERVICE_URL: "http://u", ORDER_SERVICE_URL: "http://o", SERVICE_TOKEN_SECRET: SECRET, ...JWT })).status).toBe(200);
   });
 });

@@ -1,38 +1,36 @@
-import { OrderService } from "@grpc-edge/proto/orders/v1";
-import { UserService } from "@grpc-edge/proto/user/v1";
+import type { Transport } from "@connectrpc/connect";
 import type { Hono } from "hono";
-import { parseConfig, type GatewayEnv } from "./config/parse-config.ts";
-import { createApp } from "./create-app.ts";
-import { createConfigErrorApp } from "./create-config-error-app.ts";
-import { ConfigError } from "./errors/config-error.ts";
 import { createJwtVerifier } from "./auth/jwt-verifier.ts";
 import { serviceTokenInterceptor } from "./auth/service-token-interceptor.ts";
-import type { AppEnv } from "./http/app-env.ts";
+import { parseConfig, settingsKey, type GatewayEnv } from "./config/parse-config.ts";
+import type { AppEnv } from "./context/app-env.ts";
+import { createApp } from "./create-app.ts";
+import { isConfigError } from "./errors/gateway-error.ts";
+import { publishedServices } from "./routing/published-services.ts";
+import { readOnlyMethods } from "./routing/read-only-methods.ts";
+import { routedTransport } from "./routing/routed-transport.ts";
+import { upstreamOf, type Upstream } from "./routing/upstream-routes.ts";
 import { otlpExporter } from "./tracing/otlp-exporter.ts";
 import { createFetchTransport } from "./transport/create-fetch-transport.ts";
-import { readOnlyMethods } from "./transport/read-only-methods.ts";
 import { RetryBudget } from "./transport/retry-budget.ts";
 import { retryInterceptor } from "./transport/retry-interceptor.ts";
 
 /** The `service.name` of the gateway's spans. */
 const serviceName = "grpc-edge-gateway";
 
-// One app per isolate and configuration: clients and transports are built once,
-// not per request. Keyed by the raw vars so a changed env is never served stale.
+// One app per isolate and configuration: clients and transports are built once, not per
+// request. Keyed by the raw value of every setting (config/gateway-settings.ts), so a
+// changed env is never served stale.
 let cached: { key: string; app: Hono<AppEnv> } | undefined;
 // wrangler.toml's [[ratelimits]] period (Terraform's rate_limit.period may be 10 or 60): the longest wait.
 const RATE_LIMIT_PERIOD_S = 60;
 
 // Retries of reads (and keyed writes) on UNAVAILABLE, from one budget per isolate that
 // survives config changes; outermost, so each attempt is signed afresh (docs/resilience.md).
-const upstreamRetry = retryInterceptor({ isIdempotent: readOnlyMethods([UserService, OrderService]), budget: new RetryBudget() });
+const upstreamRetry = retryInterceptor({ isIdempotent: readOnlyMethods(publishedServices), budget: new RetryBudget() });
 
 function appFor(env: GatewayEnv): Hono<AppEnv> {
-  const key = JSON.stringify([
-    env.USER_SERVICE_URL, env.UPSTREAM_TIMEOUT_MS, env.SERVICE_TOKEN_SECRET, env.PUBLIC_READS,
-    env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_SECRET, env.JWT_JWKS_URL, env.CORS_ALLOWED_ORIGINS, env.EDGE_CACHE_TTL_SECONDS,
-    env.OTEL_EXPORTER_OTLP_ENDPOINT,
-  ]);
+  const key = settingsKey(env);
   if (cached?.key !== key) cached = { key, app: buildApp(env) };
   return cached.app;
 }
@@ -40,15 +38,15 @@ function appFor(env: GatewayEnv): Hono<AppEnv> {
 function buildApp(env: GatewayEnv): Hono<AppEnv> {
   try {
     const config = parseConfig(env);
+    // One transport per service, the same deadline, retries and service token on each.
+    const interceptors = [upstreamRetry, serviceTokenInterceptor(config.serviceTokenSecret)];
+    const upstreams: Record<Upstream, Transport> = {
+      user: createFetchTransport({ baseUrl: config.userServiceUrl, defaultTimeoutMs: config.upstreamTimeoutMs, interceptors }),
+      order: createFetchTransport({ baseUrl: config.orderServiceUrl, defaultTimeoutMs: config.upstreamTimeoutMs, interceptors }),
+    };
     return createApp({
-      transport: createFetchTransport({
-        baseUrl: config.userServiceUrl,
-        defaultTimeoutMs: config.upstreamTimeoutMs,
-        interceptors: [upstreamRetry, serviceTokenInterceptor(config.serviceTokenSecret)],
-      }),
-      // The user service serves both: its own RPCs and the public ones of the order service.
-      services: [UserService, OrderService],
-      timeoutMs: config.upstreamTimeoutMs,
+      transport: routedTransport((method) => upstreams[upstreamOf(method)]),
+      services: publishedServices,
       // Built here, once per isolate and config: the JWKS cache lives as long as the isolate.
       edge: {
         verify: createJwtVerifier(config.jwt),
@@ -62,7 +60,7 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
       ...(config.otlpEndpoint ? { traceExporter: otlpExporter({ endpoint: config.otlpEndpoint, serviceName }) } : {}),
     });
   } catch (err) {
-    if (err instanceof ConfigError) return createConfigErrorApp(err);
+    if (isConfigError(err)) return createApp({ configError: err });
     throw err;
   }
 }

@@ -6,8 +6,6 @@
 import { create, type DescService } from "@bufbuild/protobuf";
 import { ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { Code, ConnectError, createRouterTransport, type ConnectRouter } from "@connectrpc/connect";
-import { OrderService } from "@grpc-edge/proto/orders/v1";
-import { UserService } from "@grpc-edge/proto/user/v1";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fuzzTokens } from "../test/fuzz-tokens.ts";
@@ -18,12 +16,13 @@ import { insaneAnswer } from "../test/sane-answer.ts";
 import { serviceTokenInterceptor } from "./auth/service-token-interceptor.ts";
 import { createJwtVerifier } from "./auth/jwt-verifier.ts";
 import { createApp } from "./create-app.ts";
-import { readOnlyMethods } from "./transport/read-only-methods.ts";
+import { readOnlyMethods } from "./routing/read-only-methods.ts";
 import { RetryBudget } from "./transport/retry-budget.ts";
 import { retryInterceptor } from "./transport/retry-interceptor.ts";
+import { publishedServices } from "./routing/published-services.ts";
 
 const runs = Number(process.env.FUZZ_RUNS ?? 2_000);
-const services = [UserService, OrderService];
+const services = publishedServices;
 
 /** What the fake upstream does with the next call. */
 let outcome: "ok" | Code = "ok";
@@ -39,7 +38,7 @@ const outcomes = fc.oneof(
 );
 
 function upstream(router: ConnectRouter): void {
-  for (const service of services as DescService[]) {
+  for (const service of services as readonly DescService[]) {
     const impl = Object.fromEntries(
       service.methods.map((m) => [
         m.localName,
@@ -74,7 +73,6 @@ beforeAll(async () => {
   app = createApp({
     transport,
     services,
-    timeoutMs: 3_000,
     log: () => {},
     edge: {
       verify: createJwtVerifier({ issuer: TEST_JWT.issuer, audience: TEST_JWT.audience, keys: { kind: "secret", secret: TEST_JWT.secret } }),

@@ -17,7 +17,6 @@ function setup(options: { maxBodyBytes?: number; override?: Record<string, () =>
   const app = createApp({
     transport: createRouterTransport((router) => router.service(LibraryService, impl as never)),
     services: [LibraryService],
-    timeoutMs: 3000,
     log: () => {},
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
   });

@@ -10,7 +10,7 @@ let gateway: RunningGateway;
 
 beforeAll(async () => {
   // No user service is needed: nothing here calls one.
-  gateway = await startGateway({ userServiceUrl: "http://127.0.0.1:9" });
+  gateway = await startGateway({ userServiceUrl: "http://127.0.0.1:9", orderServiceUrl: "http://127.0.0.1:9" });
 });
 
 afterAll(async () => {

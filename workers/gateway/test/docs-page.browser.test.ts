@@ -34,7 +34,7 @@ describe.skipIf(!haveChromium)(
       const port = (upstream.address() as net.AddressInfo).port;
       const start = performance.now();
       [gateway, browser] = await Promise.all([
-        startGateway({ userServiceUrl: `http://127.0.0.1:${port}` }),
+        startGateway({ userServiceUrl: `http://127.0.0.1:${port}`, orderServiceUrl: `http://127.0.0.1:${port}` }),
         chromium.launch({ executablePath: chromiumPath, args: ["--headless", "--no-sandbox", "--disable-gpu"] }),
       ]);
       timings.gatewayAndBrowserMs = performance.now() - start;

@@ -31,10 +31,10 @@ beforeAll(async () => {
   const userServiceUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
   jwks = await startJwksServer();
   [hs256, viaJwks, coldJwks, limited] = await Promise.all([
-    startGateway({ userServiceUrl, vars: { PUBLIC_READS: "false", CORS_ALLOWED_ORIGINS: "https://app.example.com" } }),
-    startGateway({ userServiceUrl, vars: { JWT_SECRET: "", JWT_JWKS_URL: jwks.url } }),
-    startGateway({ userServiceUrl, vars: { JWT_SECRET: "", JWT_JWKS_URL: jwks.url } }),
-    startGateway({ userServiceUrl, rateLimit: { limit: 3, period: 60 } }),
+    startGateway({ userServiceUrl, orderServiceUrl: userServiceUrl, vars: { PUBLIC_READS: "false", CORS_ALLOWED_ORIGINS: "https://app.example.com" } }),
+    startGateway({ userServiceUrl, orderServiceUrl: userServiceUrl, vars: { JWT_SECRET: "", JWT_JWKS_URL: jwks.url } }),
+    startGateway({ userServiceUrl, orderServiceUrl: userServiceUrl, vars: { JWT_SECRET: "", JWT_JWKS_URL: jwks.url } }),
+    startGateway({ userServiceUrl, orderServiceUrl: userServiceUrl, rateLimit: { limit: 3, period: 60 } }),
   ]);
 });
 afterAll(async () => {

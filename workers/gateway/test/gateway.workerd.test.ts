@@ -21,6 +21,9 @@ let closedGateway: RunningGateway;
 let slowGateway: RunningGateway;
 let gzipGateway: RunningGateway;
 
+// One fake upstream stands in for both services: these tests call user routes only.
+const bothAt = (url: string) => ({ userServiceUrl: url, orderServiceUrl: url });
+
 beforeAll(async () => {
   upstream = await listen(
     http.createServer(connectNodeAdapter({ routes: (router) => router.service(UserService, service.impl) })),
@@ -44,10 +47,10 @@ beforeAll(async () => {
   );
   [gateway, closedGateway, slowGateway, gzipGateway] = await Promise.all([
     // Every request reaches the service here (test/e2e/edge-cache.test.ts covers the cache).
-    startGateway({ userServiceUrl: origin(upstream), vars: { EDGE_CACHE_TTL_SECONDS: "0" } }),
-    startGateway({ userServiceUrl: `http://127.0.0.1:${await closedPort()}` }),
-    startGateway({ userServiceUrl: origin(staller), vars: { UPSTREAM_TIMEOUT_MS: "300" } }),
-    startGateway({ userServiceUrl: origin(gzipper) }),
+    startGateway({ ...bothAt(origin(upstream)), vars: { EDGE_CACHE_TTL_SECONDS: "0" } }),
+    startGateway(bothAt(`http://127.0.0.1:${await closedPort()}`)),
+    startGateway({ ...bothAt(origin(staller)), vars: { UPSTREAM_TIMEOUT_MS: "300" } }),
+    startGateway(bothAt(origin(gzipper))),
   ]);
 });
 

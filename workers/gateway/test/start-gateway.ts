@@ -13,6 +13,8 @@ import { testJwtVars } from "./jwt-test-kit.ts";
 export interface StartGatewayOptions {
   /** Where the gateway finds the user service, e.g. "http://127.0.0.1:50051". */
   userServiceUrl: string;
+  /** Where it finds the order service (items, GetOrder, CancelOrder), e.g. "http://127.0.0.1:50052". */
+  orderServiceUrl: string;
   /**
    * Extra or overriding Worker vars, e.g. { UPSTREAM_TIMEOUT_MS: "200" }.
    * SERVICE_TOKEN_SECRET defaults to the secret test services get (TEST_SERVICE_TOKEN_SECRET),
@@ -102,6 +104,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     // `npm run dev`'s default (scripts/dev.ts); wrangler.toml keeps it off for deploys.
     PUBLIC_READS: "true",
     USER_SERVICE_URL: options.userServiceUrl,
+    ORDER_SERVICE_URL: options.orderServiceUrl,
     SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
     ...testJwtVars,
     ...options.vars,

@@ -1,12 +1,10 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { errors, jwtVerify } from "jose";
+import { SERVICE_TOKEN_AUDIENCE, SERVICE_TOKEN_ISSUER, SERVICE_TOKEN_USER_JTI_CLAIM } from "@grpc-edge/proto/shared-names";
 import type { Caller } from "./caller.ts";
 
-/** The claims every service token carries (docs/security.md). */
-export const SERVICE_TOKEN_ISSUER = "grpc-edge-gateway";
-export const SERVICE_TOKEN_AUDIENCE = "grpc-edge-services";
-/** The claim that carries the end user's token id (`jti` of her JWT) into the service token. */
-export const SERVICE_TOKEN_USER_JTI_CLAIM = "user_jti";
+/** The claims every service token carries (docs/security.md), named once in @grpc-edge/proto. */
+export { SERVICE_TOKEN_AUDIENCE, SERVICE_TOKEN_ISSUER, SERVICE_TOKEN_USER_JTI_CLAIM };
 /** Longest lifetime accepted (exp − iat), in seconds. */
 export const SERVICE_TOKEN_MAX_TTL_S = 60;
 /** Clock difference tolerated between the gateway and a service, in seconds. */

@@ -1,17 +1,18 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorInfoSchema } from "@grpc-edge/proto/google/rpc/error_details";
+import { ERROR_DOMAIN, ErrorReason } from "@grpc-edge/proto/shared-names";
 
-export const ERROR_DOMAIN = "grpc-edge.dev";
+export { ERROR_DOMAIN };
 
 /** Reasons of the google.rpc.ErrorInfo detail; the gateway maps them to HTTP statuses. */
 export const IdempotencyReason = {
   /** Same key, different request (→ 422). */
-  reused: "IDEMPOTENCY_KEY_REUSED",
+  reused: ErrorReason.idempotencyKeyReused,
   /** Same key while the first request is still running (→ 409). */
-  inFlight: "IDEMPOTENCY_KEY_IN_FLIGHT",
+  inFlight: ErrorReason.idempotencyKeyInFlight,
   /** The key itself is malformed (→ 400). */
-  invalid: "IDEMPOTENCY_KEY_INVALID",
+  invalid: ErrorReason.idempotencyKeyInvalid,
 } as const;
 
 function withReason(message: string, code: Code, reason: string): ConnectError {

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { fromBinary, toBinary, type DescMethod } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Interceptor, type UnaryResponse } from "@connectrpc/connect";
+import { IDEMPOTENT_REPLAYED_HEADER } from "@grpc-edge/proto/shared-names";
 import { callerKey } from "../auth/index.ts";
 import { queryBudgetMs, withoutQueryDeadline, type Database } from "../database/index.ts";
 import { keyInFlight, keyReused } from "./idempotency-errors.ts";
@@ -44,7 +45,7 @@ export function idempotencyInterceptor(db: Database, methods: readonly DescMetho
       if (claim.kind === "in-flight") throw keyInFlight();
       const { header, trailer } = responseMetadataOf(req.contextValues);
       // Like Stripe's Idempotent-Replayed: the caller can tell a replay from a first answer.
-      header.set("idempotent-replayed", "true");
+      header.set(IDEMPOTENT_REPLAYED_HEADER, "true");
       const replay: UnaryResponse = { stream: false, service: req.service, method, header, trailer, message: fromBinary(method.output, claim.response) };
       return replay as never;
     }

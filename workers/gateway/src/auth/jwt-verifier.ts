@@ -1,7 +1,14 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { errors, jwtVerify, type JWTVerifyGetKey } from "jose";
-import type { JwtConfig } from "../config/parse-jwt-config.ts";
 import { sharedKeySet, type KeySetCache } from "./shared-key-set.ts";
+
+/** How end-user JWTs are verified at the edge (docs/security.md). */
+export interface JwtConfig {
+  issuer: string;
+  audience: string;
+  /** HS256 with a shared secret (development), or RS256/ES256 keys from a JWKS URL (production). */
+  keys: { kind: "secret"; secret: string } | { kind: "jwks"; url: string };
+}
 
 /** What a verified end-user token tells the edge. */
 export interface VerifiedToken {

@@ -2,8 +2,8 @@
 // HS256 JWT signed per request with SERVICE_TOKEN_SECRET. WebCrypto HMAC, not jose:
 // the Worker bundle stays small.
 
-export const SERVICE_TOKEN_ISSUER = "grpc-edge-gateway";
-export const SERVICE_TOKEN_AUDIENCE = "grpc-edge-services";
+import { SERVICE_TOKEN_AUDIENCE, SERVICE_TOKEN_ISSUER } from "@grpc-edge/proto/shared-names";
+
 /** Lifetime of a token; the services refuse anything over 60 s. */
 export const SERVICE_TOKEN_TTL_S = 30;
 

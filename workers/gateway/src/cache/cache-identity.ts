@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { anonymousCaller } from "../auth/caller.ts";
-import type { AppEnv } from "../http/app-env.ts";
+import type { AppEnv } from "../context/app-env.ts";
 
 /**
  * Whose answer a cached read is: the verified `sub` and the scopes (sorted) the

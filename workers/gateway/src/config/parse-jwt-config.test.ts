@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../errors/config-error.ts";
+import { configError, GatewayError } from "../errors/gateway-error.ts";
 import { parseJwtConfig, type JwtEnv } from "./parse-jwt-config.ts";
 
 const serviceSecret = "service-token-secret-0123456789abcdef";
@@ -32,7 +32,7 @@ describe("parseJwtConfig", () => {
     [{ ...base, JWT_JWKS_URL: "http://id.example.com/jwks" }, "JWT_JWKS_URL must be an absolute https URL"],
     [{ ...base, JWT_JWKS_URL: "/jwks" }, "JWT_JWKS_URL must be an absolute https URL"],
   ])("refuses %j", (env, message) => {
-    expect(() => parseJwtConfig(env, serviceSecret)).toThrow(new ConfigError(message));
+    expect(() => parseJwtConfig(env, serviceSecret)).toThrow(configError(message));
   });
 
   it("never puts a value into its message", () => {

@@ -1,12 +1,7 @@
-import { ConfigError } from "../errors/config-error.ts";
-
-/** How end-user JWTs are verified at the edge (docs/security.md). */
-export interface JwtConfig {
-  issuer: string;
-  audience: string;
-  /** HS256 with a shared secret (development), or RS256/ES256 keys from a JWKS URL (production). */
-  keys: { kind: "secret"; secret: string } | { kind: "jwks"; url: string };
-}
+import type { JwtConfig } from "../auth/jwt-verifier.ts";
+import { configError } from "../errors/gateway-error.ts";
+import { gatewaySettings } from "./gateway-settings.ts";
+import { readSetting } from "./setting.ts";
 
 export interface JwtEnv {
   JWT_ISSUER?: string;
@@ -15,46 +10,23 @@ export interface JwtEnv {
   JWT_JWKS_URL?: string;
 }
 
-const minSecretBytes = 32;
-
 /**
- * Exactly one of JWT_SECRET / JWT_JWKS_URL ("" counts as unset, so a deployment can
- * bind both names and fill one). The JWT key must not be the service-token key: a token
- * minted for one tier must never verify at the other.
+ * The JWT settings, each as its spec says, and the rules between them: exactly one of
+ * JWT_SECRET / JWT_JWKS_URL ("" counts as unset, so a deployment can bind both names
+ * and fill one), and the JWT key must not be the service-token key: a token minted
+ * for one tier must never verify at the other.
  */
 export function parseJwtConfig(env: JwtEnv, serviceTokenSecret: string): JwtConfig {
-  const issuer = required("JWT_ISSUER", env.JWT_ISSUER);
-  const audience = required("JWT_AUDIENCE", env.JWT_AUDIENCE);
-  const secret = env.JWT_SECRET ?? "";
-  const jwksUrl = (env.JWT_JWKS_URL ?? "").trim();
-  if ((secret === "") === (jwksUrl === "")) throw new ConfigError("exactly one of JWT_SECRET and JWT_JWKS_URL must be set");
-  if (secret !== "") {
-    if (new TextEncoder().encode(secret).byteLength < minSecretBytes) {
-      throw new ConfigError(`JWT_SECRET must be at least ${minSecretBytes} bytes long`);
-    }
-    if (secret === serviceTokenSecret) throw new ConfigError("JWT_SECRET must differ from SERVICE_TOKEN_SECRET");
+  const issuer = readSetting("JWT_ISSUER", gatewaySettings.JWT_ISSUER, env.JWT_ISSUER);
+  const audience = readSetting("JWT_AUDIENCE", gatewaySettings.JWT_AUDIENCE, env.JWT_AUDIENCE);
+  const secretSet = (env.JWT_SECRET ?? "").trim() !== "";
+  const jwksSet = (env.JWT_JWKS_URL ?? "").trim() !== "";
+  if (secretSet === jwksSet) throw configError("exactly one of JWT_SECRET and JWT_JWKS_URL must be set");
+  const secret = readSetting("JWT_SECRET", gatewaySettings.JWT_SECRET, env.JWT_SECRET);
+  if (secret !== undefined) {
+    if (secret === serviceTokenSecret) throw configError("JWT_SECRET must differ from SERVICE_TOKEN_SECRET");
     return { issuer, audience, keys: { kind: "secret", secret } };
   }
-  return { issuer, audience, keys: { kind: "jwks", url: parseJwksUrl(jwksUrl) } };
-}
-
-function required(name: string, raw: string | undefined): string {
-  const value = (raw ?? "").trim();
-  if (value === "") throw new ConfigError(`${name} is not set`);
-  return value;
-}
-
-// Keys fetched over plain HTTP could be swapped on the way; loopback is allowed for tests and dev.
-function parseJwksUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError("JWT_JWKS_URL must be an absolute https URL");
-  }
-  const loopback = url.hostname === "127.0.0.1" || url.hostname === "localhost" || url.hostname === "[::1]";
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
-    throw new ConfigError("JWT_JWKS_URL must be an absolute https URL");
-  }
-  return url.href;
+  const url = readSetting("JWT_JWKS_URL", gatewaySettings.JWT_JWKS_URL, env.JWT_JWKS_URL);
+  return { issuer, audience, keys: { kind: "jwks", url: url! } };
 }

@@ -1,10 +1,12 @@
+import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { codeToString } from "@connectrpc/connect/protocol-connect";
+import { ErrorInfoSchema } from "@grpc-edge/proto/google/rpc/error_details";
+import { ERROR_DOMAIN, ErrorReason } from "@grpc-edge/proto/shared-names";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "./config-error.ts";
-import { HttpError } from "./http-error.ts";
-import { MethodNotAllowedError } from "./method-not-allowed-error.ts";
+import { configError, GatewayError, invalidInput, methodNotAllowed } from "./gateway-error.ts";
 import { problemFromError } from "./problem-from-error.ts";
-import { ViolationsError } from "./violations-error.ts";
+import { problemTypes } from "./problem-types.ts";
 
 const secret = "pg: connection to db.internal:5432 failed at Pool.connect (/srv/pool.js:12)";
 
@@ -57,22 +59,22 @@ describe("problemFromError: what the gateway itself throws", () => {
     ["a code from a newer peer", new ConnectError(secret, 99 as Code), { status: 500, code: "unknown", detail: "An internal error occurred." }],
     [
       "413",
-      new HttpError(413, "payload-too-large", "Payload too large", Code.ResourceExhausted, "the request body must be at most 10 bytes"),
+      new GatewayError(problemTypes.payloadTooLarge, "the request body must be at most 10 bytes"),
       { status: 413, code: "resource_exhausted", type: "https://grpc-edge.dev/problems/payload-too-large", detail: "the request body must be at most 10 bytes" },
     ],
     [
       "415",
-      new HttpError(415, "unsupported-media-type", "Unsupported media type", Code.InvalidArgument, "must be JSON"),
+      new GatewayError(problemTypes.unsupportedMediaType, "must be JSON"),
       { status: 415, code: "invalid_argument", title: "Unsupported media type" },
     ],
     [
       "405 with Allow",
-      new MethodNotAllowedError("PUT", ["GET", "HEAD", "POST"]),
+      methodNotAllowed("PUT", ["GET", "HEAD", "POST"]),
       { status: 405, code: "unimplemented", type: "https://grpc-edge.dev/problems/method-not-allowed", headers: { Allow: "GET, HEAD, POST" }, detail: "PUT is not allowed here; use GET or HEAD or POST" },
     ],
     [
       "a misconfigured gateway names the setting",
-      new ConfigError("USER_SERVICE_URL must be an http(s) URL"),
+      configError("USER_SERVICE_URL must be an http(s) URL"),
       { status: 500, code: "internal", type: "https://grpc-edge.dev/problems/gateway-misconfigured", detail: "USER_SERVICE_URL must be an http(s) URL" },
     ],
   ])("%s", (_, err, expected) => {
@@ -83,7 +85,7 @@ describe("problemFromError: what the gateway itself throws", () => {
 
   it("violations become violations[] of a 400, listed in the detail", () => {
     const problem = problemFromError(
-      new ViolationsError([
+      invalidInput([
         { field: "firstName", message: "value length must be at least 1 characters" },
         { field: "", message: "exactly one field is required in oneof" },
       ]),
@@ -98,9 +100,53 @@ describe("problemFromError: what the gateway itself throws", () => {
 
   it("bounds what a huge invalid request can make it send back", () => {
     const many = Array.from({ length: 1000 }, (_, i) => ({ field: `userIds[${i}]`, message: "x".repeat(1000) }));
-    const problem = problemFromError(new ViolationsError(many));
+    const problem = problemFromError(invalidInput(many));
     expect(problem.violations).toHaveLength(50);
     expect(problem.violations?.[0]?.message.length).toBeLessThanOrEqual(200);
     expect(problem.detail.length).toBeLessThanOrEqual(300);
+  });
+});
+
+describe("problemFromError: the services' ErrorInfo reasons", () => {
+  const withReason = (code: Code, domain: string, reason: string) =>
+    new ConnectError(secret, code, undefined, [{ desc: ErrorInfoSchema, value: create(ErrorInfoSchema, { domain, reason }) }]);
+
+  it.each<[string, ConnectError, object]>([
+    [
+      "a reused key is 422",
+      withReason(Code.InvalidArgument, ERROR_DOMAIN, ErrorReason.idempotencyKeyReused),
+      { status: 422, code: "invalid_argument", type: "https://grpc-edge.dev/problems/idempotency-key-reused", headers: {} },
+    ],
+    [
+      "a key in flight is 409, retry in a second",
+      withReason(Code.Aborted, ERROR_DOMAIN, ErrorReason.idempotencyKeyInFlight),
+      { status: 409, code: "aborted", type: "https://grpc-edge.dev/problems/idempotency-key-in-flight", headers: { "Retry-After": "1" } },
+    ],
+    [
+      "an invalid key stays a plain 400",
+      withReason(Code.InvalidArgument, ERROR_DOMAIN, ErrorReason.idempotencyKeyInvalid),
+      { status: 400, type: "https://grpc-edge.dev/problems/invalid-argument" },
+    ],
+    [
+      "a reason of another domain is ignored",
+      withReason(Code.InvalidArgument, "example.com", ErrorReason.idempotencyKeyReused),
+      { status: 400, type: "https://grpc-edge.dev/problems/invalid-argument" },
+    ],
+  ])("%s", (_, err, expected) => {
+    expect(problemFromError(err)).toMatchObject(expected);
+  });
+});
+
+describe("the problem catalogue", () => {
+  const types = Object.values(problemTypes);
+
+  it("names each problem type once, with an error status", () => {
+    expect(new Set(types.map((t) => t.slug)).size).toBe(types.length);
+    for (const type of types) expect(type.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it("has a problem for every RPC status code", () => {
+    const codes = Object.values(Code).filter((c): c is Code => typeof c === "number");
+    for (const code of codes) expect(problemFromError(new ConnectError("x", code)).code).toBe(codeToString(code));
   });
 });

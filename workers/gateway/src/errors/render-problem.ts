@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../http/app-env.ts";
+import type { AppEnv } from "../context/app-env.ts";
 import { problemFromError } from "./problem-from-error.ts";
 
 /** The single place an error becomes a response: application/problem+json, never HTML. */

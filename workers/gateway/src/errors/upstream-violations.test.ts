@@ -4,7 +4,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
 import { libraryMessage } from "../../test/library-service.ts";
 import { withRestViolations } from "./upstream-violations.ts";
-import { ViolationsError } from "./violations-error.ts";
+import { GatewayError } from "./gateway-error.ts";
 
 const createBookRequest = libraryMessage("CreateBookRequest");
 
@@ -25,8 +25,8 @@ describe("withRestViolations", () => {
     ["a message-level rule", [{ message: "title or author is required" }], [{ field: "", message: "title or author is required" }]],
   ])("%s", (_, violations, expected) => {
     const err = withRestViolations(upstream(violations), createBookRequest);
-    expect(err).toBeInstanceOf(ViolationsError);
-    expect((err as ViolationsError).violations).toEqual(expected);
+    expect(err).toBeInstanceOf(GatewayError);
+    expect((err as GatewayError).violations).toEqual(expected);
   });
 
   it.each<[string, ConnectError | Error]>([

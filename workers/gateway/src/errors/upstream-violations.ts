@@ -4,20 +4,18 @@ import {
   type FieldPath,
 } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { ViolationsError } from "./violations-error.ts";
+import { invalidInput } from "./gateway-error.ts";
 
 /**
  * An upstream INVALID_ARGUMENT carrying a buf.validate.Violations detail (what the
- * services' protovalidate interceptor sends) as a ViolationsError in REST naming;
+ * services' protovalidate interceptor sends) as invalid input in REST naming;
  * any other error is returned unchanged.
  */
 export function withRestViolations(err: unknown, input: DescMessage): unknown {
   if (!(err instanceof ConnectError) || err.code !== Code.InvalidArgument) return err;
   const violations = err.findDetails(ViolationsSchema).flatMap((d) => d.violations);
   if (violations.length === 0) return err;
-  return new ViolationsError(
-    violations.map((v) => ({ field: v.field === undefined ? "" : fieldPathToJson(v.field, input), message: v.message })),
-  );
+  return invalidInput(violations.map((v) => ({ field: v.field === undefined ? "" : fieldPathToJson(v.field, input), message: v.message })));
 }
 
 /** "user_ids[3]" as the services name it → "userIds[3]", looking fields up by number. */

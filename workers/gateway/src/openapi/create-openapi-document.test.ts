@@ -1,5 +1,4 @@
 import { createRouterTransport } from "@connectrpc/connect";
-import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { UserService } from "@grpc-edge/proto/user/v1";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
@@ -8,12 +7,14 @@ import { createFixtureUserService } from "../../test/user-fixtures.ts";
 import { createApp } from "../create-app.ts";
 import { httpBindings } from "../transcoding/index.ts";
 import { createOpenApiDocument } from "./create-openapi-document.ts";
-import { allRefs, deref, operation, parameter, pointer, schemaValidator, type Doc } from "./openapi-test-kit.ts";
+import { problemTypes } from "../errors/problem-types.ts";
+import { allRefs, deref, operation, parameter, pointer, schemaValidator, type Doc } from "../../test/openapi-test-kit.ts";
+import { publishedServices } from "../routing/published-services.ts";
 
-const apiDoc = createOpenApiDocument(httpBindings([UserService, OrderService])) as Doc;
+const apiDoc = createOpenApiDocument(httpBindings(publishedServices)) as Doc;
 const libraryDoc = createOpenApiDocument(httpBindings([LibraryService])) as Doc;
 const documents = [
-  { name: "user.v1 + orders.v1 (the served API)", doc: apiDoc, services: [UserService, OrderService] },
+  { name: "user.v1 + orders.v1 (the served API)", doc: apiDoc, services: publishedServices },
   { name: "library.v1 (test-only service)", doc: libraryDoc, services: [LibraryService] },
 ];
 const methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -211,6 +212,14 @@ describe("the served API, as a client reads it", () => {
     );
     expect(apiDoc.components.responses.ServiceUnavailable!.headers).toHaveProperty("Retry-After");
   });
+
+  it("lists the whole problem catalogue as the problem types a client may meet", () => {
+    const type = (schemaOf("Problem").properties as Record<string, { enum?: string[] }>).type!;
+    expect(type.enum).toHaveLength(Object.keys(problemTypes).length);
+    expect(type.enum).toEqual(
+      expect.arrayContaining(["https://grpc-edge.dev/problems/not-found", "https://grpc-edge.dev/problems/idempotency-key-reused", "https://grpc-edge.dev/problems/rate-limited"]),
+    );
+  });
 });
 
 describe("library.v1: templates beyond one segment per variable, int64, nested query fields", () => {
@@ -276,15 +285,13 @@ describe("the documents agree with the gateway", () => {
   const users = createFixtureUserService();
   const userApp = createApp({
     transport: createRouterTransport((router) => router.service(UserService, users.impl)),
-    services: [UserService, OrderService],
-    timeoutMs: 3000,
+    services: publishedServices,
     log: () => {},
   });
   const library = createLibraryService();
   const libraryApp = createApp({
     transport: createRouterTransport((router) => router.service(LibraryService, library.impl as never)),
     services: [LibraryService],
-    timeoutMs: 3000,
     log: () => {},
   });
   const apiSchemas = schemaValidator(apiDoc);

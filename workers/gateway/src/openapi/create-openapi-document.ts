@@ -1,5 +1,5 @@
 import { codeToString } from "@connectrpc/connect/protocol-connect";
-import { problemByCode } from "../errors/problem-by-code.ts";
+import { problemTypes, problemTypeUri } from "../errors/problem-types.ts";
 import type { HttpBinding } from "../transcoding/index.ts";
 import type { JsonSchema } from "./json-schema.ts";
 import { SchemaBuilder } from "./message-schemas.ts";
@@ -112,14 +112,15 @@ function problemResponse(description: string): JsonSchema {
 }
 
 function problemSchemas(): Record<string, JsonSchema> {
-  const codes = [...new Set(Object.keys(problemByCode).map((code) => codeToString(Number(code))))].sort();
+  const codes = [...new Set(Object.values(problemTypes).map((type) => codeToString(type.code)))].sort();
   return {
     Problem: {
       type: "object",
       description: "RFC 9457 problem details. Internal details never appear in it.",
       required: ["type", "title", "status", "detail", "code", "requestId"],
       properties: {
-        type: { type: "string", format: "uri", examples: ["https://grpc-edge.dev/problems/not-found"] },
+        // The gateway's whole problem catalogue (errors/problem-types.ts).
+        type: { type: "string", format: "uri", enum: [...new Set(Object.values(problemTypes).map(problemTypeUri))].sort() },
         title: { type: "string" },
         status: { type: "integer", minimum: 400, maximum: 599 },
         detail: { type: "string" },

@@ -1,5 +1,5 @@
 import { create, mergeFromJson, type DescField, type DescMessage, type DescOneof, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
-import type { FieldViolation } from "../errors/violations-error.ts";
+import type { FieldViolation } from "../errors/gateway-error.ts";
 import { findField } from "./field-path.ts";
 
 /**

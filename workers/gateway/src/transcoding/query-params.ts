@@ -1,7 +1,7 @@
 import { create, fromJson, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import { reflect, type ReflectMessage, type ScalarValue } from "@bufbuild/protobuf/reflect";
 import { isWrapperDesc } from "@bufbuild/protobuf/wkt";
-import type { FieldViolation } from "../errors/violations-error.ts";
+import type { FieldViolation } from "../errors/gateway-error.ts";
 import { jsonPath, resolveFieldPath } from "./field-path.ts";
 import { parseEnum, parseScalar, ScalarSyntaxError } from "./parse-scalar.ts";
 import { holderOf } from "./set-field.ts";

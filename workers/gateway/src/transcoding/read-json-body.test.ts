@@ -1,6 +1,6 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { HttpError } from "../errors/http-error.ts";
+import { GatewayError } from "../errors/gateway-error.ts";
 import { readJsonBody } from "./read-json-body.ts";
 
 const limit = 32;
@@ -79,9 +79,9 @@ describe("readJsonBody refuses", () => {
     ["application/jsonx", () => post("{}", { "Content-Type": "application/jsonx" }), 415, "must be JSON"],
   ])("%s → %i", async (_, request, status, detail) => {
     const err = await failure(readJsonBody(request(), limit));
-    expect(err).toBeInstanceOf(HttpError);
-    expect((err as HttpError).status).toBe(status);
-    expect((err as HttpError).message).toContain(detail);
+    expect(err).toBeInstanceOf(GatewayError);
+    expect((err as GatewayError).type.status).toBe(status);
+    expect((err as GatewayError).message).toContain(detail);
   });
 
   it.each<[string, BodyInit]>([
@@ -92,8 +92,8 @@ describe("readJsonBody refuses", () => {
     ["a truncated UTF-8 sequence", new Uint8Array([0x22, 0xe2, 0x82, 0x22])],
   ])("%s → INVALID_ARGUMENT", async (_, body) => {
     const err = await failure(readJsonBody(post(body), limit));
-    expect(err).toBeInstanceOf(ConnectError);
-    expect((err as ConnectError).code).toBe(Code.InvalidArgument);
+    expect(err).toBeInstanceOf(GatewayError);
+    expect((err as GatewayError).type.code).toBe(Code.InvalidArgument);
   });
 
   it("stops reading an oversized upload instead of draining it", async () => {
@@ -105,7 +105,7 @@ describe("readJsonBody refuses", () => {
       },
     });
     const err = await failure(readJsonBody(post(endless), limit));
-    expect((err as HttpError).status).toBe(413);
+    expect((err as GatewayError).type.status).toBe(413);
     expect(pulled).toBeLessThan(10);
   });
 });

@@ -1,6 +1,6 @@
 import type { JsonValue } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
-import { HttpError } from "../errors/http-error.ts";
+import { GatewayError } from "../errors/gateway-error.ts";
+import { problemTypes } from "../errors/problem-types.ts";
 
 /** Large enough for any request of the API, small enough to parse in a Worker without care. */
 export const defaultMaxBodyBytes = 64 * 1024;
@@ -24,11 +24,8 @@ export async function readJsonBody(request: Request, maxBytes: number = defaultM
   const [mediaType = "", ...params] = contentType.split(";").map((p) => p.trim().toLowerCase());
   const charset = params.find((p) => p.startsWith("charset="))?.slice("charset=".length).replaceAll('"', "");
   if (!jsonMediaType.test(mediaType) || (charset !== undefined && charset !== "utf-8")) {
-    throw new HttpError(
-      415,
-      "unsupported-media-type",
-      "Unsupported media type",
-      Code.InvalidArgument,
+    throw new GatewayError(
+      problemTypes.unsupportedMediaType,
       `the request body must be JSON (Content-Type: application/json), not ${mediaType === "" ? "untyped" : `"${mediaType}"`}`,
     );
   }
@@ -36,12 +33,12 @@ export async function readJsonBody(request: Request, maxBytes: number = defaultM
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw new ConnectError("the request body is not valid UTF-8", Code.InvalidArgument);
+    throw new GatewayError(problemTypes.invalidArgument, "the request body is not valid UTF-8");
   }
   try {
     return JSON.parse(text) as JsonValue;
   } catch {
-    throw new ConnectError("the request body is not valid JSON", Code.InvalidArgument);
+    throw new GatewayError(problemTypes.invalidArgument, "the request body is not valid JSON");
   }
 }
 
@@ -69,6 +66,6 @@ async function readAtMost(body: ReadableStream<Uint8Array>, maxBytes: number): P
   return out;
 }
 
-function tooLarge(maxBytes: number): HttpError {
-  return new HttpError(413, "payload-too-large", "Payload too large", Code.ResourceExhausted, `the request body must be at most ${maxBytes} bytes`);
+function tooLarge(maxBytes: number): GatewayError {
+  return new GatewayError(problemTypes.payloadTooLarge, `the request body must be at most ${maxBytes} bytes`);
 }

@@ -2,7 +2,7 @@ import { toJson, type JsonValue } from "@bufbuild/protobuf";
 import { UserService } from "@grpc-edge/proto/user/v1";
 import { describe, expect, it } from "vitest";
 import { LibraryService } from "../../test/library-service.ts";
-import { ViolationsError } from "../errors/violations-error.ts";
+import { GatewayError } from "../errors/gateway-error.ts";
 import { httpBindings, type HttpBinding } from "./http-bindings.ts";
 import { requestMessage } from "./request-message.ts";
 
@@ -31,7 +31,7 @@ function violationsOf(method: string, parts: Parts): readonly { field: string; m
   try {
     built(method, parts);
   } catch (err) {
-    if (err instanceof ViolationsError) return err.violations;
+    if (err instanceof GatewayError && err.violations !== undefined) return err.violations;
     throw err;
   }
   throw new Error("expected the request to be refused");

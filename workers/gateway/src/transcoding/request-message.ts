@@ -1,6 +1,6 @@
 import { mergeFromJson, type DescField, type JsonObject, type JsonValue, type Message } from "@bufbuild/protobuf";
 import { reflect } from "@bufbuild/protobuf/reflect";
-import { ViolationsError, type FieldViolation } from "../errors/violations-error.ts";
+import { invalidInput, type FieldViolation } from "../errors/gateway-error.ts";
 import { jsonPath } from "./field-path.ts";
 import { isObject, jsonViolations } from "./json-body-violations.ts";
 import type { HttpBinding } from "./http-bindings.ts";
@@ -39,7 +39,7 @@ export function requestMessage(binding: HttpBinding, parts: HttpRequestParts): M
   }
 
   violations.push(...applyQueryParams(root, parts.query, queryBinding(binding)));
-  if (violations.length > 0) throw new ViolationsError(violations);
+  if (violations.length > 0) throw invalidInput(violations);
   return root.message;
 }
 

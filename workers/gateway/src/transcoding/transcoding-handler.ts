@@ -1,14 +1,15 @@
 import type { JsonValue } from "@bufbuild/protobuf";
 import { Code, ConnectError, createContextValues, type Transport } from "@connectrpc/connect";
+import { IDEMPOTENT_REPLAYED_HEADER } from "@grpc-edge/proto/shared-names";
 import { anonymousCaller, callerKey } from "../auth/caller.ts";
-import { AuthenticationError } from "../errors/authentication-error.ts";
 import type { Handler } from "hono";
-import { MethodNotAllowedError } from "../errors/method-not-allowed-error.ts";
+import { GatewayError, invalidInput, methodNotAllowed, unauthenticated } from "../errors/gateway-error.ts";
+import { problemTypes } from "../errors/problem-types.ts";
 import { withRestViolations } from "../errors/upstream-violations.ts";
-import { ViolationsError } from "../errors/violations-error.ts";
-import type { AppEnv } from "../http/app-env.ts";
-import { forwardedHeaders } from "../http/forwarded-headers.ts";
-import { callUpstream } from "../http/call-upstream.ts";
+import type { AppEnv } from "../context/app-env.ts";
+import { forwardedHeaders } from "../transport/forwarded-headers.ts";
+import { callUpstream } from "../transport/call-upstream.ts";
+import { upstreamFetcherKey } from "../transport/upstream-fetcher.ts";
 import { pathToJson, validateMessage } from "../validation/index.ts";
 import { createRouter } from "./create-router.ts";
 import type { HttpBinding } from "./http-bindings.ts";
@@ -18,10 +19,8 @@ import { responseJson } from "./response-json.ts";
 
 export interface TranscodingOptions {
   bindings: readonly HttpBinding[];
-  /** Every RPC goes through it: the user service is the front door for both services. */
+  /** Every RPC goes through it (routed to the service that serves it); its default deadline applies. */
   transport: Transport;
-  /** Deadline of every upstream call. */
-  timeoutMs: number;
   maxBodyBytes?: number;
 }
 
@@ -30,20 +29,20 @@ export interface TranscodingOptions {
  * upstream call for a request the contract rejects anyway), call, answer with proto3
  * JSON. Every failure is thrown, for the app's one problem+json error path.
  */
-export function transcodingHandler({ bindings, transport, timeoutMs, maxBodyBytes }: TranscodingOptions): Handler<AppEnv> {
+export function transcodingHandler({ bindings, transport, maxBodyBytes }: TranscodingOptions): Handler<AppEnv> {
   const router = createRouter(bindings);
   return async (c) => {
     const url = new URL(c.req.url);
     const route = router.route(c.req.method, url.pathname);
-    if (route.kind === "not-found") throw new ConnectError(`no route for ${c.req.method} ${c.req.path}`, Code.NotFound);
-    if (route.kind === "method-not-allowed") throw new MethodNotAllowedError(c.req.method, route.allow);
+    if (route.kind === "not-found") throw new GatewayError(problemTypes.notFound, `no route for ${c.req.method} ${c.req.path}`);
+    if (route.kind === "method-not-allowed") throw methodNotAllowed(c.req.method, route.allow);
     const { binding, vars } = route;
 
     const body = binding.body.kind === "none" ? undefined : await readJsonBody(c.req.raw, maxBodyBytes);
     const input = requestMessage(binding, { vars, query: url.searchParams, body });
     const violations = validateMessage(binding.method.input, input);
     if (violations.length > 0) {
-      throw new ViolationsError(violations.map((v) => ({ field: pathToJson(v.path), message: v.message })));
+      throw invalidInput(violations.map((v) => ({ field: pathToJson(v.path), message: v.message })));
     }
 
     // The caller the edge authenticated signs the service token (auth/service-token-interceptor.ts).
@@ -55,20 +54,20 @@ export function transcodingHandler({ bindings, transport, timeoutMs, maxBodyByte
         transport,
         method: binding.method,
         input,
-        timeoutMs,
         route: binding.template.source,
         headers: forwardedHeaders(c.req.raw),
-        contextValues: createContextValues().set(callerKey, caller),
+        // With the SERVICES binding (the private origin), calls go through it instead of fetch().
+        contextValues: createContextValues().set(callerKey, caller).set(upstreamFetcherKey, c.env?.SERVICES),
       });
     } catch (err) {
       // Forbidden to nobody in particular: signing in may help, so 401 with a challenge (RFC 9110 §15.5.2).
       if (authenticated?.authenticated === false && err instanceof ConnectError && err.code === Code.PermissionDenied) {
-        throw new AuthenticationError("missing");
+        throw unauthenticated("missing");
       }
       throw withRestViolations(err, binding.method.input);
     }
     // A create answered from the services' idempotency store, not executed again.
-    if (response.header.get("idempotent-replayed") === "true") c.header("Idempotent-Replayed", "true");
+    if (response.header.get(IDEMPOTENT_REPLAYED_HEADER) === "true") c.header("Idempotent-Replayed", "true");
     return c.json(responseJson(binding, response.message) as Exclude<JsonValue, undefined>);
   };
 }

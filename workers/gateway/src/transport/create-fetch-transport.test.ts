@@ -14,7 +14,7 @@ import { GetUserRequestSchema, GetUserResponseSchema, UserService } from "@grpc-
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFetchTransport } from "./create-fetch-transport.ts";
 import { RetryBudget } from "./retry-budget.ts";
-import { closedPortUrl, startServer, type Handler, type TestServer } from "./http-test-kit.ts";
+import { closedPortUrl, startServer, type Handler, type TestServer } from "../../test/http-test-kit.ts";
 import { retryInterceptor } from "./retry-interceptor.ts";
 
 // `signal` is the one fetch() was given: Node's Request follows it only through a WeakRef

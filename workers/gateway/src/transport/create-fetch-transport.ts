@@ -10,6 +10,10 @@ import {
 } from "@connectrpc/connect";
 import { runUnaryCall } from "@connectrpc/connect/protocol";
 import { codeFromHttpStatus, errorFromJsonBytes, parseContentType } from "@connectrpc/connect/protocol-connect";
+import type { UpstreamFetcher } from "../context/app-env.ts";
+import { upstreamFetcherKey } from "./upstream-fetcher.ts";
+
+type FetchFn = (url: string, init: RequestInit) => Promise<Response>;
 
 export interface FetchTransportOptions {
   /** Base URL of the Connect service, e.g. "http://127.0.0.1:50051". */
@@ -59,7 +63,7 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
           contextValues: contextValues ?? createContextValues(),
           message: input,
         },
-        next: (req) => send(req, options.fetch ?? globalThis.fetch),
+        next: (req) => send(req, fetchOf(req.contextValues.get(upstreamFetcherKey), options.fetch)),
       });
     },
     stream() {
@@ -68,10 +72,15 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
   };
 }
 
+function fetchOf(fetcher: UpstreamFetcher | undefined, fetchOption: typeof fetch | undefined): FetchFn {
+  if (fetcher !== undefined) return (url, init) => fetcher.fetch(url, init);
+  return fetchOption ?? globalThis.fetch;
+}
+
 /** One attempt: `req` is what the interceptors made of the call (and may be sent again by a retry). */
 async function send<I extends DescMessage, O extends DescMessage>(
   req: UnaryRequest<I, O>,
-  fetchFn: typeof fetch,
+  fetchFn: FetchFn,
 ): Promise<UnaryResponse<I, O>> {
   const { method } = req;
   let body: Uint8Array;

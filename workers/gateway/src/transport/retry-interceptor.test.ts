@@ -3,13 +3,14 @@ import { Code, ConnectError, createContextValues, type UnaryRequest, type UnaryR
 import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { UserService } from "@grpc-edge/proto/user/v1";
 import { describe, expect, it } from "vitest";
-import { readOnlyMethods } from "./read-only-methods.ts";
+import { readOnlyMethods } from "../routing/read-only-methods.ts";
 import { RetryBudget } from "./retry-budget.ts";
 import { abortableSleep, retryInterceptor, type RetryOptions } from "./retry-interceptor.ts";
+import { publishedServices } from "../routing/published-services.ts";
 
 const getUser = UserService.method.getUserById;
 const createUser = UserService.method.createUser;
-const isIdempotent = readOnlyMethods([UserService, OrderService]);
+const isIdempotent = readOnlyMethods(publishedServices);
 
 type Outcome = "ok" | Code;
 

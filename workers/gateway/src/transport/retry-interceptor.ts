@@ -1,5 +1,6 @@
 import type { DescMethod } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Interceptor, type UnaryRequest } from "@connectrpc/connect";
+import { IDEMPOTENCY_KEY_HEADER } from "@grpc-edge/proto/shared-names";
 import type { RetryBudget } from "./retry-budget.ts";
 
 export interface RetryOptions {
@@ -46,7 +47,7 @@ export function retryInterceptor(options: RetryOptions): Interceptor {
   } = options;
   return (next) => async (req) => {
     budget.deposit();
-    if (req.stream || !(isIdempotent(req.method) || req.header.has("idempotency-key"))) return next(req);
+    if (req.stream || !(isIdempotent(req.method) || req.header.has(IDEMPOTENCY_KEY_HEADER))) return next(req);
     const timeout = Number(req.header.get(timeoutHeader) ?? Number.NaN);
     const deadline = Number.isFinite(timeout) ? now() + timeout : Number.POSITIVE_INFINITY;
     for (let attempt = 1; ; attempt++) {

@@ -1,0 +1,57 @@
+import type { Caller } from "../auth/caller.ts";
+
+/** This request's place in a distributed trace (W3C Trace Context). */
+export interface RequestTrace {
+  traceId: string;
+  /** The gateway's server span for this request. */
+  spanId: string;
+  /** The caller's span, from a valid incoming traceparent. */
+  parentSpanId?: string;
+  /** Whether this trace is recorded: new traces are, an incoming one follows its flag. */
+  sampled: boolean;
+  /** An incoming tracestate, passed on unchanged. */
+  tracestate?: string;
+}
+
+/** The one upstream call a REST request makes, for the client span, Server-Timing and the access log. */
+export interface UpstreamCall {
+  /** "package.Service/Method". */
+  rpc: string;
+  /** The route template it was reached by, e.g. "/api/users/{id}". */
+  route: string;
+  /** The gateway's client span, sent upstream as the traceparent's parent. */
+  spanId: string;
+  startMs: number;
+  endMs: number;
+  /** Connect code string: "ok", "not_found", "unavailable"… */
+  code: string;
+}
+
+/** The Workers rate-limit binding, as much of it as the gateway uses (workers-types' RateLimit). */
+export interface RateLimiterBinding {
+  limit(options: { key: string }): Promise<{ success: boolean }>;
+}
+
+/** A Fetcher binding (workers-types' Fetcher), as much of it as the upstream calls use. */
+export interface UpstreamFetcher {
+  fetch(input: string, init: RequestInit): Promise<Response>;
+}
+
+/** Hono's typing of per-request variables shared by the gateway's middleware. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    trace: RequestTrace;
+    upstream?: UpstreamCall;
+    /** Internal description of a 5xx cause, for the access log only. */
+    errorCause?: string;
+    /** Who is calling, once the authenticate middleware has run (absent: anonymous, no scope). */
+    caller?: Caller;
+  };
+  Bindings: {
+    /** Workers rate-limit binding ([[ratelimits]] in wrangler.toml); optional. */
+    RATE_LIMITER?: RateLimiterBinding;
+    /** The private origin in front of the services (a VPC service binding); optional, read per request. */
+    SERVICES?: UpstreamFetcher;
+  };
+}

@@ -1,0 +1,47 @@
+import type { MiddlewareHandler } from "hono";
+import { GatewayError } from "../errors/gateway-error.ts";
+import { problemTypes } from "../errors/problem-types.ts";
+import type { AppEnv, RateLimiterBinding } from "../context/app-env.ts";
+
+export interface RateLimitOptions {
+  /** Retry-After of a 429, in seconds: the binding's period (10 or 60), the longest a window lasts. */
+  retryAfterSeconds: number;
+  /** Where the one "no binding" / "binding failed" notice goes (default console.warn). */
+  warn?: (message: string) => void;
+}
+
+/**
+ * Counts requests per caller with the Workers rate-limit binding RATE_LIMITER: the
+ * verified `sub` for an authenticated caller, the client IP (CF-Connecting-IP, which
+ * Cloudflare sets and a client cannot) for anonymous ones. Runs after authentication,
+ * so a forged token cannot spend someone else's budget. Without the binding (a local
+ * run without [[ratelimits]]) or when it fails, requests pass: the limiter protects
+ * capacity, and an outage of it must not become an outage of the API.
+ */
+export function rateLimit({ retryAfterSeconds, warn = console.warn }: RateLimitOptions): MiddlewareHandler<AppEnv> {
+  let warned = false;
+  const warnOnce = (message: string) => {
+    if (warned) return;
+    warned = true;
+    warn(message);
+  };
+  return async (c, next) => {
+    const limiter = c.env?.RATE_LIMITER;
+    if (limiter === undefined) {
+      warnOnce("RATE_LIMITER binding is absent: requests are not rate limited");
+      return next();
+    }
+    const sub = c.get("caller")?.sub;
+    const key = sub !== undefined ? `user:${sub}` : `ip:${c.req.header("cf-connecting-ip") ?? "unknown"}`;
+    let success = true;
+    try {
+      ({ success } = await limiter.limit({ key }));
+    } catch (err) {
+      warnOnce(`RATE_LIMITER failed, requests pass unlimited: ${String(err)}`);
+    }
+    if (!success) {
+      throw new GatewayError(problemTypes.rateLimited, undefined, { headers: { "Retry-After": String(retryAfterSeconds) } });
+    }
+    return next();
+  };
+}

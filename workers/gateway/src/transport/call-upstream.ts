@@ -1,0 +1,49 @@
+import type { DescMethodUnary, DescMessage, MessageShape } from "@bufbuild/protobuf";
+import { Code, ConnectError, type ContextValues, type Transport, type UnaryResponse } from "@connectrpc/connect";
+import { codeToString } from "@connectrpc/connect/protocol-connect";
+import type { Context } from "hono";
+import { randomId } from "../tracing/random-id.ts";
+import { formatTraceparent } from "../tracing/traceparent.ts";
+import type { AppEnv } from "../context/app-env.ts";
+
+/**
+ * The request's one upstream unary call: forwards the request id, sends `traceparent`
+ * (and `tracestate`) with a fresh client span as the parent, and records the call as
+ * c.var.upstream for the client span, Server-Timing and the access log.
+ */
+export async function callUpstream<I extends DescMessage, O extends DescMessage>(
+  c: Context<AppEnv>,
+  options: {
+    transport: Transport;
+    method: DescMethodUnary<I, O>;
+    input: MessageShape<I>;
+    route: string;
+    /** Caller headers allowed upstream (e.g. idempotency-key). */
+    headers?: Record<string, string>;
+    /** For the transport's interceptors (the service token is signed from the caller in them). */
+    contextValues?: ContextValues;
+  },
+): Promise<UnaryResponse<I, O>> {
+  const { transport, method, input, route, contextValues } = options;
+  const trace = c.get("trace");
+  const spanId = randomId(8);
+  const header: Record<string, string> = {
+    ...options.headers,
+    "x-request-id": c.get("requestId"),
+    traceparent: formatTraceparent(trace.traceId, spanId, trace.sampled),
+  };
+  if (trace.tracestate !== undefined) header.tracestate = trace.tracestate;
+  const rpc = `${method.parent.typeName}/${method.name}`;
+  const startMs = Date.now();
+  let code = "ok";
+  try {
+    // Where the runtime aborts it, a client that gives up cancels the upstream call too.
+    // No timeoutMs of its own: the transport's default deadline (UPSTREAM_TIMEOUT_MS) applies.
+    return await transport.unary(method, c.req.raw.signal, undefined, header, input, contextValues);
+  } catch (err) {
+    code = codeToString(err instanceof ConnectError ? err.code : Code.Unknown);
+    throw err;
+  } finally {
+    c.set("upstream", { rpc, route, spanId, startMs, endMs: Date.now(), code });
+  }
+}
