@@ -8,14 +8,18 @@ export interface JwtConfig {
   audience: string;
   /** HS256 with a shared secret (development), or RS256/ES256 keys from a JWKS URL (production). */
   keys: { kind: "secret"; secret: string } | { kind: "jwks"; url: string };
+  /** The claim (and its value) by which the identity provider marks administrators. */
+  admin: { claim: string; value: string };
 }
 
 /** What a verified end-user token tells the edge. */
 export interface VerifiedToken {
   /** The user id (decimal, 1…2³¹−1), as the services expect it in the service token. */
   sub: string;
-  /** Space-separated scopes, possibly "". */
+  /** Space-separated scopes, possibly ""; `admin` only from the identity provider's admin claim. */
   scope: string;
+  /** The token's own id (`jti`), for the audit trail; undefined when it has none. */
+  jti?: string;
 }
 
 export type JwtVerifier = (token: string) => Promise<VerifiedToken>;
@@ -68,11 +72,20 @@ export function createJwtVerifier(config: JwtConfig, keySetCache: () => KeySetCa
     const { sub, scope } = payload as { sub?: unknown; scope?: unknown };
     if (typeof sub !== "string" || !USER_ID.test(sub) || Number(sub) > MAX_USER_ID) throw new InvalidTokenError("invalid token");
     if (scope !== undefined && typeof scope !== "string") throw new InvalidTokenError("invalid token");
-    const scopes = (scope ?? "").split(" ").filter((s) => s !== "");
-    if (!scopes.every((s) => SCOPE_TOKEN.test(s))) throw new InvalidTokenError("invalid token");
-    return { sub, scope: scopes.join(" ") };
+    const requested = (scope ?? "").split(" ").filter((s) => s !== "");
+    if (!requested.every((s) => SCOPE_TOKEN.test(s))) throw new InvalidTokenError("invalid token");
+    // Any client may ask for any scope; admin is what the identity provider says, in its claim.
+    const scopes = requested.filter((s) => s !== ADMIN_SCOPE);
+    if (isAdmin(payload[config.admin.claim], config.admin.value)) scopes.push(ADMIN_SCOPE);
+    const { jti } = payload;
+    return { sub, scope: scopes.join(" "), ...(typeof jti === "string" && jti.length <= 256 ? { jti } : {}) };
   };
 }
+
+/** The scope the services give everything to. */
+const ADMIN_SCOPE = "admin";
+
+const isAdmin = (claim: unknown, value: string): boolean => claim === value || (Array.isArray(claim) && claim.includes(value));
 
 // shared-key-set.ts: JWKSInvalid (not a key set), a generic JOSEError for a non-200
 // answer; fetch() itself rejects with a plain error (a timeout too). Every token problem is a JOSEError
