@@ -80,6 +80,10 @@ export const env = {
       },
     };
   },
+  optionalOneOf<const T extends string>(description: string, values: readonly T[]): EnvVar<T | undefined> {
+    const inner = env.oneOf(description, values);
+    return { description, optional: true, parse: (raw) => (raw.trim() === "" ? undefined : inner.parse(raw)) };
+  },
   boolean(description: string, defaultValue?: boolean): EnvVar<boolean> {
     return {
       description,
