@@ -5,7 +5,8 @@ import { logLevels } from "./logging/index.ts";
 /** Environment variables every service reads (each service adds its own). */
 export function baseConfigSpec(serviceName: string, defaultPort: number) {
   return {
-    PORT: env.port("TCP port for gRPC (h2c), gRPC-Web and Connect (HTTP/1.1), and /healthz, /readyz, /metrics", defaultPort),
+    PORT: env.port("TCP port for gRPC (h2c), gRPC-Web and Connect (HTTP/1.1), and /healthz, /readyz", defaultPort),
+    METRICS_PORT: env.portOrOff("TCP port (on HOST) of GET /metrics, the Prometheus scrape, apart from the RPC port; 0 picks a free port, off serves none", 9464),
     HOST: env.string("Interface to listen on (0.0.0.0 in containers)", "127.0.0.1"),
     DATABASE_URL: env.optionalUrl("PostgreSQL server URL (query: only sslmode, sslrootcert); when unset (and DATABASE_HOST unset) the service uses embedded PGlite", ["postgres:", "postgresql:"]),
     DATABASE_HOST: env.optionalString("PostgreSQL host, used with DATABASE_PORT/NAME/USER/PASSWORD when DATABASE_URL is unset (containers)"),

@@ -21,7 +21,7 @@ import { HealthRegistry, ServingStatus, healthService } from "./health/index.ts"
 import { httpHealthHandler } from "./health/http-health-handler.ts";
 import { captureResponseMetadata, IdempotencyStore, idempotencyInterceptor, startIdempotencyCleanup } from "./idempotency/index.ts";
 import { createLogger, loggingInterceptor, type Logger } from "./logging/index.ts";
-import { createServiceMetrics, httpMetricsHandler, metricsInterceptor } from "./metrics/index.ts";
+import { createServiceMetrics, listenMetrics, metricsInterceptor, type MetricsServer } from "./metrics/index.ts";
 import { listenDualProtocol } from "./server/index.ts";
 import { createTracing, serverTracingInterceptor, type Tracing } from "./tracing/index.ts";
 import { validationInterceptor } from "./validation/index.ts";
@@ -58,6 +58,8 @@ export interface RunningService<C = BaseConfig> {
   readonly port: number;
   /** http://host:port, for Connect/gRPC-Web (HTTP/1.1) and gRPC (h2c) clients alike. */
   readonly url: string;
+  /** http://host:metricsPort/metrics, or undefined with METRICS_PORT=off. */
+  readonly metricsUrl: string | undefined;
   readonly config: C;
   readonly db: Database;
   readonly health: HealthRegistry;
@@ -154,15 +156,24 @@ export async function startService<S extends ConfigSpec>(
     shutdownSignal: shutdown.signal,
   });
   const probes = httpHealthHandler(health, () => pingWithin(db, 1_000));
-  const scrape = httpMetricsHandler(metrics);
   const server = await listenDualProtocol({
     host: config.HOST,
     port: config.PORT,
-    handler: (req, res) => probes(req, res) || scrape(req, res) || rpcHandler(req, res),
+    handler: (req, res) => probes(req, res) || rpcHandler(req, res),
   });
+  let metricsServer: MetricsServer | undefined;
+  try {
+    if (config.METRICS_PORT !== undefined) metricsServer = await listenMetrics({ host: config.HOST, port: config.METRICS_PORT, metrics });
+  } catch (error) {
+    await server.close(0);
+    await db.close();
+    throw new ConfigError([`METRICS_PORT ${config.METRICS_PORT} cannot be used: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
   const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST;
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`;
-  logger.info({ url, database: postgres?.safeUrl ?? db.kind }, "listening");
+  const origin = (port: number) => `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const url = origin(server.port);
+  const metricsUrl = metricsServer && `${origin(metricsServer.port)}/metrics`;
+  logger.info({ url, metricsUrl, database: postgres?.safeUrl ?? db.kind }, "listening");
 
   // Until the database answers and the migrations ran: alive, not ready, retrying.
   const preparation = prepareDatabase({
@@ -191,6 +202,7 @@ export async function startService<S extends ConfigSpec>(
   const running: RunningService<BaseConfig & ConfigOf<S>> = {
     port: server.port,
     url,
+    metricsUrl,
     config,
     db,
     health,
@@ -203,6 +215,7 @@ export async function startService<S extends ConfigSpec>(
         logger.info({ inFlight: server.inFlight(), graceMs }, "draining");
         const result = await server.close(graceMs, () => shutdown.abort());
         stopCleanup();
+        await metricsServer?.close();
         await app.close?.();
         await db.close();
         // Spans still buffered go out before the process exits.

@@ -10,17 +10,19 @@ export interface ServiceProcess {
   output(): string;
   /** Its JSON log lines parsed (lines that are not JSON left out). */
   logs(): Array<Record<string, unknown>>;
+  /** Sends it a signal (SIGTERM: drain and exit). */
+  signal(signal: NodeJS.Signals): void;
   /** SIGKILL unless it is already gone; resolves once it is. */
   kill(): Promise<void>;
 }
 
 /**
  * `node <main>` as a container runs a service: configured by `env` alone (plus PATH,
- * the test service-token secret and info logs), started without waiting for anything.
+ * the test service-token secret, info logs and a free metrics port), started without waiting for anything.
  */
 export function spawnServiceProcess(main: string, env: Record<string, string>): ServiceProcess {
   const child = spawn(process.execPath, [main], {
-    env: { PATH: process.env.PATH, LOG_LEVEL: "info", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET, ...env },
+    env: { PATH: process.env.PATH, LOG_LEVEL: "info", METRICS_PORT: "0", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -40,6 +42,7 @@ export function spawnServiceProcess(main: string, env: Record<string, string>): 
           return [];
         }
       }),
+    signal: (signal) => void child.kill(signal),
     async kill() {
       if (running()) child.kill("SIGKILL");
       await exited;
