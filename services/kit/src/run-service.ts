@@ -10,6 +10,7 @@ import {
   captureDeadline,
   migrate,
   openDatabase,
+  pingWithin,
   postgresConnection,
   prepareDatabase,
   queryDeadlineInterceptor,
@@ -126,7 +127,7 @@ export async function startService<S extends ConfigSpec>(
   const rpcHandler = connectNodeAdapter({
     routes(router) {
       app.routes(router);
-      router.service(Health, healthService(health));
+      router.service(Health, healthService(health, () => pingWithin(db, 1_000)));
     },
     // Larger messages are refused (RESOURCE_EXHAUSTED) while they are read, before any parsing.
     readMaxBytes: config.MAX_MESSAGE_BYTES,
@@ -251,18 +252,6 @@ function logRejected(logger: Logger, ctx: HandlerContext, error: unknown): void 
   const rpc = `${ctx.service.typeName}/${ctx.method.name}`;
   const requestId = ctx.requestHeader.get("x-request-id") ?? undefined;
   logger.warn({ rpc, requestId, code: Code[ConnectError.from(error).code], reason: ConnectError.from(error).rawMessage }, "rpc rejected");
-}
-
-async function pingWithin(db: Database, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-  try {
-    return await Promise.race([db.query("SELECT 1").then(() => true), timeout]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

@@ -69,6 +69,7 @@ describe.each(["order", "user"] as const)("the %s service started before its dat
     await cluster.stop();
     cluster = undefined;
     await expect.poll(() => statusOf(`${url}/readyz`), { timeout: 5_000 }).toBe(503);
+    expect(await health()).toBe("NOT_SERVING");
     expect(await statusOf(`${url}/healthz`)).toBe(200);
     expect(proc.running()).toBe(true);
     expect(proc.output()).not.toContain(PASSWORD);

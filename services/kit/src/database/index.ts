@@ -10,3 +10,4 @@ export { prepareDatabase, type DatabasePreparation } from "./prepare-database.ts
 export { queryBudgetMs, withoutQueryDeadline, withQueryDeadline } from "./query-deadline.ts";
 export { captureDeadline, queryDeadlineInterceptor } from "./query-deadline-interceptor.ts";
 export { isUniqueViolation } from "./unique-violation.ts";
+export { pingWithin } from "./ping-within.ts";
