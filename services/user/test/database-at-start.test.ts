@@ -75,3 +75,16 @@ describe.each(["order", "user"] as const)("the %s service started before its dat
     expect(proc.output()).not.toContain(PASSWORD);
   });
 });
+
+describe("a database the service must not touch", () => {
+  it("exits 1 with one clear message (a newer build migrated it): retrying cannot fix that, and the deployment rolls back", async () => {
+    cluster = await startPostgresCluster();
+    const url = await cluster.createDatabase("orders_newer");
+    cluster.sql("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL); INSERT INTO schema_migrations VALUES (99, 'from_the_future', 'x')", "orders_newer");
+    proc = spawnServiceProcess(mains.order, { PORT: "0", HOST: "127.0.0.1", DATABASE_URL: url });
+    expect(await proc.exited).toBe(1);
+    expect(proc.output()).toContain("order-service: start-up failed: database has migration 99 (from_the_future) that this build does not know: refusing to run an older build");
+    expect(proc.logs().some((l) => l.msg === "database not ready; retrying")).toBe(false);
+  });
+});
+
