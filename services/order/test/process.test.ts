@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { OrderEventType } from "@grpc-edge/proto/orders/v1";
 import { freePort, grpcJsClients, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import { afterEach, describe, expect, it } from "vitest";
+import { isLive, orderClient, protocols, record } from "./watch-client.ts";
 
 // The service as its container runs it: `node src/main.ts`, configured by environment only.
 const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
@@ -64,6 +66,23 @@ describe("order service process", () => {
     expect(seen).toEqual(["SERVING", "NOT_SERVING"]);
     expect(proc.output().stdout).toContain('"drained":true');
     clients.close();
+  });
+
+  it("on SIGTERM ends WatchOrders streams with RECONNECT at once, so the drain does not wait for them", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    // A grace far longer than the test's patience: only streams that end themselves let it drain.
+    const proc = start({ PORT: String(port), PGLITE_DATA_DIR: "memory://", SHUTDOWN_GRACE_MS: "60000", WATCH_HEARTBEAT_MS: "200" });
+    await waitReady(url);
+    const streams = protocols.map(([, transport]) => record(orderClient(transport(url, { sub: 1 })), { userId: 1 }));
+    await expect.poll(() => streams.every(isLive)).toBe(true);
+    proc.child.kill("SIGTERM");
+    for (const stream of streams) {
+      expect(await stream.ended).toEqual({});
+      expect(stream.events.at(-1)?.type).toBe(OrderEventType.RECONNECT);
+    }
+    expect(await proc.exited).toBe(0);
+    expect(proc.output().stdout).toContain('"drained":true');
   });
 
   it("keeps its PGlite data across restarts and seeds only the first time", async () => {
