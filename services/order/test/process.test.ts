@@ -34,6 +34,13 @@ async function waitReady(url: string, timeoutMs = 20_000): Promise<void> {
   throw new Error(`not ready: ${url}`);
 }
 
+function rpcLines(stdout: string, rpc = "orders.v1.OrderService/WatchOrders"): Array<Record<string, unknown>> {
+  return stdout
+    .split("\n")
+    .filter((line) => line.includes(`"rpc":"${rpc}"`))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 describe("order service process", () => {
   it("refuses to start on bad configuration with one clear message and exit code 1", async () => {
     const proc = start({ PORT: "seventy", LOG_LEVEL: "loud", PGLITE_DATA_DIR: "memory://", SERVICE_TOKEN_SECRET: "too-short-s3cret" });
@@ -75,7 +82,11 @@ describe("order service process", () => {
     const proc = start({ PORT: String(port), PGLITE_DATA_DIR: "memory://", SHUTDOWN_GRACE_MS: "60000", WATCH_HEARTBEAT_MS: "200" });
     await waitReady(url);
     const streams = protocols.map(([, transport]) => record(orderClient(transport(url, { sub: 1 })), { userId: 1 }));
-    await expect.poll(() => streams.every(isLive)).toBe(true);
+    // And one whose client goes away first: the service sees a cancelled call.
+    const leaving = record(orderClient(protocols[0][1](url, { sub: 2 })), { userId: 2 });
+    await expect.poll(() => [...streams, leaving].every(isLive)).toBe(true);
+    leaving.cancel();
+    await expect.poll(() => rpcLines(proc.output().stdout).length).toBe(1);
     proc.child.kill("SIGTERM");
     for (const stream of streams) {
       expect(await stream.ended).toEqual({});
@@ -83,6 +94,8 @@ describe("order service process", () => {
     }
     expect(await proc.exited).toBe(0);
     expect(proc.output().stdout).toContain('"drained":true');
+    // One log line per stream, written when it ended, with its outcome and who watched.
+    expect(rpcLines(proc.output().stdout).map((l) => [l.sub, l.code])).toEqual([["2", "canceled"], ["1", "ok"], ["1", "ok"]]);
   });
 
   it("keeps its PGlite data across restarts and seeds only the first time", async () => {
