@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { OrderEventType } from "@grpc-edge/proto/orders/v1";
 import { freePort, grpcJsClients, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { isLive, orderClient, protocols, record } from "./watch-client.ts";
+import { isLive, orderClient, protocols, record, type RecordedStream } from "./watch-client.ts";
 
 // The service as its container runs it: `node src/main.ts`, configured by environment only.
 const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
@@ -81,7 +81,9 @@ describe("order service process", () => {
     // A grace far longer than the test's patience: only streams that end themselves let it drain.
     const proc = start({ PORT: String(port), PGLITE_DATA_DIR: "memory://", SHUTDOWN_GRACE_MS: "60000", WATCH_HEARTBEAT_MS: "200" });
     await waitReady(url);
-    const streams = protocols.map(([, transport]) => record(orderClient(transport(url, { sub: 1 })), { userId: 1 }));
+    // (record() handles its stream's end itself: `ended` never rejects.)
+    const streams: RecordedStream[] = [];
+    for (const [, transport] of protocols) streams.push(record(orderClient(transport(url, { sub: 1 })), { userId: 1 }));
     // And one whose client goes away first: the service sees a cancelled call.
     const leaving = record(orderClient(protocols[0][1](url, { sub: 2 })), { userId: 2 });
     await expect.poll(() => [...streams, leaving].every(isLive)).toBe(true);

@@ -1,6 +1,7 @@
 import { ConnectError, createClient, type Client, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
-import { OrderEventType, OrderService, type OrderEvent, type WatchOrdersRequest } from "@grpc-edge/proto/orders/v1";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { OrderEventType, OrderService, type OrderEvent, type WatchOrdersRequestSchema } from "@grpc-edge/proto/orders/v1";
 import { serviceTokenInterceptor, type MintOptions } from "@grpc-edge/service-kit/testing";
 
 // Test kit: WatchOrders clients over both wire protocols, and a stream recorder.
@@ -27,7 +28,7 @@ export interface RecordedStream {
   cancel(): void;
 }
 
-export function record(client: OrderClient, request: Partial<WatchOrdersRequest>): RecordedStream {
+export function record(client: OrderClient, request: MessageInitShape<typeof WatchOrdersRequestSchema>): RecordedStream {
   const abort = new AbortController();
   const events: OrderEvent[] = [];
   const ended = (async () => {
