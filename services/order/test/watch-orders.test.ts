@@ -132,6 +132,32 @@ describe.each(engines)("WatchOrders on %s", (_engine, database) => {
   });
 });
 
+describe("WatchOrders when the LISTEN connection is lost (PostgreSQL)", () => {
+  it("reconnects the listener and wakes the streams to catch up on what was committed meanwhile", async () => {
+    // Heartbeats (which also catch up) far away: only the listener's reconnect can deliver in time.
+    const service = await start(await engines[1][1](), { WATCH_HEARTBEAT_MS: "60000" });
+    const alice = orderClient(protocols[0][1](service.url, { sub: 1 }));
+    // Resume after a first event (after_event_id 0 would mean "from now"), so the stream starts with `before`.
+    await alice.createOrder({ userId: 1, itemId: 1, amount: 1 });
+    const [{ id }] = (await service.db.query<{ id: string }>("SELECT max(id)::text AS id FROM order_events")) as [{ id: string }];
+    const before = await alice.createOrder({ userId: 1, itemId: 1, amount: 1 });
+    const stream = watching(alice, { userId: 1, afterEventId: BigInt(id) });
+    await expect.poll(() => stream.changes().length).toBe(1);
+
+    const listener = "SELECT pid FROM pg_stat_activity WHERE query = 'LISTEN \"order_events\"' AND pid <> pg_backend_pid()";
+    const [old] = await service.db.query<{ pid: number }>(listener);
+    expect(old).toBeDefined();
+    await service.db.query(`SELECT pg_terminate_backend(pid) FROM (${listener}) l`);
+    // Committed while nobody listens: its NOTIFY is lost.
+    const during = await alice.createOrder({ userId: 1, itemId: 2, amount: 2 });
+    await expect.poll(() => stream.changes().length, { timeout: 10_000 }).toBe(2);
+    await expect.poll(async () => (await service.db.query<{ pid: number }>(listener))[0]?.pid).not.toBe(old!.pid);
+    const after = await alice.createOrder({ userId: 1, itemId: 3, amount: 3 });
+    await expect.poll(() => stream.changes().length).toBe(3);
+    expect(stream.changes().map((e) => e.order?.id)).toEqual([before.id, during.id, after.id]);
+  });
+});
+
 describe("WatchOrders access and limits", () => {
   it("lets user B not watch user A (PERMISSION_DENIED) and checks the request's rules (INVALID_ARGUMENT)", async () => {
     const service = await start({});
