@@ -36,6 +36,8 @@ export const orderServiceDefinition: ServiceDefinition<typeof watchConfigSpec> =
         this.set(hub.size);
       },
     });
+    // One listener for all streams (not one each: an AbortSignal warns past 10 listeners).
+    draining.addEventListener("abort", () => hub.wakeAll(), { once: true });
     const stopCleanup = startOrderEventCleanup(events, config.ORDER_EVENT_RETENTION_HOURS, logger);
     const watch = {
       events,

@@ -24,7 +24,7 @@ export interface WatchDeps {
   hub: OrderEventHub;
   perCaller: CallerStreamLimit;
   limits: WatchLimits;
-  /** Aborted when the service drains: streams end with RECONNECT. */
+  /** Aborted when the service drains: streams end with RECONNECT (the hub wakes them then). */
   draining: AbortSignal;
 }
 
@@ -61,9 +61,8 @@ export async function* watchOrders(req: WatchOrdersRequest, ctx: HandlerContext,
     wake?.();
   });
   const ended = () => ctx.signal.aborted || deps.draining.aborted;
-  const onEnd = () => wake?.();
-  ctx.signal.addEventListener("abort", onEnd);
-  deps.draining.addEventListener("abort", onEnd);
+  const onAbort = () => wake?.();
+  ctx.signal.addEventListener("abort", onAbort);
   try {
     const startedAt = Date.now();
     let lastEventAt = startedAt;
@@ -122,8 +121,7 @@ export async function* watchOrders(req: WatchOrdersRequest, ctx: HandlerContext,
     // Shutdown, idle limit or maximum lifetime: tell the client to come back.
     yield signalEvent(OrderEventType.RECONNECT);
   } finally {
-    ctx.signal.removeEventListener("abort", onEnd);
-    deps.draining.removeEventListener("abort", onEnd);
+    ctx.signal.removeEventListener("abort", onAbort);
     unsubscribe();
     release();
   }
