@@ -1,7 +1,7 @@
 import { Code } from "@connectrpc/connect";
 import { OrderEventType, OrderStatus } from "@grpc-edge/proto/orders/v1";
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { startPostgresCluster, testServiceEnv, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { bearer, startPostgresCluster, testServiceEnv, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { orderServiceDefinition } from "../src/index.ts";
 import { OrderEventRepository } from "../src/order-event-repository.ts";
@@ -155,6 +155,60 @@ describe("WatchOrders when the LISTEN connection is lost (PostgreSQL)", () => {
     const after = await alice.createOrder({ userId: 1, itemId: 3, amount: 3 });
     await expect.poll(() => stream.changes().length).toBe(3);
     expect(stream.changes().map((e) => e.order?.id)).toEqual([before.id, during.id, after.id]);
+  });
+});
+
+describe("WatchOrders as the Worker will call it: Connect streaming over plain fetch (HTTP/1.1)", () => {
+  /** One Connect envelope: flags, big-endian length, then the JSON message. */
+  const envelope = (flags: number, json: unknown) => {
+    const body = new TextEncoder().encode(JSON.stringify(json));
+    const out = new Uint8Array(5 + body.length);
+    out[0] = flags;
+    new DataView(out.buffer).setUint32(1, body.length);
+    out.set(body, 5);
+    return out;
+  };
+
+  it("streams each event as its own envelope while the response is open, and ends with the end-of-stream envelope", async () => {
+    const service = await start({}, { WATCH_HEARTBEAT_MS: "60000", WATCH_IDLE_LIMIT_MS: "1500" });
+    const alice = orderClient(protocols[1][1](service.url, { sub: 1 }));
+    await alice.createOrder({ userId: 1, itemId: 1, amount: 1 });
+    const [{ id: firstId }] = (await service.db.query<{ id: string }>("SELECT max(id)::text AS id FROM order_events")) as [{ id: string }];
+    const placed = await alice.createOrder({ userId: 1, itemId: 3, amount: 1 });
+    const res = await fetch(`${service.url}/orders.v1.OrderService/WatchOrders`, {
+      method: "POST",
+      headers: { "content-type": "application/connect+json", "connect-protocol-version": "1", authorization: await bearer({ sub: 1 }) },
+      body: envelope(0, { userId: 1, afterEventId: firstId }),
+    });
+    expect([res.status, res.headers.get("content-type")]).toEqual([200, "application/connect+json"]);
+    const reader = res.body!.getReader();
+    let buffered = new Uint8Array(0);
+    const frames: Array<{ flags: number; json: Record<string, unknown> }> = [];
+    const nextFrame = async () => {
+      for (;;) {
+        if (buffered.length >= 5) {
+          const length = new DataView(buffered.buffer, buffered.byteOffset).getUint32(1);
+          if (buffered.length >= 5 + length) {
+            const frame = { flags: buffered[0]!, json: JSON.parse(new TextDecoder().decode(buffered.subarray(5, 5 + length))) as Record<string, unknown> };
+            buffered = buffered.slice(5 + length);
+            frames.push(frame);
+            return frame;
+          }
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error("stream ended inside a frame");
+        buffered = new Uint8Array([...buffered, ...value]);
+      }
+    };
+    // The first event arrives while the response is still open…
+    expect(await nextFrame()).toMatchObject({ flags: 0, json: { id: String(BigInt(firstId) + 1n), type: "ORDER_EVENT_TYPE_PLACED", order: { id: placed.id } } });
+    // …and so does one placed after it was read.
+    const later = await alice.createOrder({ userId: 1, itemId: 2, amount: 2 });
+    expect(await nextFrame()).toMatchObject({ flags: 0, json: { type: "ORDER_EVENT_TYPE_PLACED", order: { id: later.id } } });
+    // At the idle limit: RECONNECT, then the end-of-stream envelope (flag 2) without an error.
+    expect(await nextFrame()).toMatchObject({ flags: 0, json: { type: "ORDER_EVENT_TYPE_RECONNECT" } });
+    expect(await nextFrame()).toEqual({ flags: 2, json: {} });
+    expect((await reader.read()).done).toBe(true);
   });
 });
 
