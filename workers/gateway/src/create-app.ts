@@ -18,6 +18,10 @@ import { securityHeaders } from "./middleware/security-headers.ts";
 import { serverTiming } from "./middleware/server-timing.ts";
 import { traceContext } from "./middleware/trace-context.ts";
 import { createOpenApiDocument } from "./openapi/index.ts";
+import type { RpcForwarder } from "./rpc-protocols/forward-rpc.ts";
+import { renderRpcError } from "./rpc-protocols/render-rpc-error.ts";
+import { rpcPathOf } from "./rpc-protocols/rpc-protocol.ts";
+import { markRpcReads, publicRpcs, rpcProtocolsHandler } from "./rpc-protocols/rpc-protocols-handler.ts";
 import type { SpanExporter } from "./tracing/gateway-span.ts";
 import { httpBindings, transcodingHandler } from "./transcoding/index.ts";
 
@@ -35,6 +39,8 @@ export interface AppOptions {
   edge?: EdgeOptions;
   /** Reads through the Workers Cache API, per caller (middleware/edge-cache.ts); without it, no edge cache. */
   cache?: EdgeCacheOptions;
+  /** Connect and gRPC-Web at the public RPCs' paths, sent on by this (rpc-protocols/); without it, REST only. */
+  rpcForwarder?: RpcForwarder;
 }
 
 export interface EdgeOptions extends AuthenticateOptions {
@@ -58,7 +64,8 @@ export interface BrokenConfig {
 export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // The one error path: whatever is thrown becomes application/problem+json, never HTML.
-  app.onError((err, c) => renderProblem(c, err));
+  // At an RPC path (Connect, gRPC-Web), errors are in that protocol's format instead.
+  app.onError((err, c) => (rpcPathOf(c.req.path) === undefined ? renderProblem(c, err) : renderRpcError(c, err)));
   app.notFound((c) => renderProblem(c, new GatewayError(problemTypes.notFound, `no route for ${c.req.method} ${c.req.path}`)));
 
   // 1. Every response, errors included: request id, trace context, Server-Timing, the access log, security headers.
@@ -75,8 +82,9 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
     });
     return app;
   }
-  const { transport, services, maxBodyBytes, edge, cache } = options;
+  const { transport, services, maxBodyBytes, edge, cache, rpcForwarder } = options;
   const bindings = httpBindings(services);
+  const rpcs = publicRpcs(bindings);
 
   // 2. Before anything reads the request: size sanity, then CORS (a preflight carries no token).
   app.use(requestLimits());
@@ -93,6 +101,7 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
   app.all("/openapi.json", onlyMethods(["GET", "HEAD"]));
 
   // 5. The API: who is calling (writes need a token), how often, and a sane Idempotency-Key.
+  if (rpcForwarder !== undefined) app.use(markRpcReads(rpcs));
   if (edge !== undefined) {
     app.use(authenticate(edge));
     app.use(rateLimit({ retryAfterSeconds: edge.rateLimitPeriodSeconds }));
@@ -100,7 +109,8 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
   app.use(idempotencyKey());
   // 6. After authentication: cached reads are filed per caller.
   if (cache !== undefined) app.use(edgeCache(cache));
-  // 7. REST → RPC → REST.
+  // 7. Connect and gRPC-Web at the RPC paths; REST → RPC → REST everywhere else.
+  if (rpcForwarder !== undefined) app.use(rpcProtocolsHandler({ rpcs, forward: rpcForwarder, maxBodyBytes }));
   app.all("*", transcodingHandler({ bindings, transport, maxBodyBytes }));
   return app;
 }

@@ -11,6 +11,7 @@ import { readOnlyMethods } from "./routing/read-only-methods.ts";
 import { routedTransport } from "./routing/routed-transport.ts";
 import { upstreamOf, type Upstream } from "./routing/upstream-routes.ts";
 import { otlpExporter } from "./tracing/otlp-exporter.ts";
+import { createRpcForwarder } from "./rpc-protocols/forward-rpc.ts";
 import { createFetchTransport } from "./transport/create-fetch-transport.ts";
 import { RetryBudget } from "./transport/retry-budget.ts";
 import { retryInterceptor } from "./transport/retry-interceptor.ts";
@@ -47,6 +48,11 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
     return createApp({
       transport: routedTransport((method) => upstreams[upstreamOf(method)]),
       services: publishedServices,
+      rpcForwarder: createRpcForwarder({
+        baseUrlOf: (method) => (upstreamOf(method) === "user" ? config.userServiceUrl : config.orderServiceUrl),
+        serviceTokenSecret: config.serviceTokenSecret,
+        upstreamTimeoutMs: config.upstreamTimeoutMs,
+      }),
       // Built here, once per isolate and config: the JWKS cache lives as long as the isolate.
       edge: {
         verify: createJwtVerifier(config.jwt),

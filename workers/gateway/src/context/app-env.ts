@@ -47,6 +47,8 @@ export interface AppEnv {
     errorCause?: string;
     /** Who is calling, once the authenticate middleware has run (absent: anonymous, no scope). */
     caller?: Caller;
+    /** A Connect or gRPC-Web call of a read RPC (rpc-protocols/): anonymous callers may make it, as a REST GET. */
+    rpcRead?: true;
   };
   Bindings: {
     /** Workers rate-limit binding ([[ratelimits]] in wrangler.toml); optional. */

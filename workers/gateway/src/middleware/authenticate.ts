@@ -27,7 +27,7 @@ export function authenticate({ verify, publicReads }: AuthenticateOptions): Midd
     const header = c.req.header("authorization");
     let caller: Caller;
     if (header === undefined) {
-      if (!READS.has(c.req.method)) throw unauthenticated("missing");
+      if (!READS.has(c.req.method) && c.get("rpcRead") !== true) throw unauthenticated("missing");
       caller = anonymousCaller(publicReads ? "users:read" : "");
     } else {
       const token = BEARER.exec(header.trim())?.[1];

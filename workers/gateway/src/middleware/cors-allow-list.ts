@@ -5,10 +5,21 @@ import { problemTypes } from "../errors/problem-types.ts";
 import type { AppEnv } from "../context/app-env.ts";
 
 /** What a browser may send cross-origin: the bearer token, JSON bodies, idempotency keys. */
-export const CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"];
+export const CORS_ALLOW_HEADERS = [
+  "Authorization",
+  "Content-Type",
+  "Idempotency-Key",
+  "X-Request-Id",
+  // Connect and gRPC-Web clients (rpc-protocols/).
+  "Connect-Protocol-Version",
+  "Connect-Timeout-Ms",
+  "X-Grpc-Web",
+  "X-User-Agent",
+  "Grpc-Timeout",
+];
 export const CORS_ALLOW_METHODS = ["GET", "HEAD", "POST", "PATCH", "DELETE"];
 /** Response headers scripts may read (beyond the CORS-safelisted ones). */
-export const CORS_EXPOSE_HEADERS = ["X-Request-Id", "Idempotent-Replayed", "Retry-After", "WWW-Authenticate", "ETag"];
+export const CORS_EXPOSE_HEADERS = ["X-Request-Id", "Idempotent-Replayed", "Retry-After", "WWW-Authenticate", "ETag", "Grpc-Status", "Grpc-Message", "Grpc-Status-Details-Bin"];
 /** How long a browser may cache a preflight answer, in seconds. */
 export const CORS_MAX_AGE_S = 600;
 

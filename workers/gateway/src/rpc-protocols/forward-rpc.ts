@@ -1,0 +1,116 @@
+import type { DescMethod } from "@bufbuild/protobuf";
+import { base64Encode } from "@bufbuild/protobuf/wire";
+import { Code } from "@connectrpc/connect";
+import { codeFromHttpStatus, codeToString } from "@connectrpc/connect/protocol-connect";
+import type { Context } from "hono";
+import { anonymousCaller } from "../auth/caller.ts";
+import { importServiceTokenKey, signServiceToken } from "../auth/service-token.ts";
+import type { AppEnv } from "../context/app-env.ts";
+import { unauthenticated } from "../errors/gateway-error.ts";
+import { randomId } from "../tracing/random-id.ts";
+import { formatTraceparent } from "../tracing/traceparent.ts";
+import { forwardedHeaders } from "../transport/forwarded-headers.ts";
+import { rpcErrorResponse } from "./render-rpc-error.ts";
+import type { RpcProtocol } from "./rpc-protocol.ts";
+import { rpcDeadlineMs } from "./rpc-deadline.ts";
+
+export interface RpcForwarderOptions {
+  /** Base URL of the service the routing table picks for a method (routing/upstream-routes.ts). */
+  baseUrlOf: (method: DescMethod) => string;
+  serviceTokenSecret: string;
+  /** UPSTREAM_TIMEOUT_MS: the longest deadline sent on, whatever the caller asks for. */
+  upstreamTimeoutMs: number;
+}
+
+export interface ForwardedRpc {
+  method: DescMethod;
+  protocol: RpcProtocol;
+  /** The caller's request bytes (undefined: a Connect GET, whose query is sent on as it came). */
+  body: Uint8Array | undefined;
+}
+
+export type RpcForwarder = (c: Context<AppEnv>, rpc: ForwardedRpc) => Promise<Response>;
+
+// What of the service's answer reaches the caller: the protocol's own headers, nothing of the service's host.
+const passedResponseHeader = /^(?:content-type|grpc-status|grpc-message|grpc-status-details-bin|trailer-.*|grpc-edge-.*)$/;
+
+/**
+ * Sends a decoded, validated and authorized RPC on in the caller's own protocol and
+ * bytes, signed with a service token for the caller, with the caller's deadline capped
+ * at UPSTREAM_TIMEOUT_MS, and streams the service's answer back unchanged (gRPC-Web
+ * text: base64 of it). The services speak Connect and gRPC-Web themselves
+ * (services/kit's dual-protocol server), so nothing is re-encoded.
+ */
+export function createRpcForwarder({ baseUrlOf, serviceTokenSecret, upstreamTimeoutMs }: RpcForwarderOptions): RpcForwarder {
+  let key: Promise<CryptoKey> | undefined;
+  return async (c, { method, protocol, body }) => {
+    key ??= importServiceTokenKey(serviceTokenSecret);
+    const caller = c.get("caller") ?? anonymousCaller();
+    const deadlineMs = rpcDeadlineMs(c.req.raw.headers, protocol, upstreamTimeoutMs);
+    const trace = c.get("trace");
+    const spanId = randomId(8);
+    const headers = new Headers(forwardedHeaders(c.req.raw));
+    headers.set("authorization", `Bearer ${await signServiceToken(await key, caller.sub === undefined ? { scope: caller.scope } : { sub: caller.sub, scope: caller.scope })}`);
+    headers.set("x-request-id", c.get("requestId"));
+    headers.set("traceparent", formatTraceparent(trace.traceId, spanId, trace.sampled));
+    if (trace.tracestate !== undefined) headers.set("tracestate", trace.tracestate);
+    headers.set("accept-encoding", "identity");
+    if (protocol.kind === "grpc-web") {
+      headers.set("content-type", "application/grpc-web+proto");
+      headers.set("x-grpc-web", "1");
+      headers.set("grpc-timeout", `${deadlineMs}m`);
+    } else {
+      if (!protocol.get) headers.set("content-type", protocol.binary ? "application/proto" : "application/json");
+      headers.set("connect-protocol-version", "1");
+      headers.set("connect-timeout-ms", String(deadlineMs));
+    }
+    const url = new URL(c.req.url);
+    const target = `${baseUrlOf(method).replace(/\/?$/, "")}/${method.parent.typeName}/${method.name}${protocol.kind === "connect" && protocol.get ? url.search : ""}`;
+    const rpc = `${method.parent.typeName}/${method.name}`;
+    const startMs = Date.now();
+    const record = (code: Code | "ok") => c.set("upstream", { rpc, route: url.pathname, spanId, startMs, endMs: Date.now(), code: code === "ok" ? "ok" : codeToString(code) });
+    const fetcher = c.env?.SERVICES;
+    const init: RequestInit = {
+      method: protocol.kind === "connect" && protocol.get ? "GET" : "POST",
+      headers,
+      body: body ?? null,
+      redirect: "manual",
+      // The caller going away cancels the call; a service that outlives the deadline is cut a little after it.
+      signal: AbortSignal.any([c.req.raw.signal, AbortSignal.timeout(deadlineMs + 250)]),
+    };
+    let res: Response;
+    try {
+      res = await (fetcher !== undefined ? fetcher.fetch(target, init) : fetch(target, init));
+    } catch {
+      const code = init.signal!.aborted && !c.req.raw.signal.aborted ? Code.DeadlineExceeded : Code.Unavailable;
+      record(code);
+      return rpcErrorResponse(protocol, code, code === Code.DeadlineExceeded ? "An upstream service did not answer in time." : "An upstream service is unavailable; retry shortly.", { "X-Request-Id": c.get("requestId") });
+    }
+    const code = answeredCode(res, protocol);
+    record(code);
+    // Forbidden to nobody in particular: signing in may help (as REST's 401 with a challenge).
+    if (code === Code.PermissionDenied && !caller.authenticated) {
+      await res.body?.cancel().catch(() => {});
+      throw unauthenticated("missing");
+    }
+    const out = new Headers();
+    res.headers.forEach((value, name) => {
+      if (passedResponseHeader.test(name)) out.set(name, value);
+    });
+    if (protocol.kind === "grpc-web" && protocol.text) {
+      out.set("content-type", "application/grpc-web-text+proto");
+      return new Response(base64Encode(new Uint8Array(await res.arrayBuffer())), { status: res.status, headers: out });
+    }
+    return new Response(res.body, { status: res.status, headers: out });
+  };
+}
+
+/** The code the answer's head tells (gRPC-Web errors in the body's trailer frame are passed on unread). */
+function answeredCode(res: Response, protocol: RpcProtocol): Code | "ok" {
+  if (protocol.kind === "grpc-web") {
+    const status = Number(res.headers.get("grpc-status") ?? (res.status === 200 ? "0" : NaN));
+    if (Number.isNaN(status)) return codeFromHttpStatus(res.status);
+    return status === 0 ? "ok" : (status as Code);
+  }
+  return res.status === 200 ? "ok" : codeFromHttpStatus(res.status);
+}

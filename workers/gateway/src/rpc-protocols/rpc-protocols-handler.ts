@@ -1,0 +1,71 @@
+import type { DescMethod } from "@bufbuild/protobuf";
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../context/app-env.ts";
+import { GatewayError, invalidInput, methodNotAllowed } from "../errors/gateway-error.ts";
+import { problemTypes } from "../errors/problem-types.ts";
+import type { HttpBinding } from "../transcoding/http-bindings.ts";
+import { pathToJson, validateMessage } from "../validation/index.ts";
+import { decodeRpcRequest } from "./decode-rpc-request.ts";
+import type { RpcForwarder } from "./forward-rpc.ts";
+import { isSupportedRequestType, rpcPathOf, rpcProtocolOf } from "./rpc-protocol.ts";
+
+export interface PublicRpc {
+  method: DescMethod & { methodKind: "unary" };
+  /** Published as a REST GET: anonymous callers may make it (as the GET), Connect GET may carry it. */
+  read: boolean;
+}
+
+/** The unary RPCs with a REST binding, by "package.Service/Method": the only ones reachable at the edge. */
+export function publicRpcs(bindings: readonly HttpBinding[]): Map<string, PublicRpc> {
+  const rpcs = new Map<string, PublicRpc>();
+  for (const { method, httpMethod } of bindings) {
+    if (method.methodKind !== "unary") continue;
+    const path = `${method.parent.typeName}/${method.name}`;
+    const read = (rpcs.get(path)?.read ?? false) || httpMethod === "GET";
+    rpcs.set(path, { method, read });
+  }
+  return rpcs;
+}
+
+/**
+ * Marks a request to a read RPC before authentication, which lets anonymous callers
+ * make reads only: the same rule as REST, where it goes by the HTTP method.
+ */
+export function markRpcReads(rpcs: ReadonlyMap<string, PublicRpc>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const path = rpcPathOf(c.req.path);
+    if (path !== undefined && rpcs.get(path)?.read === true) c.set("rpcRead", true);
+    await next();
+  };
+}
+
+export interface RpcProtocolsOptions {
+  rpcs: ReadonlyMap<string, PublicRpc>;
+  forward: RpcForwarder;
+  maxBodyBytes?: number;
+}
+
+/**
+ * Connect and gRPC-Web at the RPC paths of the public RPCs: decode, validate (no
+ * upstream call for what the contract rejects), forward the caller's bytes. Runs after
+ * the whole middleware chain (authentication, rate limit, edge cache); any other path
+ * goes on to REST. Unknown and internal RPCs alike are not_found.
+ */
+export function rpcProtocolsHandler({ rpcs, forward, maxBodyBytes }: RpcProtocolsOptions): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const path = rpcPathOf(c.req.path);
+    if (path === undefined) return next();
+    const rpc = rpcs.get(path);
+    if (rpc === undefined) throw new GatewayError(problemTypes.notFound, `no RPC ${path}`);
+    const protocol = rpcProtocolOf(c.req.raw);
+    const allow = protocol.kind === "connect" && rpc.read ? ["POST", "GET"] : ["POST"];
+    if (!allow.includes(c.req.method)) throw methodNotAllowed(c.req.method, allow);
+    if (!isSupportedRequestType(c.req.raw, protocol)) {
+      throw new GatewayError(problemTypes.unsupportedMediaType, "use application/json or application/proto (Connect), or application/grpc-web[-text][+proto]");
+    }
+    const { message, body } = await decodeRpcRequest(c.req.raw, rpc.method.input, protocol, maxBodyBytes);
+    const violations = validateMessage(rpc.method.input, message);
+    if (violations.length > 0) throw invalidInput(violations.map((v) => ({ field: pathToJson(v.path), message: v.message })));
+    return forward(c, { method: rpc.method, protocol, body });
+  };
+}
