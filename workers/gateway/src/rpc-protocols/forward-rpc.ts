@@ -10,6 +10,7 @@ import { unauthenticated } from "../errors/gateway-error.ts";
 import { randomId } from "../tracing/random-id.ts";
 import { formatTraceparent } from "../tracing/traceparent.ts";
 import { forwardedHeaders } from "../transport/forwarded-headers.ts";
+import { grpcWebTrailerStatus } from "./grpc-web-trailer.ts";
 import { rpcErrorResponse } from "./render-rpc-error.ts";
 import type { RpcProtocol } from "./rpc-protocol.ts";
 import { rpcDeadlineMs } from "./rpc-deadline.ts";
@@ -86,7 +87,11 @@ export function createRpcForwarder({ baseUrlOf, serviceTokenSecret, upstreamTime
       record(code);
       return rpcErrorResponse(protocol, code, code === Code.DeadlineExceeded ? "An upstream service did not answer in time." : "An upstream service is unavailable; retry shortly.", { "X-Request-Id": c.get("requestId") });
     }
-    const code = answeredCode(res, protocol);
+    // gRPC-Web carries the status in a trailer frame after the body: read whole (a unary
+    // answer is small) where it matters — text mode re-encodes it anyway, and an
+    // anonymous caller's PERMISSION_DENIED becomes UNAUTHENTICATED below.
+    const buffered = protocol.kind === "grpc-web" && (protocol.text || !caller.authenticated) ? new Uint8Array(await res.arrayBuffer()) : undefined;
+    const code = answeredCode(res, protocol, buffered);
     record(code);
     // Forbidden to nobody in particular: signing in may help (as REST's 401 with a challenge).
     if (code === Code.PermissionDenied && !caller.authenticated) {
@@ -99,16 +104,17 @@ export function createRpcForwarder({ baseUrlOf, serviceTokenSecret, upstreamTime
     });
     if (protocol.kind === "grpc-web" && protocol.text) {
       out.set("content-type", "application/grpc-web-text+proto");
-      return new Response(base64Encode(new Uint8Array(await res.arrayBuffer())), { status: res.status, headers: out });
+      return new Response(base64Encode(buffered!), { status: res.status, headers: out });
     }
-    return new Response(res.body, { status: res.status, headers: out });
+    return new Response(buffered ?? res.body, { status: res.status, headers: out });
   };
 }
 
-/** The code the answer's head tells (gRPC-Web errors in the body's trailer frame are passed on unread). */
-function answeredCode(res: Response, protocol: RpcProtocol): Code | "ok" {
+/** The answer's code: from its head, or a buffered gRPC-Web body's trailer (unbuffered, its trailer goes on unread). */
+function answeredCode(res: Response, protocol: RpcProtocol, buffered: Uint8Array | undefined): Code | "ok" {
   if (protocol.kind === "grpc-web") {
-    const status = Number(res.headers.get("grpc-status") ?? (res.status === 200 ? "0" : NaN));
+    const fromTrailer = buffered === undefined ? undefined : grpcWebTrailerStatus(buffered);
+    const status = fromTrailer ?? Number(res.headers.get("grpc-status") ?? (res.status === 200 ? "0" : NaN));
     if (Number.isNaN(status)) return codeFromHttpStatus(res.status);
     return status === 0 ? "ok" : (status as Code);
   }
