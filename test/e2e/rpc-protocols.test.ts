@@ -20,16 +20,20 @@ const browserOrigin = "https://app.example";
 let order: RunningService;
 let user: RunningService;
 let gateway: RunningGateway;
+let cached: RunningGateway;
 let petarToken: string;
 
 beforeAll(async () => {
   order = await startService(orderServiceDefinition, env);
   user = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: order.url });
-  gateway = await startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { CORS_ALLOWED_ORIGINS: browserOrigin, PUBLIC_READS: "false", EDGE_CACHE_TTL_SECONDS: "0" } });
+  [gateway, cached] = await Promise.all([
+    startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { CORS_ALLOWED_ORIGINS: browserOrigin, PUBLIC_READS: "false", EDGE_CACHE_TTL_SECONDS: "0" } }),
+    startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { PUBLIC_READS: "false", EDGE_CACHE_TTL_SECONDS: "30" } }),
+  ]);
   petarToken = await mintJwt({ sub: "1" });
 });
 afterAll(async () => {
-  await gateway?.stop();
+  await Promise.all([gateway?.stop(), cached?.stop()]);
   await user?.stop(1_000);
   await order?.stop(1_000);
 });
@@ -172,5 +176,31 @@ describe("Connect GET and gRPC-Web text", () => {
     });
     expect((res.headers.get("access-control-expose-headers") ?? "").toLowerCase()).toContain("grpc-status");
     await res.arrayBuffer();
+  });
+});
+
+describe("the edge cache and writes over the RPC protocols", () => {
+  const restUser = async () => {
+    const res = await fetch(`${cached.url}/api/users/1`, { headers: { authorization: `Bearer ${petarToken}` } });
+    return { cache: res.headers.get("x-edge-cache"), orders: ((await res.json()) as { user: { orders: { id: number; status: string }[] } }).user.orders };
+  };
+
+  it.each([
+    ["Connect binary", () => createConnectTransport({ baseUrl: cached.url, useBinaryFormat: true })],
+    ["gRPC-Web", () => createGrpcWebTransport({ baseUrl: cached.url })],
+  ])("a write over %s makes the cached REST read of what it changed stale, as a REST write does", async (_, transport) => {
+    await restUser();
+    expect((await restUser()).cache).toBe("HIT");
+    const orders = createClient(OrderService, transport());
+    const placed = await orders.createOrder({ userId: 1, itemId: 1, amount: 1 }, withToken(petarToken));
+    const afterCreate = await restUser();
+    expect(afterCreate.cache).toBe("MISS");
+    expect(afterCreate.orders.map((o) => o.id)).toContain(placed.id);
+    expect((await restUser()).cache).toBe("HIT");
+    // Cancel names only the order: the user it belongs to is read from the answer.
+    await orders.cancelOrder({ id: placed.id }, withToken(petarToken));
+    const afterCancel = await restUser();
+    expect(afterCancel.cache).toBe("MISS");
+    expect(afterCancel.orders.find((o) => o.id === placed.id)?.status).toBe("ORDER_STATUS_CANCELLED");
   });
 });

@@ -49,6 +49,8 @@ export interface AppEnv {
     caller?: Caller;
     /** A Connect or gRPC-Web call of a read RPC (rpc-protocols/): anonymous callers may make it, as a REST GET. */
     rpcRead?: true;
+    /** A write made over Connect or gRPC-Web: the REST path and answer (proto3 JSON) the edge cache invalidates by. */
+    rpcWrite?: { path: string; answer: unknown };
   };
   Bindings: {
     /** Workers rate-limit binding ([[ratelimits]] in wrangler.toml); optional. */

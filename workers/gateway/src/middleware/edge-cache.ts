@@ -54,8 +54,11 @@ export function edgeCache({ cache: cacheOf, ttlSeconds }: EdgeCacheOptions): Mid
     await next();
     // A refused write changed nothing; a 5xx may have (a timeout after the commit).
     if (c.res.status >= 400 && c.res.status < 500) return;
-    const answered = c.res.status < 300 ? await c.res.clone().json().catch(() => undefined) : undefined;
-    await invalidate(cache, url, await identityHash(c), writeTags(url.pathname, answered)).catch(() => {});
+    // A write over Connect or gRPC-Web (rpc-protocols/) invalidates what its REST form would.
+    const rpcWrite = c.get("rpcWrite");
+    const written = rpcWrite === undefined ? url : new URL(rpcWrite.path, url);
+    const answered = rpcWrite !== undefined ? rpcWrite.answer : c.res.status < 300 ? await c.res.clone().json().catch(() => undefined) : undefined;
+    await invalidate(cache, written, await identityHash(c), writeTags(written.pathname, answered)).catch(() => {});
   };
 }
 

@@ -7,22 +7,27 @@ import type { HttpBinding } from "../transcoding/http-bindings.ts";
 import { pathToJson, validateMessage } from "../validation/index.ts";
 import { decodeRpcRequest } from "./decode-rpc-request.ts";
 import type { RpcForwarder } from "./forward-rpc.ts";
+import { restPathOf } from "./rest-path-of.ts";
 import { isSupportedRequestType, rpcPathOf, rpcProtocolOf } from "./rpc-protocol.ts";
+import { writtenAnswer } from "./written-answer.ts";
 
 export interface PublicRpc {
   method: DescMethod & { methodKind: "unary" };
   /** Published as a REST GET: anonymous callers may make it (as the GET), Connect GET may carry it. */
   read: boolean;
+  /** Its REST form (the rule itself, not an additional binding): what a write invalidates in the edge cache. */
+  binding: HttpBinding;
 }
 
 /** The unary RPCs with a REST binding, by "package.Service/Method": the only ones reachable at the edge. */
 export function publicRpcs(bindings: readonly HttpBinding[]): Map<string, PublicRpc> {
   const rpcs = new Map<string, PublicRpc>();
-  for (const { method, httpMethod } of bindings) {
+  for (const binding of bindings) {
+    const { method, httpMethod } = binding;
     if (method.methodKind !== "unary") continue;
     const path = `${method.parent.typeName}/${method.name}`;
-    const read = (rpcs.get(path)?.read ?? false) || httpMethod === "GET";
-    rpcs.set(path, { method, read });
+    const known = rpcs.get(path);
+    rpcs.set(path, { method, read: (known?.read ?? false) || httpMethod === "GET", binding: known?.binding ?? binding });
   }
   return rpcs;
 }
@@ -66,6 +71,10 @@ export function rpcProtocolsHandler({ rpcs, forward, maxBodyBytes }: RpcProtocol
     const { message, body } = await decodeRpcRequest(c.req.raw, rpc.method.input, protocol, maxBodyBytes);
     const violations = validateMessage(rpc.method.input, message);
     if (violations.length > 0) throw invalidInput(violations.map((v) => ({ field: pathToJson(v.path), message: v.message })));
-    return forward(c, { method: rpc.method, protocol, body });
+    if (rpc.read) return forward(c, { method: rpc.method, protocol, body });
+    c.set("rpcWrite", { path: restPathOf(rpc.binding, message), answer: undefined });
+    const { response, answer } = await writtenAnswer(await forward(c, { method: rpc.method, protocol, body }), rpc.method.output, protocol);
+    c.set("rpcWrite", { path: restPathOf(rpc.binding, message), answer });
+    return response;
   };
 }
