@@ -64,8 +64,9 @@ export interface BrokenConfig {
 export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // The one error path: whatever is thrown becomes application/problem+json, never HTML.
-  // At an RPC path (Connect, gRPC-Web), errors are in that protocol's format instead.
-  app.onError((err, c) => (rpcPathOf(c.req.path) === undefined ? renderProblem(c, err) : renderRpcError(c, err)));
+  // Where the edge serves Connect and gRPC-Web, errors at an RPC path are in that protocol's format.
+  const rpcErrors = !("configError" in options) && options.rpcForwarder !== undefined;
+  app.onError((err, c) => (rpcErrors && rpcPathOf(c.req.path) !== undefined ? renderRpcError(c, err) : renderProblem(c, err)));
   app.notFound((c) => renderProblem(c, new GatewayError(problemTypes.notFound, `no route for ${c.req.method} ${c.req.path}`)));
 
   // 1. Every response, errors included: request id, trace context, Server-Timing, the access log, security headers.

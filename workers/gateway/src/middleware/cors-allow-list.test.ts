@@ -21,7 +21,9 @@ describe("corsAllowList", () => {
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
     expect(res.headers.get("access-control-allow-methods")).toBe("GET,HEAD,POST,PATCH,DELETE");
-    expect(res.headers.get("access-control-allow-headers")).toBe("Authorization,Content-Type,Idempotency-Key,X-Request-Id");
+    expect(res.headers.get("access-control-allow-headers")).toBe(
+      "Authorization,Content-Type,Idempotency-Key,X-Request-Id,Connect-Protocol-Version,Connect-Timeout-Ms,X-Grpc-Web,X-User-Agent,Grpc-Timeout",
+    );
     expect(res.headers.get("access-control-max-age")).toBe("600");
     expect(res.headers.get("access-control-allow-credentials")).toBeNull();
     expect(res.headers.get("vary")).toMatch(/Origin/);
@@ -40,6 +42,8 @@ describe("corsAllowList", () => {
     const ok = await app.request("/api/users", { headers: { origin: "http://localhost:5173" } });
     expect(ok.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
     expect(ok.headers.get("access-control-expose-headers")).toContain("Idempotent-Replayed");
+    // Connect and gRPC-Web clients read the call's status from these.
+    expect(ok.headers.get("access-control-expose-headers")).toContain("Grpc-Status,Grpc-Message,Grpc-Status-Details-Bin");
     // A script must be able to read the problem of a failed call.
     const failed = await app.request("/api/users", { method: "POST", headers: { origin: "https://app.example.com" } });
     expect(failed.status).toBe(500);
