@@ -21,6 +21,8 @@ export interface LoadSpec {
   durationSec: number;
   connections: number;
   threads: number;
+  /** Overrides the path's credential: an end-user JWT for "direct"-shaped Connect calls sent to the gateway (rpc-vs-rest.ts). */
+  authorization?: string;
 }
 
 export interface LoadResult {
@@ -91,7 +93,7 @@ export async function authorizationFor(path: PathName): Promise<string> {
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const authorization = await authorizationFor(spec.path);
+  const authorization = spec.authorization ?? (await authorizationFor(spec.path));
   const { stdout } = await promisify(execFile)("wrk", wrkArgs(spec), {
     env: {
       ...process.env,
