@@ -15,6 +15,7 @@ import { scenarioNames, type ScenarioName } from "./options.ts";
 import { cpuBetween, cpuSnapshot, single } from "./process-stats.ts";
 import { median } from "./results.ts";
 import { benchTempDir, dataSet, seedPostgres } from "./seed-data.ts";
+import { buildServices } from "./service-command.ts";
 import { startGatewayProcess, startServiceProcess } from "./start-stack.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -31,6 +32,8 @@ if (!scenarioNames.includes(scenario)) {
   process.exit(2);
 }
 
+// The services run as their images run them: the esbuild bundles.
+buildServices();
 const temp = benchTempDir();
 const cluster = await startPostgresCluster();
 const cleanups: (() => Promise<unknown>)[] = [];
