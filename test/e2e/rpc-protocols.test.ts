@@ -21,19 +21,21 @@ let order: RunningService;
 let user: RunningService;
 let gateway: RunningGateway;
 let cached: RunningGateway;
+let limited: RunningGateway;
 let petarToken: string;
 
 beforeAll(async () => {
   order = await startService(orderServiceDefinition, env);
   user = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: order.url });
-  [gateway, cached] = await Promise.all([
+  [gateway, cached, limited] = await Promise.all([
     startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { CORS_ALLOWED_ORIGINS: browserOrigin, PUBLIC_READS: "false", EDGE_CACHE_TTL_SECONDS: "0" } }),
     startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { PUBLIC_READS: "false", EDGE_CACHE_TTL_SECONDS: "30" } }),
+    startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, rateLimit: { limit: 2, period: 60 } }),
   ]);
   petarToken = await mintJwt({ sub: "1" });
 });
 afterAll(async () => {
-  await Promise.all([gateway?.stop(), cached?.stop()]);
+  await Promise.all([gateway?.stop(), cached?.stop(), limited?.stop()]);
   await user?.stop(1_000);
   await order?.stop(1_000);
 });
@@ -202,5 +204,21 @@ describe("the edge cache and writes over the RPC protocols", () => {
     const afterCancel = await restUser();
     expect(afterCancel.cache).toBe("MISS");
     expect(afterCancel.orders.find((o) => o.id === placed.id)?.status).toBe("ORDER_STATUS_CANCELLED");
+  });
+});
+
+describe("the rate limit over the RPC protocols", () => {
+  it("counts Connect and gRPC-Web calls with REST ones, per caller: over it resource_exhausted with Retry-After", async () => {
+    const token = await mintJwt({ sub: "3" });
+    const items = () => createClient(OrderService, createConnectTransport({ baseUrl: limited.url }));
+    await items().getItem({ id: 1 }, withToken(token));
+    const rest = await fetch(`${limited.url}/api/items/1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(rest.status).toBe(200);
+    await rest.arrayBuffer();
+    const err = await items().getItem({ id: 1 }, withToken(token)).catch((e: unknown) => e);
+    expect((err as ConnectError).code).toBe(Code.ResourceExhausted);
+    expect((err as ConnectError).metadata.get("retry-after")).toBe("60");
+    const grpcWeb = await createClient(OrderService, createGrpcWebTransport({ baseUrl: limited.url })).getItem({ id: 1 }, withToken(token)).catch((e: unknown) => e);
+    expect((grpcWeb as ConnectError).code).toBe(Code.ResourceExhausted);
   });
 });
