@@ -20,6 +20,7 @@ import { traceContext } from "./middleware/trace-context.ts";
 import { createOpenApiDocument } from "./openapi/index.ts";
 import type { RpcForwarder } from "./rpc-protocols/forward-rpc.ts";
 import { renderRpcError } from "./rpc-protocols/render-rpc-error.ts";
+import { serverStreamHandler, type ServerStreamOptions } from "./streaming/server-stream-handler.ts";
 import { rpcPathOf } from "./rpc-protocols/rpc-protocol.ts";
 import { markRpcReads, publicRpcs, rpcProtocolsHandler } from "./rpc-protocols/rpc-protocols-handler.ts";
 import type { SpanExporter } from "./tracing/gateway-span.ts";
@@ -41,6 +42,8 @@ export interface AppOptions {
   cache?: EdgeCacheOptions;
   /** Connect and gRPC-Web at the public RPCs' paths, sent on by this (rpc-protocols/); without it, REST only. */
   rpcForwarder?: RpcForwarder;
+  /** Server-streaming RPCs' GET bindings as Server-Sent Events (streaming/); without it, not served. */
+  streams?: Omit<ServerStreamOptions, "bindings">;
 }
 
 export interface EdgeOptions extends AuthenticateOptions {
@@ -83,8 +86,9 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
     });
     return app;
   }
-  const { transport, services, maxBodyBytes, edge, cache, rpcForwarder } = options;
+  const { transport, services, maxBodyBytes, edge, cache, rpcForwarder, streams } = options;
   const bindings = httpBindings(services);
+  const streamBindings = streams === undefined ? [] : httpBindings(services, "server_streaming");
   const rpcs = publicRpcs(bindings);
 
   // 2. Before anything reads the request: size sanity, then CORS (a preflight carries no token).
@@ -98,7 +102,7 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
   app.all("/healthz", onlyMethods(["GET", "HEAD"]));
   // The same descriptors, as OpenAPI 3.1 (the docs UI under /docs reads it); built on first use.
   let openapi: object | undefined;
-  app.get("/openapi.json", (c) => c.json((openapi ??= createOpenApiDocument(bindings))));
+  app.get("/openapi.json", (c) => c.json((openapi ??= createOpenApiDocument([...bindings, ...streamBindings]))));
   app.all("/openapi.json", onlyMethods(["GET", "HEAD"]));
 
   // 5. The API: who is calling (writes need a token), how often, and a sane Idempotency-Key.
@@ -108,6 +112,8 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
     app.use(rateLimit({ retryAfterSeconds: edge.rateLimitPeriodSeconds }));
   }
   app.use(idempotencyKey());
+  // Streams before the edge cache, which buffers what it stores.
+  if (streams !== undefined) app.use(serverStreamHandler({ ...streams, bindings: streamBindings }));
   // 6. After authentication: cached reads are filed per caller.
   if (cache !== undefined) app.use(edgeCache(cache));
   // 7. Connect and gRPC-Web at the RPC paths; REST → RPC → REST everywhere else.

@@ -12,6 +12,7 @@ import { routedTransport } from "./routing/routed-transport.ts";
 import { upstreamOf, type Upstream } from "./routing/upstream-routes.ts";
 import { otlpExporter } from "./tracing/otlp-exporter.ts";
 import { createRpcForwarder } from "./rpc-protocols/forward-rpc.ts";
+import { defaultMaxStreamsPerCaller } from "./streaming/server-stream-handler.ts";
 import { createFetchTransport } from "./transport/create-fetch-transport.ts";
 import { RetryBudget } from "./transport/retry-budget.ts";
 import { retryInterceptor } from "./transport/retry-interceptor.ts";
@@ -48,6 +49,11 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
     return createApp({
       transport: routedTransport((method) => upstreams[upstreamOf(method)]),
       services: publishedServices,
+      streams: {
+        baseUrlOf: (method) => (upstreamOf(method) === "user" ? config.userServiceUrl : config.orderServiceUrl),
+        serviceTokenSecret: config.serviceTokenSecret,
+        maxStreamsPerCaller: defaultMaxStreamsPerCaller,
+      },
       rpcForwarder: createRpcForwarder({
         baseUrlOf: (method) => (upstreamOf(method) === "user" ? config.userServiceUrl : config.orderServiceUrl),
         serviceTokenSecret: config.serviceTokenSecret,

@@ -574,8 +574,8 @@ export declare const OrderService: GenService<{
   },
   /**
    * A user's order events (placed, cancelled) from now on, or after a resume
-   * point; authorized as ListOrders. Planned REST binding, once the gateway can
-   * serve streams: get: "/api/users/{user_id}/orders:watch" (Server-Sent Events).
+   * point; authorized as ListOrders. At the edge: Server-Sent Events (or NDJSON),
+   * resumed by Last-Event-ID.
    *
    * @generated from rpc orders.v1.OrderService.WatchOrders
    */

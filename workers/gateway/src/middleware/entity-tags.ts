@@ -12,6 +12,8 @@ export function entityTags(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
     if ((c.req.method !== "GET" && c.req.method !== "HEAD") || c.res.status !== 200) return;
+    // A stream (streaming/) never ends to be hashed.
+    if (/^(?:text\/event-stream|application\/x-ndjson)/.test(c.res.headers.get("Content-Type") ?? "")) return;
     let etag = c.res.headers.get("ETag");
     if (etag === null) {
       if (c.res.body === null) return;

@@ -86,6 +86,24 @@ function operation(binding: HttpBinding, schemas: SchemaBuilder): JsonSchema {
   }
   const output = responseBody === undefined ? schemas.message(method.output) : schemas.field(responseBody);
   const mutates = binding.httpMethod !== "GET" && binding.httpMethod !== "HEAD";
+  if ((method as { methodKind: string }).methodKind === "server_streaming") {
+    // Served as Server-Sent Events (workers/gateway/src/streaming/), resumed by Last-Event-ID.
+    op.parameters = [
+      ...(op.parameters as JsonSchema[]),
+      { name: "Last-Event-ID", in: "header", required: false, description: "Resume after this event id (EventSource sends it when it reconnects).", schema: { type: "string", pattern: "^[0-9]{1,18}$" } },
+    ];
+    op.responses = {
+      "200": {
+        description: "The stream: Server-Sent Events (`id:`, `event:` the type, `data:` one message as proto3 JSON; heartbeats as comments), or one message a line for `Accept: application/x-ndjson`. Errors before the first event are problem+json.",
+        content: { "text/event-stream": { schema: { type: "string" }, "x-item-schema": output }, "application/x-ndjson": { schema: { type: "string" }, "x-item-schema": output } },
+      },
+      "400": problemRef("BadRequest"),
+      "429": problemRef("Problem"),
+      "503": problemRef("ServiceUnavailable"),
+      default: problemRef("Problem"),
+    };
+    return op;
+  }
   op.responses = {
     "200": { description: "OK", content: { "application/json": { schema: output } } },
     "400": problemRef("BadRequest"),

@@ -36,13 +36,15 @@ export interface HttpBinding {
  * path variable to something not addressable as a path segment, throws: the gateway
  * must not start with a half-understood contract.
  */
-export function httpBindings(services: readonly DescService[]): HttpBinding[] {
+export function httpBindings(services: readonly DescService[], kind: "unary" | "server_streaming" = "unary"): HttpBinding[] {
   const bindings: HttpBinding[] = [];
   for (const service of services) {
     for (const method of service.methods) {
       if (!hasOption(method, http)) continue;
       const where = `${service.typeName}.${method.name}`;
-      if (method.methodKind !== "unary") throw new Error(`${where}: only unary RPCs can have a google.api.http rule`);
+      if (method.methodKind !== "unary" && method.methodKind !== "server_streaming") throw new Error(`${where}: only unary and server-streaming RPCs can have a google.api.http rule`);
+      // Server streams are served as Server-Sent Events (streaming/), asked for with kind "server_streaming".
+      if (method.methodKind !== kind) continue;
       const rule = getOption(method, http);
       const rules = [rule, ...rule.additionalBindings];
       rules.forEach((r, index) => {

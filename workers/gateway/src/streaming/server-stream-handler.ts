@@ -1,0 +1,188 @@
+import { toJson, type DescMethod, type JsonValue } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { codeFromString, codeToString, errorFromJsonBytes } from "@connectrpc/connect/protocol-connect";
+import type { MiddlewareHandler } from "hono";
+import { anonymousCaller } from "../auth/caller.ts";
+import { importServiceTokenKey, signServiceToken } from "../auth/service-token.ts";
+import type { AppEnv } from "../context/app-env.ts";
+import { GatewayError, invalidInput, methodNotAllowed, unauthenticated } from "../errors/gateway-error.ts";
+import { problemTypes } from "../errors/problem-types.ts";
+import { randomId } from "../tracing/random-id.ts";
+import { formatTraceparent } from "../tracing/traceparent.ts";
+import { createRouter } from "../transcoding/create-router.ts";
+import type { HttpBinding } from "../transcoding/http-bindings.ts";
+import { requestMessage } from "../transcoding/request-message.ts";
+import { pathToJson, validateMessage } from "../validation/index.ts";
+import { encodeEnvelope, endStreamFlag, envelopeReader, type Envelope } from "./connect-envelopes.ts";
+import { eventStreamType, formatStreamMessage, ndjsonType, streamFormatOf, streamPreamble } from "./event-stream-format.ts";
+import { StreamSlots } from "./stream-slots.ts";
+
+export interface ServerStreamOptions {
+  /** The server-streaming RPCs' REST bindings (httpBindings(services, "server_streaming")). */
+  bindings: readonly HttpBinding[];
+  /** Base URL of the service the routing table picks for a method. */
+  baseUrlOf: (method: DescMethod) => string;
+  serviceTokenSecret: string;
+  /** Open streams per caller in one isolate; more: 429. */
+  maxStreamsPerCaller: number;
+}
+
+export const defaultMaxStreamsPerCaller = 5;
+// The request field a Last-Event-ID fills (WatchOrdersRequest.after_event_id).
+const resumeField = "afterEventId";
+const decoder = new TextDecoder();
+
+/**
+ * A server-streaming RPC's GET binding as Server-Sent Events (or NDJSON for
+ * `Accept: application/x-ndjson`): the request built and validated as for REST, then the
+ * stream called over Connect's server streaming on HTTP/1.1 (fetch with a streaming
+ * body) without a deadline — a healthy stream is ended by the service's idle and lifetime
+ * limits, not by UPSTREAM_TIMEOUT_MS. Every error until the first message is problem+json;
+ * a client that goes away cancels the upstream call.
+ */
+export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, maxStreamsPerCaller }: ServerStreamOptions): MiddlewareHandler<AppEnv> {
+  const router = createRouter(bindings);
+  const slots = new StreamSlots(maxStreamsPerCaller);
+  let key: Promise<CryptoKey> | undefined;
+  return async (c, next) => {
+    const route = router.route(c.req.method, c.req.path);
+    if (route.kind === "not-found") return next();
+    if (route.kind === "method-not-allowed") throw methodNotAllowed(c.req.method, route.allow);
+    const { binding, vars } = route;
+    const method = binding.method as DescMethod;
+    const url = new URL(c.req.url);
+    const input = requestMessage(binding, { vars, query: url.searchParams, body: undefined }) as Record<string, unknown> & Parameters<typeof validateMessage>[1];
+    const lastEventId = c.req.header("last-event-id")?.trim();
+    if (lastEventId !== undefined && lastEventId !== "" && method.input.fields.some((f) => f.localName === resumeField)) {
+      if (!/^\d{1,18}$/.test(lastEventId)) throw invalidInput([{ field: "Last-Event-ID", message: "must be the id of an event (digits)" }]);
+      input[resumeField] = BigInt(lastEventId);
+    }
+    const violations = validateMessage(method.input, input);
+    if (violations.length > 0) throw invalidInput(violations.map((v) => ({ field: pathToJson(v.path), message: v.message })));
+
+    const caller = c.get("caller") ?? anonymousCaller();
+    const slotKey = caller.sub !== undefined ? `user:${caller.sub}` : `ip:${c.req.header("cf-connecting-ip") ?? "unknown"}`;
+    const release = slots.take(slotKey);
+    if (release === undefined) {
+      throw new GatewayError(problemTypes.rateLimited, `at most ${maxStreamsPerCaller} open streams per caller`, { headers: { "Retry-After": "5" } });
+    }
+    const upstream = new AbortController();
+    const clientGone = () => upstream.abort(new ConnectError("the client went away", Code.Canceled));
+    c.req.raw.signal.addEventListener("abort", clientGone, { once: true });
+    const finish = () => {
+      c.req.raw.signal.removeEventListener("abort", clientGone);
+      release();
+    };
+    try {
+      key ??= importServiceTokenKey(serviceTokenSecret);
+      const trace = c.get("trace");
+      const spanId = randomId(8);
+      const headers = new Headers({
+        "content-type": "application/connect+json",
+        "connect-protocol-version": "1",
+        "accept-encoding": "identity",
+        authorization: `Bearer ${await signServiceToken(await key, caller.sub === undefined ? { scope: caller.scope } : { sub: caller.sub, scope: caller.scope })}`,
+        "x-request-id": c.get("requestId"),
+        traceparent: formatTraceparent(trace.traceId, spanId, trace.sampled),
+      });
+      const body = encodeEnvelope(0, new TextEncoder().encode(JSON.stringify(toJson(method.input, input))));
+      const target = `${baseUrlOf(method).replace(/\/?$/, "")}/${method.parent.typeName}/${method.name}`;
+      const init: RequestInit = { method: "POST", headers, body, signal: upstream.signal, redirect: "manual" };
+      const fetcher = c.env?.SERVICES;
+      const startMs = Date.now();
+      const record = (code: string) => c.set("upstream", { rpc: `${method.parent.typeName}/${method.name}`, route: binding.template.source, spanId, startMs, endMs: Date.now(), code });
+      let res: Response;
+      try {
+        res = await (fetcher !== undefined ? fetcher.fetch(target, init) : fetch(target, init));
+      } catch (cause) {
+        record("unavailable");
+        throw new ConnectError("upstream unreachable", Code.Unavailable, undefined, undefined, cause);
+      }
+      if (res.status !== 200 || res.body === null) {
+        const fallback = new ConnectError(`HTTP ${res.status}`, Code.Unavailable);
+        const err = res.headers.get("content-type")?.startsWith("application/json") ? errorFromJsonBytes(new Uint8Array(await res.arrayBuffer()), undefined, fallback) : fallback;
+        throw refusal(err, caller.authenticated, record);
+      }
+      const reader = envelopeReader(res.body);
+      const first = await reader.next();
+      if (first === undefined) throw new ConnectError("the stream ended without its end", Code.Internal);
+      if (first.flags & endStreamFlag) {
+        const err = endError(first);
+        if (err !== undefined) throw refusal(err, caller.authenticated, record);
+      }
+      record("ok");
+
+      // From here on the answer is 200: what goes wrong is written into the stream.
+      const format = streamFormatOf(c.req.header("accept"));
+      const encoder = new TextEncoder();
+      const message = (envelope: Envelope): string | undefined => {
+        if (envelope.flags & endStreamFlag) {
+          const err = endError(envelope);
+          if (err === undefined) return undefined;
+          const json = { code: codeToString(err.code), message: err.rawMessage };
+          return format === "sse" ? `event: error\ndata: ${JSON.stringify(json)}\n\n` : `${JSON.stringify({ error: json })}\n`;
+        }
+        const json = JSON.parse(decoder.decode(envelope.data)) as JsonValue & { id?: string; type?: string };
+        const name = typeof json.type === "string" ? json.type.replace(/^.*_TYPE_/, "").toLowerCase() : "message";
+        const id = typeof json.id === "string" && json.id !== "0" ? json.id : undefined;
+        return formatStreamMessage(format, json, name, id);
+      };
+      let ended = false;
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          const preamble = streamPreamble(format) + (message(first) ?? "");
+          if (preamble !== "") controller.enqueue(encoder.encode(preamble));
+          if (first.flags & endStreamFlag) {
+            ended = true;
+            controller.close();
+            finish();
+          }
+        },
+        async pull(controller) {
+          if (ended) return;
+          let envelope: Envelope | undefined;
+          try {
+            envelope = await reader.next();
+          } catch {
+            envelope = undefined;
+          }
+          const text = envelope === undefined ? undefined : message(envelope);
+          if (text !== undefined) controller.enqueue(encoder.encode(text));
+          if (envelope === undefined || envelope.flags & endStreamFlag) {
+            ended = true;
+            controller.close();
+            finish();
+          }
+        },
+        async cancel() {
+          // The client went away: cancel the upstream call (the service sees CANCELED).
+          ended = true;
+          upstream.abort(new ConnectError("the client went away", Code.Canceled));
+          await reader.cancel();
+          finish();
+        },
+      });
+      return new Response(stream, {
+        status: 200,
+        headers: { "Content-Type": format === "sse" ? `${eventStreamType}; charset=utf-8` : ndjsonType, "Cache-Control": "no-store", "X-Accel-Buffering": "no" },
+      });
+    } catch (err) {
+      upstream.abort();
+      finish();
+      throw err;
+    }
+  };
+}
+
+/** The error an end-of-stream envelope carries, or undefined for a clean end. */
+function endError(envelope: Envelope): ConnectError | undefined {
+  const json = JSON.parse(decoder.decode(envelope.data) || "{}") as { error?: { code?: string; message?: string } };
+  if (json.error === undefined) return undefined;
+  return new ConnectError(json.error.message ?? "", codeFromString(json.error.code ?? "") ?? Code.Unknown);
+}
+
+/** Forbidden to nobody in particular: signing in may help (REST's 401), as for unary calls. */
+function refusal(err: ConnectError, authenticated: boolean, record: (code: string) => void): Error {
+  record(codeToString(err.code));
+  return err.code === Code.PermissionDenied && !authenticated ? unauthenticated("missing") : err;
+}
