@@ -1,6 +1,7 @@
 // WatchOrders at the edge: GET /api/users/{userId}/orders:watch as Server-Sent Events
 // (and NDJSON), through the gateway in workerd, straight to the order service over
 // Connect streaming on HTTP/1.1; orders placed and cancelled through the REST API.
+import { Validator } from "@seriousme/openapi-schema-validator";
 import { orderServiceDefinition } from "@grpc-edge/order-service";
 import { startService, type RunningService } from "@grpc-edge/service-kit";
 import { parsePrometheusText, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
@@ -14,16 +15,20 @@ const env = { PORT: "0", METRICS_PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_D
 let order: RunningService;
 let user: RunningService;
 let gateway: RunningGateway;
+let shortDeadline: RunningGateway;
 let petar: Record<string, string>;
 
 beforeAll(async () => {
   order = await startService(orderServiceDefinition, { ...env, WATCH_HEARTBEAT_MS: "300" });
   user = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: order.url });
-  gateway = await startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { PUBLIC_READS: "false" } });
+  [gateway, shortDeadline] = await Promise.all([
+    startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { PUBLIC_READS: "false" } }),
+    startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { PUBLIC_READS: "false", UPSTREAM_TIMEOUT_MS: "200" } }),
+  ]);
   petar = { authorization: `Bearer ${await mintJwt({ sub: "1" })}` };
 });
 afterAll(async () => {
-  await gateway?.stop();
+  await Promise.all([gateway?.stop(), shortDeadline?.stop()]);
   await user?.stop(1_000);
   await order?.stop(1_000);
 });
@@ -40,9 +45,9 @@ afterEach(() => {
   for (const s of open.splice(0)) s.close();
 });
 
-async function watch(userId: number, headers: Record<string, string> = {}): Promise<OpenStream> {
+async function watch(userId: number, headers: Record<string, string> = {}, via = gateway): Promise<OpenStream> {
   const abort = new AbortController();
-  const res = await fetch(`${gateway.url}/api/users/${userId}/orders:watch`, { headers: { accept: "text/event-stream", ...headers }, signal: abort.signal });
+  const res = await fetch(`${via.url}/api/users/${userId}/orders:watch`, { headers: { accept: "text/event-stream", ...headers }, signal: abort.signal });
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let text = "";
@@ -117,6 +122,14 @@ describe("GET /api/users/{userId}/orders:watch through workerd", () => {
     expect(events.map((e) => BigInt(e.id!) - BigInt(seenEvent.id!))).toEqual([1n, 2n]);
   });
 
+  it("the upstream deadline (UPSTREAM_TIMEOUT_MS 200) does not cut a healthy stream", async () => {
+    const stream = await watch(1, petar, shortDeadline);
+    // Five heartbeats 300 ms apart: the stream has outlived the deadline several times over.
+    for (let i = 0; i < 6; i++) await stream.next();
+    const placed = await placeOrder(3);
+    expect(await nextEvent(stream)).toMatchObject({ event: "placed", data: { order: { id: placed.id } } });
+  });
+
   it("NDJSON for Accept: application/x-ndjson", async () => {
     const abort = new AbortController();
     const res = await fetch(`${gateway.url}/api/users/1/orders:watch`, { headers: { ...petar, accept: "application/x-ndjson" }, signal: abort.signal });
@@ -168,5 +181,7 @@ describe("GET /api/users/{userId}/orders:watch through workerd", () => {
     const op = doc.paths["/api/users/{userId}/orders:watch"].get;
     expect(Object.keys(op.responses["200"].content)).toEqual(["text/event-stream", "application/x-ndjson"]);
     expect(op.parameters.map((p: { name: string }) => p.name)).toContain("Last-Event-ID");
+    // Still a valid OpenAPI 3.1 document with the stream in it.
+    expect((await new Validator().validate(doc)).valid).toBe(true);
   });
 });
