@@ -86,6 +86,7 @@ describe.skipIf(!haveChromium)(
           "GET /api/items/{id}",
           "POST /api/users/{userId}/orders",
           "GET /api/users/{userId}/orders",
+          "GET /api/users/{userId}/orders:watch",
           "GET /api/orders/{id}",
           "POST /api/orders/{id}:cancel",
         ].sort(),
