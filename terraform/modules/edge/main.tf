@@ -149,6 +149,16 @@ resource "cloudflare_worker_version" "gateway" {
       }
     },
     {
+      # Failed authentications per client network; the gateway calls it on each 401.
+      name         = "AUTH_FAILURE_LIMITER"
+      type         = "ratelimit"
+      namespace_id = var.auth_failure_limit.namespace_id
+      simple = {
+        limit  = var.auth_failure_limit.limit
+        period = var.auth_failure_limit.period
+      }
+    },
+    {
       # Every upstream call goes through this Fetcher when it is bound (the tunnel to the
       # internal ALB); without it (npm run dev, tests) the gateway uses the global fetch.
       name       = "SERVICES"

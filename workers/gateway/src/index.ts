@@ -24,6 +24,8 @@ const serviceName = "grpc-edge-gateway";
 let cached: { key: string; app: Hono<AppEnv> } | undefined;
 // wrangler.toml's [[ratelimits]] period (Terraform's rate_limit.period may be 10 or 60): the longest wait.
 const RATE_LIMIT_PERIOD_S = 60;
+// wrangler.toml's AUTH_FAILURE_LIMITER period: how long an isolate refuses a network over it.
+const AUTH_FAILURE_PERIOD_S = 60;
 
 // Retries of reads (and keyed writes) on UNAVAILABLE, from one budget per isolate that
 // survives config changes; outermost, so each attempt is signed afresh (docs/resilience.md).
@@ -53,6 +55,7 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
         publicReads: config.publicReads,
         corsAllowedOrigins: config.corsAllowedOrigins,
         rateLimitPeriodSeconds: RATE_LIMIT_PERIOD_S,
+        authFailurePeriodSeconds: AUTH_FAILURE_PERIOD_S,
       },
       // The colo's cache, shared by every isolate there (docs/resilience.md).
       cache: { cache: () => (typeof caches === "undefined" ? undefined : caches.default), ttlSeconds: config.edgeCacheTtlSeconds },

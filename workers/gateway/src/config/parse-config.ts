@@ -8,6 +8,8 @@ import { readSetting, type Setting } from "./setting.ts";
 export type GatewayEnv = { [Name in GatewaySettingName]?: string } & {
   /** Workers rate-limit binding ([[ratelimits]] in wrangler.toml); optional, read per request. */
   RATE_LIMITER?: RateLimiterBinding;
+  /** Failed authentications per client network ([[ratelimits]] too); optional, read per request. */
+  AUTH_FAILURE_LIMITER?: RateLimiterBinding;
   /** The private origin in front of both services; when bound, every upstream call goes through it. */
   SERVICES?: UpstreamFetcher;
 };

@@ -51,6 +51,8 @@ export interface AppEnv {
   Bindings: {
     /** Workers rate-limit binding ([[ratelimits]] in wrangler.toml); optional. */
     RATE_LIMITER?: RateLimiterBinding;
+    /** Workers rate-limit binding counting failed authentications per client network; optional. */
+    AUTH_FAILURE_LIMITER?: RateLimiterBinding;
     /** The private origin in front of the services (a VPC service binding); optional, read per request. */
     SERVICES?: UpstreamFetcher;
   };
