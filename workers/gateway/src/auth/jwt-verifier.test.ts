@@ -13,6 +13,10 @@ describe("createJwtVerifier with a shared secret (HS256)", () => {
     expect(await hs256(await mintJwt({ sub: "2147483647" }))).toEqual({ sub: "2147483647", scope: "" });
   });
 
+  it("returns the token's jti, the audit trail's handle on it", async () => {
+    expect(await hs256(await mintJwt({ sub: "7", claims: { jti: "tok-5f1c" } }))).toEqual({ sub: "7", scope: "", jti: "tok-5f1c" });
+  });
+
   it("tolerates 30 s of clock skew on exp and nbf, not more", async () => {
     await expect(hs256(await mintJwt({ sub: "1", ttl: -20 }))).resolves.toMatchObject({ sub: "1" });
     await expect(hs256(await mintJwt({ sub: "1", ttl: -40 }))).rejects.toThrow(InvalidTokenError);
@@ -33,6 +37,9 @@ describe("createJwtVerifier with a shared secret (HS256)", () => {
     ["sub beyond 32 bits", () => mintJwt({ sub: "2147483648" })],
     ["a scope that is not a string", () => mintJwt({ sub: "1", claims: { scope: ["admin"] } })],
     ["a scope with a quote", () => mintJwt({ sub: "1", scope: 'admin "x' })],
+    ["a jti that is not a string", () => mintJwt({ sub: "1", claims: { jti: 42 as unknown as string } })],
+    ["a jti over 256 characters", () => mintJwt({ sub: "1", claims: { jti: "j".repeat(257) } })],
+    ["a jti with a line break", () => mintJwt({ sub: "1", claims: { jti: "a\nforged log line" } })],
     ["garbage", async () => "not.a.jwt"],
     ["an empty string", async () => ""],
   ])("refuses a token with %s", async (_, token) => {

@@ -16,6 +16,8 @@ export interface VerifiedToken {
   sub: string;
   /** Space-separated scopes, possibly "". */
   scope: string;
+  /** The token's own id (`jti`), when it has one: the audit trail's handle on this token. */
+  jti?: string;
 }
 
 export type JwtVerifier = (token: string) => Promise<VerifiedToken>;
@@ -33,6 +35,8 @@ const locationCache = () => (globalThis as { caches?: { default: KeySetCache } }
 const USER_ID = /^[1-9][0-9]{0,9}$/;
 const MAX_USER_ID = 2_147_483_647;
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 scope-token
+// Printable ASCII, bounded: it goes into log lines and the service token (whose verifier allows 256).
+const TOKEN_ID = /^[\x21-\x7E]{1,256}$/;
 
 /**
  * A verifier for one configuration; build it once per isolate, so the key set it holds
@@ -65,12 +69,13 @@ export function createJwtVerifier(config: JwtConfig, keySetCache: () => KeySetCa
       if (config.keys.kind === "jwks" && isKeySetFailure(err)) throw new ConnectError("token keys unavailable", Code.Unavailable, undefined, undefined, err);
       throw new InvalidTokenError("invalid token", { cause: err });
     }
-    const { sub, scope } = payload as { sub?: unknown; scope?: unknown };
+    const { sub, scope, jti } = payload as { sub?: unknown; scope?: unknown; jti?: unknown };
     if (typeof sub !== "string" || !USER_ID.test(sub) || Number(sub) > MAX_USER_ID) throw new InvalidTokenError("invalid token");
     if (scope !== undefined && typeof scope !== "string") throw new InvalidTokenError("invalid token");
     const scopes = (scope ?? "").split(" ").filter((s) => s !== "");
     if (!scopes.every((s) => SCOPE_TOKEN.test(s))) throw new InvalidTokenError("invalid token");
-    return { sub, scope: scopes.join(" ") };
+    if (jti !== undefined && (typeof jti !== "string" || !TOKEN_ID.test(jti))) throw new InvalidTokenError("invalid token");
+    return { sub, scope: scopes.join(" "), ...(jti === undefined ? {} : { jti }) };
   };
 }
 

@@ -11,8 +11,9 @@ export function serviceTokenInterceptor(secret: string): Interceptor {
   let key: Promise<CryptoKey> | undefined;
   return (next) => async (req) => {
     key ??= importServiceTokenKey(secret);
-    const { sub, scope } = req.contextValues.get(callerKey);
-    req.header.set("authorization", `Bearer ${await signServiceToken(await key, sub === undefined ? { scope } : { sub, scope })}`);
+    const { sub, scope, userJti } = req.contextValues.get(callerKey);
+    const claims = { scope, ...(sub === undefined ? {} : { sub }), ...(userJti === undefined ? {} : { userJti }) };
+    req.header.set("authorization", `Bearer ${await signServiceToken(await key, claims)}`);
     return next(req);
   };
 }

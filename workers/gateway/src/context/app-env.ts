@@ -1,5 +1,12 @@
 import type { Caller } from "../auth/caller.ts";
 
+/**
+ * What the edge decided about who may call: a verified end-user token; an anonymous read
+ * with PUBLIC_READS (scope users:read); an anonymous read without it (no scope: the
+ * services refuse what needs one); or refused (401, or a network blocked for failing).
+ */
+export type EdgeAuthz = "token" | "public-read" | "anonymous" | "denied";
+
 /** This request's place in a distributed trace (W3C Trace Context). */
 export interface RequestTrace {
   traceId: string;
@@ -47,6 +54,8 @@ export interface AppEnv {
     errorCause?: string;
     /** Who is calling, once the authenticate middleware has run (absent: anonymous, no scope). */
     caller?: Caller;
+    /** The edge's authorization decision, for the access log (absent: no check ran, e.g. /healthz). */
+    authz?: EdgeAuthz;
   };
   Bindings: {
     /** Workers rate-limit binding ([[ratelimits]] in wrangler.toml); optional. */

@@ -41,6 +41,7 @@ export function authFailureLimit({ blockSeconds, maxBlocked = 10_000, warn = con
     if (until !== undefined) {
       const left = until - Date.now();
       if (left > 0) {
+        c.set("authz", "denied");
         throw new GatewayError(problemTypes.rateLimited, undefined, { headers: { "Retry-After": String(Math.ceil(left / 1000)) } });
       }
       blocked.delete(network);
