@@ -398,7 +398,14 @@ describe("edge module (Cloudflare v5): structure and Worker binding contract", (
   it("has a list of bindings with unique names", () => {
     const names = bindings.map((b) => b.name);
     expect(new Set(names).size, `duplicate binding names: ${names.join(", ")}`).toBe(names.length);
-    for (const b of bindings) expect(["plain_text", "secret_text", "ratelimit", "vpc_service"]).toContain(b.type);
+    for (const b of bindings) expect(["plain_text", "secret_text", "ratelimit", "vpc_service", "assets"]).toContain(b.type);
+  });
+
+  it("binds the static assets under wrangler.toml's [assets] binding name", async () => {
+    const configPath = WRANGLER_CONFIGS.find((p) => existsSync(p));
+    const wrangler: any = await import("wrangler");
+    const assets = configPath ? wrangler.experimental_readRawConfig({ config: configPath }).rawConfig.assets : undefined;
+    expect(namesOfType("assets")).toEqual(assets?.binding === undefined ? [] : [assets.binding]);
   });
 
   it("plain_text bindings match the Worker's [vars]", () => {

@@ -19,6 +19,7 @@ import { securityHeaders } from "./middleware/security-headers.ts";
 import { serverTiming } from "./middleware/server-timing.ts";
 import { traceContext } from "./middleware/trace-context.ts";
 import { createOpenApiDocument } from "./openapi/index.ts";
+import { DOCS_METHODS, DOCS_PATH_PATTERNS } from "./routing/docs-assets.ts";
 import type { SpanExporter } from "./tracing/gateway-span.ts";
 import { httpBindings, transcodingHandler } from "./transcoding/index.ts";
 
@@ -94,6 +95,13 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
   let openapi: object | undefined;
   app.get("/openapi.json", (c) => c.json((openapi ??= createOpenApiDocument(bindings))));
   app.all("/openapi.json", onlyMethods(["GET", "HEAD"]));
+  // The /docs page's GETs are its assets' (index.ts); here: other methods, and misses.
+  for (const pattern of DOCS_PATH_PATTERNS) {
+    app.on([...DOCS_METHODS], pattern, (c) => {
+      throw new GatewayError(problemTypes.notFound, `no route for ${c.req.method} ${c.req.path}`);
+    });
+    app.all(pattern, onlyMethods(DOCS_METHODS));
+  }
 
   // 5. The API: who is calling (writes need a token), how often, and a sane Idempotency-Key.
   if (edge !== undefined) {

@@ -7,6 +7,7 @@ import type { AppEnv } from "./context/app-env.ts";
 import { createApp } from "./create-app.ts";
 import { isConfigError } from "./errors/gateway-error.ts";
 import { publishedServices } from "./routing/published-services.ts";
+import { serveDocsAsset } from "./routing/docs-assets.ts";
 import { readOnlyMethods } from "./routing/read-only-methods.ts";
 import { routedTransport } from "./routing/routed-transport.ts";
 import { upstreamOf, type Upstream } from "./routing/upstream-routes.ts";
@@ -69,7 +70,8 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
 }
 
 export default {
-  fetch(request, env, ctx) {
-    return appFor(env).fetch(request, env, ctx);
+  async fetch(request, env, ctx) {
+    // The /docs page as it is, with its own CSP from _headers: not through the API's chain.
+    return (await serveDocsAsset(request, env.ASSETS)) ?? appFor(env).fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<GatewayEnv>;

@@ -65,6 +65,7 @@ interface WranglerConfig {
   ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: 10 | 60 } }[];
   assets?: {
     directory?: string;
+    binding?: string;
     html_handling?: "auto-trailing-slash" | "force-trailing-slash" | "drop-trailing-slash" | "none";
     not_found_handling?: "single-page-application" | "404-page" | "none";
     run_worker_first?: boolean | string[];
@@ -102,6 +103,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     throw err;
   });
   const { config, modules, mainModule, assets, Miniflare } = await bundle;
+  const assetsBinding = assets === undefined ? undefined : config.assets?.binding;
   const logs: WorkerLog[] = [];
   const onLog = options.onLog ?? printWarnings;
   const vars: Record<string, unknown> = {
@@ -153,6 +155,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
               ]),
             ),
             ...ratelimits,
+            // [assets] binding: the Worker hands /docs GETs to it.
+            ...(assetsBinding === undefined ? {} : { [assetsBinding]: { type: "assets" } }),
           },
         },
         dev: { unsafeRegisterWorker: false },

@@ -44,6 +44,11 @@ export interface UpstreamFetcher {
   fetch(input: string, init: RequestInit): Promise<Response>;
 }
 
+/** The static-assets binding (workers-types' Fetcher), as much of it as the /docs page uses. */
+export interface AssetsFetcher {
+  fetch(request: Request): Promise<Response>;
+}
+
 /** Hono's typing of per-request variables shared by the gateway's middleware. */
 export interface AppEnv {
   Variables: {
@@ -62,6 +67,8 @@ export interface AppEnv {
     RATE_LIMITER?: RateLimiterBinding;
     /** Workers rate-limit binding counting failed authentications per client network; optional. */
     AUTH_FAILURE_LIMITER?: RateLimiterBinding;
+    /** The /docs page's static assets ([assets] binding); optional. */
+    ASSETS?: AssetsFetcher;
     /** The private origin in front of the services (a VPC service binding); optional, read per request. */
     SERVICES?: UpstreamFetcher;
   };
