@@ -12,7 +12,7 @@ const running: ChildProcess[] = [];
 afterEach(() => running.splice(0).forEach((p) => p.kill("SIGKILL")));
 
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH, LOG_LEVEL: "info", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH, LOG_LEVEL: "info", METRICS_PORT: "0", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   running.push(child);
   let stdout = "";
   let stderr = "";

@@ -45,7 +45,7 @@ describe("access log", () => {
       services: publishedServices,
       log: (entry) => lines.push(JSON.stringify(entry)),
       edge: {
-        verify: createJwtVerifier({ issuer: TEST_JWT.issuer, audience: TEST_JWT.audience, keys: { kind: "secret", secret: TEST_JWT.secret } }),
+        verify: createJwtVerifier({ issuer: TEST_JWT.issuer, audience: TEST_JWT.audience, admin: TEST_JWT.admin, keys: { kind: "secret", secret: TEST_JWT.secret } }),
         publicReads: true,
         corsAllowedOrigins: [],
         rateLimitPeriodSeconds: 60,
