@@ -22,7 +22,7 @@ describe("parseConfig", () => {
       upstreamTimeoutMs,
       serviceTokenSecret: secret,
       publicReads: false,
-      jwt: { issuer: jwt.JWT_ISSUER, audience: jwt.JWT_AUDIENCE, keys: { kind: "secret", secret: jwt.JWT_SECRET } },
+      jwt: { issuer: jwt.JWT_ISSUER, audience: jwt.JWT_AUDIENCE, admin: { claim: "roles", value: "grpc-edge-admin" }, keys: { kind: "secret", secret: jwt.JWT_SECRET } },
       corsAllowedOrigins: [],
       edgeCacheTtlSeconds: 5,
     });
