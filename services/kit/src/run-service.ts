@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import { ConnectError, Code, type ConnectRouter, type HandlerContext, type Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Registry } from "prom-client";
 import { Health } from "@grpc-edge/proto/grpc/health/v1";
 import { authenticationGate, peerAddressValues } from "./auth/index.ts";
 import { baseConfigSpec, type BaseConfig } from "./base-config.ts";
@@ -33,6 +34,10 @@ export interface ServiceContext<C> {
   logger: Logger;
   /** For client interceptors on calls to other services (clientTracingInterceptor). */
   tracing: Tracing;
+  /** Aborted when the service starts draining: long-lived streams end themselves then. */
+  draining: AbortSignal;
+  /** The service's Prometheus registry, for metrics of its own. */
+  metricsRegistry: Registry;
 }
 
 export interface ServiceSetup {
@@ -121,7 +126,8 @@ export async function startService<S extends ConfigSpec>(
   const shutdown = new AbortController();
   const tracing = await createTracing({ serviceName: config.OTEL_SERVICE_NAME, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
   const metrics = createServiceMetrics(() => db.poolStats());
-  const app = definition.setup({ config, db, logger, tracing });
+  const draining = new AbortController();
+  const app = definition.setup({ config, db, logger, tracing, draining: draining.signal, metricsRegistry: metrics.registry });
   const authenticate = authenticationGate(config.SERVICE_TOKEN_SECRET, config.TRUSTED_CALLERS);
   let stopCleanup = () => {};
   const rpcHandler = connectNodeAdapter({
@@ -215,6 +221,7 @@ export async function startService<S extends ConfigSpec>(
       stopping ??= (async () => {
         health.shutDown();
         preparation.cancel();
+        draining.abort();
         logger.info({ inFlight: server.inFlight(), graceMs }, "draining");
         const result = await server.close(graceMs, () => shutdown.abort());
         stopCleanup();

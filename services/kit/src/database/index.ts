@@ -1,4 +1,5 @@
 export type { Database, PoolStats, Queryable } from "./database.ts";
+export type { NotificationHandlers, StopListening } from "./database-listener.ts";
 export { migrate, readMigrations, seedOnce, type Migration, type MigrationResult } from "./migrate.ts";
 export { openDatabase, type DatabaseSettings } from "./open-database.ts";
 export { openPGliteDatabase } from "./pglite-database.ts";

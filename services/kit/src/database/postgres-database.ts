@@ -3,6 +3,7 @@ import pg from "pg";
 import type { Logger } from "pino";
 import type { Database, Queryable } from "./database.ts";
 import type { PostgresConnection } from "./postgres-connection.ts";
+import { listenPostgres } from "./postgres-listener.ts";
 import { isQueryCanceled, queryBudgetMs, queryDeadlineExceeded } from "./query-deadline.ts";
 
 export interface PostgresOptions {
@@ -172,6 +173,8 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     query: (sql, params) => (ambient.getStore() ?? pooled).query(sql, params),
     exec: (sql) => (ambient.getStore() ?? pooled).exec(sql),
     transaction,
+    // The pool's own settings (URL, TLS, credentials) for the listening connection.
+    listen: (channel, handlers) => listenPostgres(pool.options, channel, handlers, options.logger),
     poolStats: () => ({ max: options.maxConnections, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       await cancels.close();

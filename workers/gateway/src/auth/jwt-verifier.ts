@@ -86,7 +86,6 @@ export function createJwtVerifier(config: JwtConfig, keySetCache: () => KeySetCa
 
 /** The HS256 key, imported once per verifier rather than by jose on every verification. */
 function hmacKeyOf(secret: string): JWTVerifyGetKey {
-  // Typed by what importKey returns: the test project's Node types have CryptoKey only as a value.
   let key: ReturnType<typeof crypto.subtle.importKey> | undefined;
   return () => (key ??= crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]));
 }
