@@ -18,7 +18,10 @@ function fakeLimiter(limit: number): RateLimiterBinding & { keys: string[] } {
   };
 }
 
-/** "/bad" fails authentication, "/good" succeeds; `tokenWork` counts the requests that got past the limiter. */
+/**
+ * "/bad" fails authentication, "/good" succeeds, "/upstream-401" passes it and then meets a
+ * service's 401; `tokenWork` counts the requests that got past the limiter.
+ */
 function setup(options: { maxBlocked?: number } = {}) {
   const warnings: string[] = [];
   const counter = { tokenWork: 0 };
@@ -26,7 +29,8 @@ function setup(options: { maxBlocked?: number } = {}) {
   app.use(authFailureLimit({ blockSeconds: 60, warn: (m) => warnings.push(m), ...options }));
   app.use(async (c, next) => {
     counter.tokenWork++;
-    if (c.req.path === "/bad") throw unauthenticated("invalid");
+    c.set("authz", c.req.path === "/bad" ? "denied" : "token");
+    if (c.req.path === "/bad" || c.req.path === "/upstream-401") throw unauthenticated("invalid");
     await next();
   });
   app.get("*", (c) => c.text("ok"));
@@ -55,10 +59,11 @@ describe("authFailureLimit", () => {
     expect((await from("203.0.113.9", "/bad")).status).toBe(401);
   });
 
-  it("does not count successes", async () => {
+  it("counts neither successes nor a 401 from a service after the edge let the caller in", async () => {
     const { app } = setup();
     const limiter = fakeLimiter(1);
     for (let i = 0; i < 5; i++) expect((await app.request("/good", { headers: { "cf-connecting-ip": "203.0.113.1" } }, { AUTH_FAILURE_LIMITER: limiter })).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await app.request("/upstream-401", { headers: { "cf-connecting-ip": "203.0.113.1" } }, { AUTH_FAILURE_LIMITER: limiter })).status).toBe(401);
     expect(limiter.keys).toEqual([]);
   });
 

@@ -14,8 +14,9 @@ export interface AuthFailureLimitOptions {
 }
 
 /**
- * Counts failed authentications (every 401: a bad, expired or forged token, a write
- * without one) per client network (client-network.ts) with the AUTH_FAILURE_LIMITER
+ * Counts failed authentications (every 401 the authenticate middleware answers: a bad,
+ * expired or forged token, a write without one; not a 401 a service sends, which is the
+ * deployment's fault, not the caller's) per client network (client-network.ts) with the AUTH_FAILURE_LIMITER
  * binding, which counts only when called: so it is called on each failure, and a
  * network it refuses goes on a short per-isolate block list. A blocked network gets 429
  * before any token is parsed or verified, so a flood of bad tokens costs no crypto
@@ -47,7 +48,7 @@ export function authFailureLimit({ blockSeconds, maxBlocked = 10_000, warn = con
       blocked.delete(network);
     }
     await next();
-    if (c.res.status !== 401) return;
+    if (c.res.status !== 401 || c.get("authz") !== "denied") return;
     let success = true;
     try {
       ({ success } = await limiter.limit({ key: `auth-failure:${network}` }));
