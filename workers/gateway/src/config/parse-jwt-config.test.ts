@@ -11,6 +11,7 @@ describe("parseJwtConfig", () => {
     expect(parseJwtConfig({ ...base, JWT_SECRET: secret }, serviceSecret)).toEqual({
       issuer: "https://id.example.com/",
       audience: "grpc-edge-api",
+      // ADMIN_CLAIM / ADMIN_CLAIM_VALUE unset: their defaults.
       admin: { claim: "roles", value: "grpc-edge-admin" },
       keys: { kind: "secret", secret },
     });
