@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, grpc, grpcJsClients, startPostgresCluster, TEST_SERVICE_TOKEN_SECRET, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { freePort, grpc, grpcJsClients, usePostgresCluster, TEST_SERVICE_TOKEN_SECRET, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envOf, execForm, last, parseDockerfile, type Dockerfile } from "./dockerfile.ts";
 import { replayStage } from "./replay-build.ts";
@@ -73,7 +73,7 @@ describe("the images, replayed on this machine", { timeout: 180_000 }, () => {
   const tempDirs: string[] = [];
 
   beforeAll(async () => {
-    cluster = await startPostgresCluster();
+    cluster = await usePostgresCluster();
     for (const service of services) {
       const stages = dockerfiles[service].stages;
       const build = replayStage(root, stages.find((s) => s.name === "build")!);
@@ -134,11 +134,13 @@ describe("the images, replayed on this machine", { timeout: 180_000 }, () => {
       // Injected from Secrets Manager in ECS; the test clients sign with the same key.
       SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
     });
-    await cluster.createDatabase("image_orders");
-    await cluster.createDatabase("image_users");
+    // The cluster may be the run's shared one: it names the databases.
+    const nameOf = (databaseUrl: string) => new URL(databaseUrl).pathname.slice(1);
+    const orders = nameOf(await cluster.createDatabase("image_orders"));
+    const users = nameOf(await cluster.createDatabase("image_users"));
     const [orderPort, userPort] = [await freePort(), await freePort()];
-    const order = run("order", { ...database("image_orders"), PORT: String(orderPort) });
-    const user = run("user", { ...database("image_users"), PORT: String(userPort), ORDER_SERVICE_URL: `http://127.0.0.1:${orderPort}` });
+    const order = run("order", { ...database(orders), PORT: String(orderPort) });
+    const user = run("user", { ...database(users), PORT: String(userPort), ORDER_SERVICE_URL: `http://127.0.0.1:${orderPort}` });
     try {
       await healthy(orderPort);
       await healthy(userPort);

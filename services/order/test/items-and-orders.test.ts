@@ -1,5 +1,5 @@
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { grpc, grpcJsClients, messageOf, startPostgresCluster, TEST_SERVICE_TOKEN_SECRET, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { grpc, grpcJsClients, messageOf, usePostgresCluster, TEST_SERVICE_TOKEN_SECRET, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderServiceDefinition } from "../src/index.ts";
 
@@ -8,7 +8,7 @@ import { orderServiceDefinition } from "../src/index.ts";
 // user service checks them), so tests use users of their own (100+).
 let cluster: PostgresCluster;
 beforeAll(async () => {
-  cluster = await startPostgresCluster();
+  cluster = await usePostgresCluster();
 });
 afterAll(() => cluster?.stop());
 

@@ -1,5 +1,5 @@
 export { freePort } from "./free-port.ts";
-export { findPostgresBin, startPostgresCluster, type PostgresCluster } from "./postgres-cluster.ts";
+export { findPostgresBin, startPostgresCluster, usePostgresCluster, type PostgresCluster } from "./postgres-cluster.ts";
 export { grpc, grpcJsClients, type CallExtras } from "./grpc-js-clients.ts";
 export { errorInfoOf, messageOf, violationsOf } from "./grpc-status-details.ts";
 export { bearer, mintServiceToken, TEST_SERVICE_TOKEN_SECRET, type MintOptions } from "./mint-service-token.ts";

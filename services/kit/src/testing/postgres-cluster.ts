@@ -1,16 +1,58 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { freePort } from "./free-port.ts";
 
 /** A throwaway PostgreSQL server on loopback, for integration tests. */
 export interface PostgresCluster {
   /** Connection URL of the default `postgres` database. */
   readonly url: string;
-  /** Creates an empty database and returns its URL. */
+  /** Creates an empty database and returns its URL (on a shared cluster the name gets a unique suffix). */
   createDatabase(name: string): Promise<string>;
+  /** Stops a cluster of its own; the run's shared cluster outlives the test file. */
   stop(): Promise<void>;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** URL of the run's shared cluster (postgres-cluster-setup.ts), for test files that do not stop or reconfigure it. */
+    postgresUrl?: string;
+  }
+}
+
+/**
+ * The vitest run's shared cluster (started once by the globalSetup postgres-cluster-setup.ts;
+ * each test file makes its own databases in it), or else one of this process's own.
+ */
+export async function usePostgresCluster(): Promise<PostgresCluster> {
+  // Outside vitest (bench/) there is nothing to inject from.
+  const url = process.env.VITEST ? (await import("vitest")).inject("postgresUrl") : undefined;
+  return url === undefined ? startPostgresCluster() : sharedPostgresCluster(url);
+}
+
+function sharedPostgresCluster(url: string): PostgresCluster {
+  return {
+    url,
+    async createDatabase(name) {
+      // Files run in parallel and may pick the same name: the suffix keeps them apart.
+      const unique = `${name}_${randomBytes(4).toString("hex")}`;
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(unique)) throw new Error(`unsafe database name ${unique}`);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${unique}`);
+      } finally {
+        await client.end();
+      }
+      const database = new URL(url);
+      database.pathname = `/${unique}`;
+      return database.href;
+    },
+    async stop() {},
+  };
 }
 
 /** Folder holding initdb/pg_ctl: $PG_BIN, else PATH, else Debian's versioned folders. */
