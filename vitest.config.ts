@@ -22,7 +22,11 @@ const faults = [
 ];
 
 /** In-process files that still need the run's PostgreSQL cluster. */
-const kitDatabase = ["services/kit/src/database/database.test.ts", "services/kit/src/database/query-deadline.test.ts"];
+const kitDatabase = [
+  "services/kit/src/database/database.test.ts",
+  "services/kit/src/database/kit-migrations.test.ts",
+  "services/kit/src/database/query-deadline.test.ts",
+];
 
 const ignored = ["**/node_modules/**", "**/dist/**", "**/.wrangler/**"];
 
