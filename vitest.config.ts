@@ -30,7 +30,7 @@ const kitDatabase = [
 
 const ignored = ["**/node_modules/**", "**/dist/**", "**/.wrangler/**"];
 
-const postgresSetup = "services/kit/src/testing/postgres-cluster-setup.ts";
+const postgresSetup = "services/kit/testing/postgres-cluster-setup.ts";
 const gatewaySetup = "workers/gateway/test/gateway-bundle-setup.ts";
 
 export default defineConfig({
@@ -51,6 +51,7 @@ export default defineConfig({
             "workers/gateway/src/**/*.test.ts",
             "workers/gateway/test/jwt-verifier-jwks.test.ts",
             "services/*/src/**/*.test.ts",
+            "services/kit/testing/**/*.test.ts",
             "scripts/**/*.test.ts",
             "bench/**/*.test.ts",
             "terraform/**/*.test.ts",

@@ -7,10 +7,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, grpc, grpcJsClients, usePostgresCluster, TEST_SERVICE_TOKEN_SECRET, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { freePort, grpc, usePostgresCluster, TEST_SERVICE_TOKEN_SECRET, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envOf, execForm, last, parseDockerfile, type Dockerfile } from "./dockerfile.ts";
 import { replayStage } from "./replay-build.ts";
+import { grpcJsClients } from "../../services/user/test/grpc-js-clients.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const services = ["order", "user"] as const;

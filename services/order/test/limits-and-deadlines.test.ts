@@ -5,9 +5,10 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { openPostgresDatabase, startService, type Database, type RunningService } from "@grpc-edge/service-kit";
-import { grpc, grpcJsClients, serviceTokenInterceptor, usePostgresCluster, testServiceEnv, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { grpc, serviceTokenInterceptor, usePostgresCluster, testServiceEnv, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderServiceDefinition } from "../src/index.ts";
+import { grpcJsClients } from "../../user/test/grpc-js-clients.ts";
 
 let cluster: PostgresCluster;
 let service: RunningService;

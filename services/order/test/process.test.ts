@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, grpcJsClients, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
+import { freePort, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import { afterEach, describe, expect, it } from "vitest";
+import { grpcJsClients } from "../../user/test/grpc-js-clients.ts";
 
 // The service as its container runs it: `node src/main.ts`, configured by environment only.
 const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));

@@ -43,7 +43,7 @@ beforeAll(async () => {
     }),
   );
   [gateway, closedGateway, slowGateway, gzipGateway] = await Promise.all([
-    // Every request reaches the service here (test/e2e/edge-cache.test.ts covers the cache).
+    // Every request reaches the service here (test/e2e/edge-cache-in-workerd.test.ts covers the cache).
     startGateway({ userServiceUrl: origin(upstream), vars: { EDGE_CACHE_TTL_SECONDS: "0" } }),
     startGateway({ userServiceUrl: `http://127.0.0.1:${await closedPort()}` }),
     startGateway({ userServiceUrl: origin(staller), vars: { UPSTREAM_TIMEOUT_MS: "300" } }),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { usePostgresCluster, type PostgresCluster } from "../testing/index.ts";
+import { usePostgresCluster, type PostgresCluster } from "../../testing/index.ts";
 import type { Database } from "./database.ts";
 import { migrate, seedOnce, type Migration } from "./migrate.ts";
 import { openPGliteDatabase } from "./pglite-database.ts";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { usePostgresCluster, type PostgresCluster } from "../testing/index.ts";
+import { usePostgresCluster, type PostgresCluster } from "../../testing/index.ts";
 import type { Database } from "./database.ts";
 import { migrate, readMigrations, type Migration } from "./migrate.ts";
 import { openPGliteDatabase } from "./pglite-database.ts";
@@ -14,7 +14,7 @@ import { openPostgresDatabase } from "./postgres-database.ts";
 
 const servicesDir = fileURLToPath(new URL("../../../", import.meta.url));
 // The copies as they were committed before the move, byte for byte.
-const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)), "utf8");
+const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../../testing/fixtures/${name}`, import.meta.url)), "utf8");
 const services = [
   { service: "user", lockKey: "user-service", version: 2, copy: fixture("user-0002_create_idempotency_keys.sql") },
   { service: "order", lockKey: "order-service", version: 3, copy: fixture("order-0003_create_idempotency_keys.sql") },

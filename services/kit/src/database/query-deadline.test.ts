@@ -1,6 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { usePostgresCluster, type PostgresCluster } from "../testing/index.ts";
+import { usePostgresCluster, type PostgresCluster } from "../../testing/index.ts";
 import type { Database } from "./database.ts";
 import { openPGliteDatabase } from "./pglite-database.ts";
 import { openPostgresDatabase } from "./postgres-database.ts";
