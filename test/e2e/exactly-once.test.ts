@@ -8,7 +8,7 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { OrderSchema } from "@grpc-edge/proto/orders/v1";
 import { openPostgresDatabase, type Database } from "@grpc-edge/service-kit";
-import { startFaultProxy, startPostgresCluster, type FaultProxy, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { startFaultProxy, usePostgresCluster, type FaultProxy, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearerFor } from "../../workers/gateway/test/jwt-test-kit.ts";
 import { startGateway, type RunningGateway } from "../../workers/gateway/test/start-gateway.ts";
@@ -31,7 +31,7 @@ let user: ServiceProcess;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  pgCluster = await startPostgresCluster();
+  pgCluster = await usePostgresCluster();
   orderDbUrl = await pgCluster.createDatabase("orders_exactly_once");
   order = await spawnService("order", { DATABASE_URL: orderDbUrl });
   orderLink = await startFaultProxy({ port: order.port });

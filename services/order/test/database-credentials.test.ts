@@ -2,16 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  freePort,
-  grpcJsClients,
-  makeTestCertificates,
-  spawnServiceProcess,
-  startPostgresCluster,
-  type PostgresCluster,
-  type ServiceProcess,
-  type TestCertificates,
-} from "@grpc-edge/service-kit/testing";
+import { freePort, makeTestCertificates, spawnServiceProcess, startPostgresCluster, type PostgresCluster, type ServiceProcess, type TestCertificates } from "@grpc-edge/service-kit/testing";
+import { grpcJsClients } from "../../user/test/grpc-js-clients.ts";
 import { openPostgresDatabase, postgresConnection } from "@grpc-edge/service-kit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 

@@ -2,7 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Signer } from "@aws-sdk/rds-signer";
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { grpcJsClients, makeTestCertificates, startPostgresCluster, testServiceEnv, type PostgresCluster, type TestCertificates } from "@grpc-edge/service-kit/testing";
+import { makeTestCertificates, startPostgresCluster, testServiceEnv, type PostgresCluster, type TestCertificates } from "@grpc-edge/service-kit/testing";
+import { grpcJsClients } from "../../user/test/grpc-js-clients.ts";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { orderServiceDefinition } from "../src/index.ts";
 

@@ -46,7 +46,7 @@ beforeAll(async () => {
     }),
   );
   [gateway, closedGateway, slowGateway, gzipGateway] = await Promise.all([
-    // Every request reaches the service here (test/e2e/edge-cache.test.ts covers the cache).
+    // Every request reaches the service here (test/e2e/edge-cache-in-workerd.test.ts covers the cache).
     startGateway({ ...bothAt(origin(upstream)), vars: { EDGE_CACHE_TTL_SECONDS: "0" } }),
     startGateway(bothAt(`http://127.0.0.1:${await closedPort()}`)),
     startGateway({ ...bothAt(origin(staller)), vars: { UPSTREAM_TIMEOUT_MS: "300" } }),

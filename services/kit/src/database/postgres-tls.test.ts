@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTestCertificates, startPostgresCluster, type PostgresCluster, type TestCertificates } from "../testing/index.ts";
+import { makeTestCertificates, startPostgresCluster, type PostgresCluster, type TestCertificates } from "../../testing/index.ts";
 import type { Database } from "./database.ts";
 import { postgresConnection, type PostgresConnectionSettings } from "./postgres-connection.ts";
 import { openPostgresDatabase } from "./postgres-database.ts";
