@@ -24,9 +24,14 @@ const faults = [
 /** In-process files that still need the run's PostgreSQL cluster. */
 const kitDatabase = [
   "services/kit/src/database/database.test.ts",
+  "services/kit/src/database/database-listener.test.ts",
   "services/kit/src/database/kit-migrations.test.ts",
+  "services/kit/src/database/postgres-tls.test.ts",
   "services/kit/src/database/query-deadline.test.ts",
 ];
+
+/** Script tests that start a whole stack (services and the gateway in workerd). */
+const scriptStacks = ["scripts/smoke.test.ts"];
 
 const ignored = ["**/node_modules/**", "**/dist/**", "**/.wrangler/**"];
 
@@ -55,8 +60,9 @@ export default defineConfig({
             "scripts/**/*.test.ts",
             "bench/**/*.test.ts",
             "terraform/**/*.test.ts",
+            "proto/src/**/*.test.ts",
           ],
-          exclude: [...kitDatabase, ...ignored],
+          exclude: [...kitDatabase, ...scriptStacks, ...ignored],
           pool: "threads",
           isolate: false,
         },
@@ -75,7 +81,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "e2e",
-          include: ["test/**/*.test.ts", "workers/gateway/test/**/*.test.ts"],
+          include: ["test/**/*.test.ts", "workers/gateway/test/**/*.test.ts", ...scriptStacks],
           exclude: [...faults, "workers/gateway/test/jwt-verifier-jwks.test.ts", ...ignored],
           pool: "forks",
           globalSetup: [postgresSetup, gatewaySetup],
