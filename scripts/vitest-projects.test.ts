@@ -25,6 +25,11 @@ describe("the vitest projects", () => {
     expect(owners.filter(([, names]) => names.length !== 1)).toEqual([]);
   });
 
+  it("find no two test files of the repository with the same name (a name says which test it is)", () => {
+    const names = globSync("**/*.test.ts", { cwd: root, exclude: (name) => ["node_modules", "dist", ".wrangler", ".git"].includes(path.basename(name)) }).map((f) => path.basename(f));
+    expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
+  });
+
   it("are unit, integration, e2e and faults", () => {
     expect(projects.map((p) => p.name)).toEqual(["unit", "integration", "e2e", "faults"]);
   });
