@@ -9,6 +9,11 @@ import { userService } from "./user-service.ts";
 
 const config = {
   ORDER_SERVICE_URL: env.url("Order service base URL, called over native gRPC (HTTP/2 cleartext or TLS)", ["http:", "https:"], "http://127.0.0.1:50052"),
+  EMBEDDED_ORDERS_MAX: env.int("How many of a user's most recent orders her reply embeds (User.orders; order_count says how many she has; ListOrders pages through all)", {
+    min: 1,
+    max: 500,
+    defaultValue: 20,
+  }),
 };
 
 export const userServiceDefinition: ServiceDefinition<typeof config> = {
@@ -26,7 +31,7 @@ export const userServiceDefinition: ServiceDefinition<typeof config> = {
     const users = new UserRepository(db);
     return {
       routes(router) {
-        router.service(UserService, userService(users, orders.client));
+        router.service(UserService, userService(users, orders.client, config.EMBEDDED_ORDERS_MAX));
         router.service(OrderService, orderFacade(users, orders.client));
       },
       close: orders.close,
