@@ -89,7 +89,7 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
   app.all("/healthz", onlyMethods(["GET", "HEAD"]));
   // The same descriptors, as OpenAPI 3.1 (the docs UI under /docs reads it); built on first use.
   let openapi: object | undefined;
-  app.get("/openapi.json", (c) => c.json((openapi ??= createOpenApiDocument(bindings))));
+  app.get("/openapi.json", (c) => c.json((openapi ??= createOpenApiDocument(bindings, { publicReads: edge?.publicReads ?? true }))));
   app.all("/openapi.json", onlyMethods(["GET", "HEAD"]));
 
   // 5. The API: who is calling (writes need a token), how often, and a sane Idempotency-Key.
