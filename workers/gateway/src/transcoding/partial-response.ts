@@ -45,10 +45,11 @@ export interface FieldSelection {
 /**
  * Parses `?fields=id,firstName,orders.item.name` against the resource the route returns.
  * Names are proto3 JSON (or proto) names; a path through a list goes into its elements.
- * An unknown path is a 400 naming it.
+ * An unknown path is a 400 naming it; no path at all (`?fields=`) selects everything.
  */
-export function parseFields(text: string, shape: ResourceShape): FieldSelection {
+export function parseFields(text: string, shape: ResourceShape): FieldSelection | undefined {
   const paths = text.split(",").map((p) => p.trim()).filter((p) => p !== "");
+  if (paths.length === 0) return undefined;
   const violations: FieldViolation[] = [];
   if (paths.length > maxFieldPaths) throw invalidInput([{ field: FIELDS_PARAM, message: `names ${paths.length} paths; at most ${maxFieldPaths}` }]);
   const selection: Selection = new Map();
