@@ -18,7 +18,10 @@ describe.each(engines("embedded"))("embedded orders on %s", (_engine, databases)
     clients = grpcJsClients(pair.user.url);
     userId = (await clients.call(clients.user, "CreateUser", { first_name: "Many", last_name: "Orders", email: "many@example.com" })).id;
     for (let i = 0; i < 5; i++) placed.push((await clients.call(clients.order, "CreateOrder", { user_id: userId, item_id: 1, amount: i + 1 })).id);
-    await clients.call(clients.order, "CancelOrder", { id: placed[4] });
+    // CancelOrder is the order service's own (the user service does not front it).
+    const atOrders = grpcJsClients(pair.order.url);
+    await clients.call(atOrders.order, "CancelOrder", { id: placed[4] });
+    atOrders.close();
   });
   afterAll(async () => {
     clients?.close();
