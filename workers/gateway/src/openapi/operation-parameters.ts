@@ -143,10 +143,9 @@ export function operationParameters(binding: HttpBinding, schemas: SchemaBuilder
       name: FIELDS_PARAM,
       in: "query",
       schema: { type: "string" },
-      example: "id,firstName",
       description:
-        "Partial response: the comma-separated fields of the resource to return, nested with dots (`orders.item.name`); " +
-        "for a list, of each element. Unknown fields are a 400.",
+        "Partial response: the comma-separated fields of the resource to return, nested with dots (e.g. `id,firstName,orders.item.name`); " +
+        "for a list, of each element. Unknown fields are a 400; empty or absent: every field.",
     });
   }
   return parameters;
