@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startPostgresCluster } from "@grpc-edge/service-kit/testing";
+import { mintServiceToken, startPostgresCluster } from "@grpc-edge/service-kit/testing";
 import { readMemory } from "./process-stats.ts";
 import { median } from "./results.ts";
 import { benchTempDir, dataSet, seedPostgres, type DatabaseLocation, type ServiceName } from "./seed-data.ts";
@@ -85,7 +85,7 @@ try {
       const [order, user] = await startPair(v, `r${round}`);
       for (let i = 0; i < 10; i++) {
         for (const [method, body] of [["user.v1.UserService/GetUserById", { id: 1 }], ["user.v1.UserService/GetAllUsers", { pageSize: 50 }]] as const) {
-          const res = await fetch(`${user.url}/${method}`, { method: "POST", headers: { "content-type": "application/json", "connect-protocol-version": "1" }, body: JSON.stringify(body) });
+          const res = await fetch(`${user.url}/${method}`, { method: "POST", headers: { "content-type": "application/json", "connect-protocol-version": "1", authorization: `Bearer ${await mintServiceToken({ scope: "admin" })}` }, body: JSON.stringify(body) });
           if (res.status !== 200) throw new Error(`${v.label}: ${method} → ${res.status} ${await res.text()}`);
           await res.arrayBuffer();
         }

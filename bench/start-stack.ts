@@ -59,6 +59,7 @@ function serviceEnv(options: StartServiceOptions, command: ServiceCommand, port:
     NODE_ENV: "production",
     HOST: "127.0.0.1",
     PORT: String(port),
+    METRICS_PORT: "0",
     LOG_LEVEL: "info",
   };
   // The secret startGateway gives the gateway, so its service tokens verify.

@@ -10,6 +10,8 @@ import { startChild, waitUntilReady, type Child } from "./dev/child-process.ts";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ports = { order: port("ORDER_PORT", 50052), user: port("USER_PORT", 50051), gateway: port("GATEWAY_PORT", 8787) };
+// Both services on one machine: each its own metrics port (in a container both use 9464).
+const metricsPorts = { order: port("ORDER_METRICS_PORT", 9465), user: port("USER_METRICS_PORT", 9464) };
 const dataDir = process.env.DEV_DATA_DIR ?? `${root}.data`;
 // One secret for the three tiers: yours, or a fresh random one per run (tokens live 30 s anyway).
 const serviceTokenSecret = process.env.SERVICE_TOKEN_SECRET || randomBytes(32).toString("base64url");
@@ -56,13 +58,14 @@ function watch(child: Child): Child {
 
 try {
   const order = watch(
-    startChild("order", process.execPath, [`${root}services/order/src/main.ts`], { ...common, PORT: String(ports.order), PGLITE_DATA_DIR: `${dataDir}/order-service` }, 0),
+    startChild("order", process.execPath, [`${root}services/order/src/main.ts`], { ...common, PORT: String(ports.order), METRICS_PORT: String(metricsPorts.order), PGLITE_DATA_DIR: `${dataDir}/order-service` }, 0),
   );
   await waitUntilReady(order, `http://127.0.0.1:${ports.order}/readyz`, 60_000);
   const user = watch(
     startChild("user", process.execPath, [`${root}services/user/src/main.ts`], {
       ...common,
       PORT: String(ports.user),
+      METRICS_PORT: String(metricsPorts.user),
       PGLITE_DATA_DIR: `${dataDir}/user-service`,
       ORDER_SERVICE_URL: `http://127.0.0.1:${ports.order}`,
     }, 1),

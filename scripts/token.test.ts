@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { jwtVerify } from "jose";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, devJwtSecret } from "./dev/dev-jwt.ts";
+import { DEV_ADMIN_CLAIM, DEV_ADMIN_CLAIM_VALUE, DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, devJwtSecret } from "./dev/dev-jwt.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const secret = "token-script-test-secret-0123456789abcdef";
@@ -31,7 +31,8 @@ describe("npm run token", () => {
       audience: DEV_JWT_AUDIENCE,
     });
     expect(protectedHeader.alg).toBe("HS256");
-    expect(payload).toMatchObject({ sub: "4", scope: "users:read admin" });
+    // --admin is the identity provider's admin claim, not a scope (the gateway ignores a requested one).
+    expect(payload).toMatchObject({ sub: "4", scope: "users:read", [DEV_ADMIN_CLAIM]: [DEV_ADMIN_CLAIM_VALUE] });
     expect(payload.exp! - payload.iat!).toBe(120);
   });
 
@@ -39,6 +40,8 @@ describe("npm run token", () => {
     const toml = readFileSync(path.join(root, "wrangler.toml"), "utf8");
     expect(toml).toMatch(new RegExp(`^JWT_ISSUER = "${DEV_JWT_ISSUER}"$`, "m"));
     expect(toml).toMatch(new RegExp(`^JWT_AUDIENCE = "${DEV_JWT_AUDIENCE}"$`, "m"));
+    expect(toml).toMatch(new RegExp(`^ADMIN_CLAIM = "${DEV_ADMIN_CLAIM}"$`, "m"));
+    expect(toml).toMatch(new RegExp(`^ADMIN_CLAIM_VALUE = "${DEV_ADMIN_CLAIM_VALUE}"$`, "m"));
   });
 
   it.each([[["--scope", "admin"]], [["--sub", "abc"]], [["--sub", "1", "--ttl", "0"]], [["--sub", "1", "--bogus"]]])("refuses %j with usage, exit 2", async (args) => {

@@ -4,7 +4,7 @@
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { placeholderSecretReason } from "@grpc-edge/proto/placeholder-secret";
-import { DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, devJwtSecret, readDevVars, signDevToken } from "./dev/dev-jwt.ts";
+import { DEV_ADMIN_CLAIM, DEV_ADMIN_CLAIM_VALUE, DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, devJwtSecret, readDevVars, signDevToken } from "./dev/dev-jwt.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const usage = 'usage: npm run token -- --sub <user id> [--scope "<scopes>"] [--admin] [--ttl <seconds>]';
@@ -28,7 +28,8 @@ if (sub === undefined || !/^[1-9][0-9]{0,9}$/.test(sub) || Number(sub) > 2_147_4
 const ttlSeconds = Number(ttl);
 if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > 86_400) fail("--ttl must be 1 to 86400 seconds");
 const scopes = scope.split(" ").filter((s) => s !== "");
-if (admin && !scopes.includes("admin")) scopes.push("admin");
+// The gateway ignores a requested admin scope: --admin sets the claim an identity provider would.
+const requested = scopes.filter((s) => s !== "admin");
 
 const dataDir = process.env.DEV_DATA_DIR ?? `${root}.data`;
 const secret = devJwtSecret(root, dataDir, false);
@@ -40,7 +41,10 @@ console.log(
   signDevToken({
     secret,
     sub,
-    scope: scopes.join(" "),
+    scope: requested.join(" "),
+    ...(admin || scopes.includes("admin")
+      ? { admin: { claim: process.env.ADMIN_CLAIM || devVars.ADMIN_CLAIM || DEV_ADMIN_CLAIM, value: process.env.ADMIN_CLAIM_VALUE || devVars.ADMIN_CLAIM_VALUE || DEV_ADMIN_CLAIM_VALUE } }
+      : {}),
     ttlSeconds,
     issuer: process.env.JWT_ISSUER || devVars.JWT_ISSUER || DEV_JWT_ISSUER,
     audience: process.env.JWT_AUDIENCE || devVars.JWT_AUDIENCE || DEV_JWT_AUDIENCE,

@@ -77,7 +77,10 @@ async function authenticate(req: Request): Promise<Caller> {
       clockTolerance: 30,
       requiredClaims: ["exp", "sub"],
     });
-    const scopes = new Set(typeof payload.scope === "string" ? payload.scope.split(" ").filter(Boolean) : []);
+    // As the gateway does: admin only from the identity provider's claim, never a requested scope.
+    const scopes = new Set(typeof payload.scope === "string" ? payload.scope.split(" ").filter((s) => s !== "" && s !== "admin") : []);
+    const roles = payload.roles;
+    if (roles === "grpc-edge-admin" || (Array.isArray(roles) && roles.includes("grpc-edge-admin"))) scopes.add("admin");
     for (const s of publicScope) scopes.add(s);
     const jti = typeof payload.jti === "string" && payload.jti.length <= 256 ? payload.jti : undefined;
     return { sub: payload.sub, scope: [...scopes].join(" "), ...(jti ? { jti } : {}) };

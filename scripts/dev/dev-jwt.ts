@@ -7,6 +7,9 @@ import path from "node:path";
 /** Equal to JWT_ISSUER / JWT_AUDIENCE in wrangler.toml (scripts/token.test.ts checks). */
 export const DEV_JWT_ISSUER = "grpc-edge-dev";
 export const DEV_JWT_AUDIENCE = "grpc-edge-api";
+/** Equal to ADMIN_CLAIM / ADMIN_CLAIM_VALUE in wrangler.toml: how `--admin` marks an administrator, as an identity provider would. */
+export const DEV_ADMIN_CLAIM = "roles";
+export const DEV_ADMIN_CLAIM_VALUE = "grpc-edge-admin";
 
 /** KEY=VALUE lines of a .dev.vars file (wrangler's dotenv format, without interpolation). */
 export function readDevVars(file: string): Record<string, string> {
@@ -44,14 +47,16 @@ export interface DevTokenOptions {
   ttlSeconds: number;
   issuer?: string;
   audience?: string;
+  /** Mark the token an administrator's: `{ [claim]: [value] }`. */
+  admin?: { claim: string; value: string };
 }
 
 const b64url = (value: string | Buffer) => Buffer.from(value).toString("base64url");
 
 /** An HS256 JWT the gateway accepts under `npm run dev`. */
-export function signDevToken({ secret, sub, scope, ttlSeconds, issuer = DEV_JWT_ISSUER, audience = DEV_JWT_AUDIENCE }: DevTokenOptions): string {
+export function signDevToken({ secret, sub, scope, ttlSeconds, issuer = DEV_JWT_ISSUER, audience = DEV_JWT_AUDIENCE, admin }: DevTokenOptions): string {
   const iat = Math.floor(Date.now() / 1000);
-  const payload = { iss: issuer, aud: audience, sub, scope, iat, exp: iat + ttlSeconds, jti: randomUUID() };
+  const payload = { iss: issuer, aud: audience, sub, scope, iat, exp: iat + ttlSeconds, jti: randomUUID(), ...(admin ? { [admin.claim]: [admin.value] } : {}) };
   const input = `${b64url(JSON.stringify({ alg: "HS256", typ: "JWT" }))}.${b64url(JSON.stringify(payload))}`;
   return `${input}.${b64url(createHmac("sha256", secret).update(input).digest())}`;
 }

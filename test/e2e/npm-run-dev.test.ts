@@ -16,7 +16,7 @@ it("npm run dev serves the seeded data through all three tiers and stops on Ctrl
   const [order, user, gateway] = [await freePort(), await freePort(), await freePort()];
   const dev = spawn(process.execPath, [join(root, "scripts/dev.ts")], {
     cwd: root,
-    env: { ...process.env, ORDER_PORT: String(order), USER_PORT: String(user), GATEWAY_PORT: String(gateway), DEV_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    env: { ...process.env, ORDER_PORT: String(order), USER_PORT: String(user), GATEWAY_PORT: String(gateway), ORDER_METRICS_PORT: "0", USER_METRICS_PORT: "0", DEV_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -36,6 +36,7 @@ export async function spawnService(
     env: {
       PATH: process.env.PATH,
       PORT: String(chosen),
+      METRICS_PORT: "0",
       HOST: "127.0.0.1",
       PGLITE_DATA_DIR: "memory://",
       SEED_DEMO_DATA: "true",

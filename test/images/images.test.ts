@@ -106,7 +106,7 @@ describe("the images, replayed on this machine", { timeout: 180_000 }, () => {
     // Only the image's ENV plus what the orchestrator injects; `node` is the image's node.
     const child = spawn(command === "node" ? process.execPath : command!, args, {
       cwd: built[service],
-      env: { ...envOf(final), ...env },
+      env: { ...envOf(final), METRICS_PORT: "0", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

@@ -1,19 +1,28 @@
 import { parseTrustedCallers } from "./auth/trusted-callers.ts";
 import { env, type ConfigOf } from "./config/index.ts";
+import { sslModes } from "./database/postgres-connection.ts";
 import { logLevels } from "./logging/index.ts";
 
 /** Environment variables every service reads (each service adds its own). */
 export function baseConfigSpec(serviceName: string, defaultPort: number) {
   return {
-    PORT: env.port("TCP port for gRPC (h2c), gRPC-Web and Connect (HTTP/1.1), and /healthz, /readyz, /metrics", defaultPort),
+    PORT: env.port("TCP port for gRPC (h2c), gRPC-Web and Connect (HTTP/1.1), and /healthz, /readyz", defaultPort),
+    METRICS_PORT: env.portOrOff("TCP port (on HOST) of GET /metrics, the Prometheus scrape, apart from the RPC port; 0 picks a free port, off serves none", 9464),
     HOST: env.string("Interface to listen on (0.0.0.0 in containers)", "127.0.0.1"),
-    DATABASE_URL: env.optionalUrl("PostgreSQL server URL; when unset (and DATABASE_HOST unset) the service uses embedded PGlite", ["postgres:", "postgresql:"]),
+    DATABASE_URL: env.optionalUrl("PostgreSQL server URL (query: only sslmode, sslrootcert); when unset (and DATABASE_HOST unset) the service uses embedded PGlite", ["postgres:", "postgresql:"]),
     DATABASE_HOST: env.optionalString("PostgreSQL host, used with DATABASE_PORT/NAME/USER/PASSWORD when DATABASE_URL is unset (containers)"),
     DATABASE_PORT: env.port("PostgreSQL port (with DATABASE_HOST)", 5432),
     DATABASE_NAME: env.optionalString("PostgreSQL database name (with DATABASE_HOST)"),
     DATABASE_USER: env.optionalString("PostgreSQL user (with DATABASE_HOST)"),
-    DATABASE_PASSWORD: env.optionalString("PostgreSQL password (with DATABASE_HOST; inject from a secret store)"),
-    DATABASE_SSLMODE: env.optionalString("sslmode for the PostgreSQL connection (with DATABASE_HOST), e.g. require"),
+    DATABASE_PASSWORD: env.optionalString("PostgreSQL password (with DATABASE_HOST; inject from a secret store). Read once: prefer DATABASE_PASSWORD_FILE where the password rotates"),
+    DATABASE_PASSWORD_FILE: env.optionalString("File holding the PostgreSQL password (one trailing newline ignored), read at the first login and again after a login is refused (SQLSTATE 28P01), so a rotated password is picked up without a restart. Not with DATABASE_PASSWORD"),
+    DATABASE_SSLMODE: env.optionalOneOf("TLS to PostgreSQL when DATABASE_URL has no sslmode: verify-full checks the certificate chain (DATABASE_CA_FILE, else Node's trust store) and the host name; no-verify encrypts without checking. Default: verify-full with DATABASE_CA_FILE, else disable", sslModes),
+    DATABASE_CA_FILE: env.optionalString("PEM file of the CAs the PostgreSQL server certificate must chain to (e.g. the RDS global bundle in the image); overrides sslrootcert in DATABASE_URL"),
+    DATABASE_CONNECT_RETRY_MAX_MS: env.int("At start-up, the longest wait between attempts to reach the database (doubling from 100 ms); the service stays up, not ready, until it answers", {
+      min: 100,
+      max: 60_000,
+      defaultValue: 5_000,
+    }),
     DATABASE_POOL_MAX: env.int("Maximum pooled PostgreSQL connections per process", { min: 1, max: 200, defaultValue: 10 }),
     PGLITE_DATA_DIR: env.string("Folder of the embedded PGlite database (\"memory://\" keeps it in memory)", `.data/${serviceName}`),
     SEED_DEMO_DATA: env.boolean("Load the demo data set on the first start against an empty database", false),

@@ -1,4 +1,5 @@
 import type { Queryable } from "@grpc-edge/service-kit";
+import { eventInsertCte, eventWriterLockCte, ORDER_EVENTS_CHANNEL } from "./order-event-writes.ts";
 
 export type OrderState = "placed" | "cancelled";
 
@@ -85,15 +86,21 @@ export class OrderRepository {
     return rows.map(toOrderRow);
   }
 
-  /** Places an order; undefined when the item does not exist (nothing is written then). */
+  /**
+   * Places an order with its "placed" event and a NOTIFY, in one statement (one
+   * round trip); undefined when the item does not exist (nothing is written then).
+   */
   async create(order: { userId: number; itemId: number; amount: number }): Promise<OrderRow | undefined> {
     const rows = await this.#db.query<JoinedRow>(
-      `WITH placed AS (
+      `WITH ${eventWriterLockCte},
+       placed AS (
          INSERT INTO orders (user_id, item_id, amount)
          SELECT $1, id, $3 FROM items WHERE id = $2
          RETURNING *
-       )
-       SELECT ${columns} FROM placed o JOIN items i ON i.id = o.item_id`,
+       ),
+       ${eventInsertCte("placed_event", "placed", "placed")}
+       SELECT ${columns}, pg_notify('${ORDER_EVENTS_CHANNEL}', o.user_id::text)
+       FROM placed o JOIN items i ON i.id = o.item_id`,
       [order.userId, order.itemId, order.amount],
     );
     return rows[0] && toOrderRow(rows[0]);
@@ -101,10 +108,20 @@ export class OrderRepository {
 
   /**
    * Cancels a placed order and returns it; an already cancelled one is returned
-   * as it is (its cancel_time unchanged), an unknown one as undefined.
+   * as it is (its cancel_time unchanged), an unknown one as undefined. Only a real
+   * change writes a "cancelled" event (and a NOTIFY), in the same statement.
    */
   async cancel(id: number): Promise<OrderRow | undefined> {
-    await this.#db.query("UPDATE orders SET status = 'cancelled', cancel_time = now() WHERE id = $1 AND status = 'placed'", [id]);
+    await this.#db.query(
+      `WITH ${eventWriterLockCte},
+       cancelled AS (
+         UPDATE orders SET status = 'cancelled', cancel_time = now() WHERE id = $1 AND status = 'placed'
+         RETURNING *
+       ),
+       ${eventInsertCte("cancelled_event", "cancelled", "cancelled")}
+       SELECT pg_notify('${ORDER_EVENTS_CHANNEL}', user_id::text) FROM cancelled_event`,
+      [id],
+    );
     return this.byId(id);
   }
 }

@@ -1,5 +1,4 @@
 import { create } from "@bufbuild/protobuf";
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import {
   CreateOrderRequestSchema,
@@ -8,12 +7,9 @@ import {
   ListItemsResponseSchema,
   ListOrdersRequestSchema,
   ListOrdersResponseSchema,
-  OrderSchema,
   OrderService,
-  OrderStatus,
   OrdersByUserIdResponseSchema,
   OrdersByUserIdsResponseSchema,
-  type Order,
 } from "@grpc-edge/proto/orders/v1";
 import {
   callerOf,
@@ -29,20 +25,7 @@ import {
 } from "@grpc-edge/service-kit";
 import type { ItemRepository } from "./item-repository.ts";
 import type { OrderRepository, OrderRow } from "./order-repository.ts";
-
-const statuses = { placed: OrderStatus.PLACED, cancelled: OrderStatus.CANCELLED } as const;
-
-function toOrder(row: OrderRow): Order {
-  return create(OrderSchema, {
-    id: row.id,
-    userId: row.userId,
-    item: row.item,
-    orderDate: timestampFromDate(row.orderDate),
-    amount: row.amount,
-    status: statuses[row.status],
-    cancelTime: row.cancelTime ? timestampFromDate(row.cancelTime) : undefined,
-  });
-}
+import { toOrder } from "./to-order.ts";
 
 /**
  * An order addressed by its id alone, if the caller may read it: another user's

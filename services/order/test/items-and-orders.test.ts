@@ -23,7 +23,7 @@ describe.each(engines)("items and orders on %s", (_engine, database) => {
   const call = (method: string, request: object) => clients.call(clients.order, method, request);
   const fail = (method: string, request: object) => clients.fail(clients.order, method, request);
   beforeAll(async () => {
-    service = await startService(orderServiceDefinition, { PORT: "0", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET, ...(await database()) });
+    service = await startService(orderServiceDefinition, { PORT: "0", METRICS_PORT: "0", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET, ...(await database()) });
     clients = grpcJsClients(service.url);
   });
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { grpc, grpcJsClients, parsePrometheusText, testServiceEnv } from "@grpc-
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderServiceDefinition } from "../src/index.ts";
 
-// GET /metrics of the real service, on its one port, after real gRPC (HTTP/2) calls.
+// GET /metrics of the real service, on its own port (METRICS_PORT), after real gRPC (HTTP/2) calls.
 let service: RunningService;
 let clients: ReturnType<typeof grpcJsClients>;
 
@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 async function scrape() {
-  const res = await fetch(`${service.url}/metrics`);
+  const res = await fetch(service.metricsUrl!);
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
   return parsePrometheusText(await res.text());
@@ -50,9 +50,35 @@ describe("GET /metrics", () => {
     expect(after.value("process_cpu_seconds_total")).toBeGreaterThan(0);
   });
 
-  it("is GET (and HEAD) only, and the probes still answer beside it", async () => {
-    expect((await fetch(`${service.url}/metrics`, { method: "POST" })).status).toBe(405);
-    expect((await fetch(`${service.url}/metrics`, { method: "HEAD" })).status).toBe(200);
-    expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
+  it("is GET (and HEAD) only", async () => {
+    expect((await fetch(service.metricsUrl!, { method: "POST" })).status).toBe(405);
+    expect((await fetch(service.metricsUrl!, { method: "HEAD" })).status).toBe(200);
+  });
+
+  it("is served only on its own port: the RPC port answers 404, the metrics port nothing but /metrics", async () => {
+    const metricsOrigin = new URL(service.metricsUrl!).origin;
+    expect(metricsOrigin).not.toBe(service.url);
+    const onRpcPort = await fetch(`${service.url}/metrics`);
+    expect(onRpcPort.status).toBe(404);
+    expect(await onRpcPort.text()).not.toContain("rpc_server_requests_total");
+    expect((await fetch(`${service.url}/readyz`)).status).toBe(200); // the probes stay on the RPC port
+    for (const path of ["/readyz", "/healthz", "/orders.v1.OrderService/GetItem", "/"]) {
+      expect((await fetch(`${metricsOrigin}${path}`)).status).toBe(404);
+    }
+  });
+
+  it("METRICS_PORT=off serves no metrics at all; a port that cannot be used stops the start with a clear message", async () => {
+    const off = await startService(orderServiceDefinition, testServiceEnv({ METRICS_PORT: "off" }));
+    try {
+      expect(off.metricsUrl).toBeUndefined();
+      expect((await fetch(`${off.url}/metrics`)).status).toBe(404);
+    } finally {
+      await off.stop(1_000);
+    }
+    const taken = new URL(service.metricsUrl!).port;
+    await expect(startService(orderServiceDefinition, testServiceEnv({ METRICS_PORT: taken }))).rejects.toThrow(`METRICS_PORT ${taken} cannot be used: EADDRINUSE`);
+    await expect(Promise.resolve().then(() => startService(orderServiceDefinition, testServiceEnv({ METRICS_PORT: "on" })))).rejects.toThrow(
+      'METRICS_PORT must be an integer between 0 and 65535, or off (got "on")',
+    );
   });
 });

@@ -13,7 +13,7 @@ let service: RunningService;
 let clients: ReturnType<typeof grpcJsClients>;
 
 beforeAll(async () => {
-  service = await startService(orderServiceDefinition, { PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET });
+  service = await startService(orderServiceDefinition, { PORT: "0", METRICS_PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET });
   clients = grpcJsClients(service.url);
 });
 afterAll(async () => {

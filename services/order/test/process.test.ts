@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { OrderEventType } from "@grpc-edge/proto/orders/v1";
 import { freePort, grpcJsClients, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import { afterEach, describe, expect, it } from "vitest";
+import { isLive, orderClient, protocols, record, type RecordedStream } from "./watch-client.ts";
 
 // The service as its container runs it: `node src/main.ts`, configured by environment only.
 const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
@@ -12,7 +14,7 @@ const running: ChildProcess[] = [];
 afterEach(() => running.splice(0).forEach((p) => p.kill("SIGKILL")));
 
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH, LOG_LEVEL: "info", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH, LOG_LEVEL: "info", METRICS_PORT: "0", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   running.push(child);
   let stdout = "";
   let stderr = "";
@@ -30,6 +32,13 @@ async function waitReady(url: string, timeoutMs = 20_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`not ready: ${url}`);
+}
+
+function rpcLines(stdout: string, rpc = "orders.v1.OrderService/WatchOrders"): Array<Record<string, unknown>> {
+  return stdout
+    .split("\n")
+    .filter((line) => line.includes(`"rpc":"${rpc}"`))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe("order service process", () => {
@@ -64,6 +73,31 @@ describe("order service process", () => {
     expect(seen).toEqual(["SERVING", "NOT_SERVING"]);
     expect(proc.output().stdout).toContain('"drained":true');
     clients.close();
+  });
+
+  it("on SIGTERM ends WatchOrders streams with RECONNECT at once, so the drain does not wait for them", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    // A grace far longer than the test's patience: only streams that end themselves let it drain.
+    const proc = start({ PORT: String(port), PGLITE_DATA_DIR: "memory://", SHUTDOWN_GRACE_MS: "60000", WATCH_HEARTBEAT_MS: "200" });
+    await waitReady(url);
+    // (record() handles its stream's end itself: `ended` never rejects.)
+    const streams: RecordedStream[] = [];
+    for (const [, transport] of protocols) streams.push(record(orderClient(transport(url, { sub: 1 })), { userId: 1 }));
+    // And one whose client goes away first: the service sees a cancelled call.
+    const leaving = record(orderClient(protocols[0][1](url, { sub: 2 })), { userId: 2 });
+    await expect.poll(() => [...streams, leaving].every(isLive)).toBe(true);
+    leaving.cancel();
+    await expect.poll(() => rpcLines(proc.output().stdout).length).toBe(1);
+    proc.child.kill("SIGTERM");
+    for (const stream of streams) {
+      expect(await stream.ended).toEqual({});
+      expect(stream.events.at(-1)?.type).toBe(OrderEventType.RECONNECT);
+    }
+    expect(await proc.exited).toBe(0);
+    expect(proc.output().stdout).toContain('"drained":true');
+    // One log line per stream, written when it ended, with its outcome and who watched.
+    expect(rpcLines(proc.output().stdout).map((l) => [l.sub, l.code])).toEqual([["2", "canceled"], ["1", "ok"], ["1", "ok"]]);
   });
 
   it("keeps its PGlite data across restarts and seeds only the first time", async () => {

@@ -1,25 +1,42 @@
 import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
-import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { createGrpcTransport } from "@connectrpc/connect-node";
 import { OrderService, type Order } from "@grpc-edge/proto/orders/v1";
+import type { Logger } from "@grpc-edge/service-kit";
+import { BalancedSessionManager, type ResolveAll } from "./balanced-session-manager.ts";
 import { isRefusedStream, lostConnectionIsUnavailable, refusedStreamRetry } from "./refused-stream-retry.ts";
 
 export type OrderServiceClient = Client<typeof OrderService>;
 
+export interface OrderClientOptions {
+  /** Client interceptors around every call, e.g. the tracing one that sends `traceparent`. */
+  interceptors?: Interceptor[];
+  /** How the host's addresses are found (default: the system resolver, all addresses). */
+  resolve?: ResolveAll;
+  /** How often the host is resolved again (ORDER_SERVICE_RESOLVE_INTERVAL_MS). */
+  reresolveMs?: number;
+  logger?: Logger;
+}
+
 /**
- * One native gRPC (HTTP/2) client for the whole process: the session is reused
- * across calls instead of being set up per request. `close` drops it at shutdown.
- * `interceptors`: the client tracing interceptor, which sends `traceparent`.
+ * One native gRPC (HTTP/2) client for the whole process, spread over every order
+ * task: one session per address of the URL's host, reused across calls, round robin
+ * (balanced-session-manager.ts). `close` drops the sessions at shutdown.
  */
-export function createOrderClient(baseUrl: string, interceptors: Interceptor[] = []): { client: OrderServiceClient; close(): void } {
-  const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 });
+export function createOrderClient(baseUrl: string, options: OrderClientOptions = {}): { client: OrderServiceClient; sessions: BalancedSessionManager; close(): void } {
+  const sessionManager = new BalancedSessionManager(baseUrl, {
+    resolve: options.resolve,
+    reresolveMs: options.reresolveMs ?? 10_000,
+    session: { idleConnectionTimeoutMs: 60_000 },
+    logger: options.logger,
+  });
   // A stream refused during the order service's GOAWAY is sent again on a new connection
-  // (inside the client span, so one traced call covers both attempts); a connection lost
-  // under a call is UNAVAILABLE, not CANCELED.
+  // (to the next address; inside the client span, so one traced call covers both attempts);
+  // a connection lost under a call is UNAVAILABLE, not CANCELED.
   const client = createClient(
     OrderService,
-    createGrpcTransport({ baseUrl, sessionManager, interceptors: [...interceptors, lostConnectionIsUnavailable(), refusedStreamRetry()] }),
+    createGrpcTransport({ baseUrl, sessionManager, interceptors: [...(options.interceptors ?? []), lostConnectionIsUnavailable(), refusedStreamRetry()] }),
   );
-  return { client, close: () => sessionManager.abort() };
+  return { client, sessions: sessionManager, close: () => sessionManager.abort() };
 }
 
 /**

@@ -10,8 +10,10 @@ import { isRefusedStream } from "./refused-stream-retry.ts";
 // A real HTTP/2 server that refuses the next `refuse` streams with RST_STREAM(REFUSED_STREAM),
 // as a server that has sent GOAWAY does with streams it will not serve.
 let refuse = 0;
-let dieOnGetItem: false | "close" | "reset" = false;
 let streams = 0;
+// A call asks for its own fault in this header, so a call a previous test cancelled
+// (which may reach the server late) can never take another call's fault.
+const FAULT = "x-test-fault";
 const served: string[] = [];
 let server: http2.Http2Server;
 let orders: ReturnType<typeof createOrderClient>;
@@ -34,10 +36,12 @@ beforeAll(async () => {
   });
   server = http2.createServer((req, res) => {
     streams++;
+    const fault = req.headers[FAULT];
+    // A call that never gets an answer (cancelled by its caller).
+    if (fault === "hang") return;
     // The order service dies with the call in flight: its TCP connection just closes.
-    if (req.url.endsWith("/GetItem") && dieOnGetItem) {
-      const how = dieOnGetItem;
-      dieOnGetItem = false;
+    if (fault === "close" || fault === "reset") {
+      const how = fault;
       const socket = req.stream.session!.socket as import("node:net").Socket;
       // (A socket the session has already let go of throws: then it is gone anyway.)
       return void setTimeout(() => {
@@ -62,7 +66,6 @@ afterAll(async () => {
 });
 beforeEach(() => {
   refuse = 0;
-  dieOnGetItem = false;
   streams = 0;
   served.length = 0;
 });
@@ -111,16 +114,14 @@ describe("the order client and refused streams", () => {
   it.each(["close", "reset"] as const)(
     "a connection lost under a call (%s) is UNAVAILABLE, not CANCELED or ABORTED; a call we cancel stays CANCELED",
     async (how) => {
-      dieOnGetItem = how;
-      const error = await orders.client.getItem({ id: 7 }).catch((err: unknown) => err);
+      const error = await orders.client.getItem({ id: 7 }, { headers: { [FAULT]: how } }).catch((err: unknown) => err);
       expect(ConnectError.from(error).code).toBe(Code.Unavailable);
       expect(orderServiceError(error).code).toBe(Code.Unavailable);
       expect(served).toEqual([]);
 
-      dieOnGetItem = how;
       const abort = new AbortController();
       setTimeout(() => abort.abort(), 5);
-      expect(await codeOf(orders.client.getItem({ id: 7 }, { signal: abort.signal }))).toBe(Code.Canceled);
+      expect(await codeOf(orders.client.getItem({ id: 7 }, { signal: abort.signal, headers: { [FAULT]: "hang" } }))).toBe(Code.Canceled);
     },
   );
 

@@ -5,7 +5,7 @@ import { startPostgresCluster, TEST_SERVICE_TOKEN_SECRET, type PostgresCluster }
 import { userServiceDefinition } from "../src/index.ts";
 
 // Test helper: the two services wired together as in production, on a database engine of choice.
-const quiet = { PORT: "0", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET };
+const quiet = { PORT: "0", METRICS_PORT: "0", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET };
 
 export interface PairDatabases {
   user: Record<string, string>;

@@ -11,7 +11,7 @@ import { userServiceDefinition } from "../src/index.ts";
 import { engines, stopPostgres } from "./service-pair.ts";
 import { startUserAndOrder } from "./start-user-and-order.ts";
 
-const quiet = { PORT: "0", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET };
+const quiet = { PORT: "0", METRICS_PORT: "0", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET };
 
 /** The original example's data set as a gRPC client in another language sees it. */
 const petar = {

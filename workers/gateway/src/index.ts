@@ -29,9 +29,16 @@ const RATE_LIMIT_PERIOD_S = 60;
 // survives config changes; outermost, so each attempt is signed afresh (docs/resilience.md).
 const upstreamRetry = retryInterceptor({ isIdempotent: readOnlyMethods(publishedServices), budget: new RetryBudget() });
 
+// workerd hands an isolate the same env object request after request: the key (a string
+// of every setting) is worked out once per env object, not per request.
+const appsByEnv = new WeakMap<GatewayEnv, Hono<AppEnv>>();
+
 function appFor(env: GatewayEnv): Hono<AppEnv> {
+  const known = appsByEnv.get(env);
+  if (known !== undefined) return known;
   const key = settingsKey(env);
   if (cached?.key !== key) cached = { key, app: buildApp(env) };
+  appsByEnv.set(env, cached.app);
   return cached.app;
 }
 

@@ -75,7 +75,7 @@ beforeAll(async () => {
     services,
     log: () => {},
     edge: {
-      verify: createJwtVerifier({ issuer: TEST_JWT.issuer, audience: TEST_JWT.audience, keys: { kind: "secret", secret: TEST_JWT.secret } }),
+      verify: createJwtVerifier({ issuer: TEST_JWT.issuer, audience: TEST_JWT.audience, admin: TEST_JWT.admin, keys: { kind: "secret", secret: TEST_JWT.secret } }),
       publicReads: true,
       corsAllowedOrigins: ["https://app.example.com"],
       rateLimitPeriodSeconds: 60,

@@ -60,11 +60,18 @@ describe("end-user JWTs at the edge", () => {
     expect(tokensSeen[1]!.sub).toBeUndefined();
   });
 
+  it("admin comes from the identity provider's claim (ADMIN_CLAIM), never from a scope the client asked for", async () => {
+    // User 2: no earlier test left her in the edge cache for these callers.
+    await fetch(`${hs256.url}/api/users/2`, { headers: { authorization: `Bearer ${await mintJwt({ sub: "1", claims: { scope: "admin users:read" } })}` } });
+    await fetch(`${hs256.url}/api/users/2`, { headers: { authorization: `Bearer ${await mintJwt({ sub: "1", claims: { roles: ["grpc-edge-admin"] } })}` } });
+    expect(tokensSeen.map((t) => t.scope)).toEqual(["users:read", "admin"]);
+  });
+
   it("JWKS: RS256 and ES256 tokens from the identity provider's key set verify; the set is fetched once", async () => {
     const before = jwks.fetches;
     // Four different pages, so the edge cache answers none of them: each reaches the service.
     for (const [i, kid] of ["rsa-1", "ec-1", "rsa-1", "ec-1"].entries()) {
-      const token = await jwks.sign(kid, { iss: TEST_JWT.issuer, aud: TEST_JWT.audience, sub: "2", scope: "admin", exp: now() + 60 });
+      const token = await jwks.sign(kid, { iss: TEST_JWT.issuer, aud: TEST_JWT.audience, sub: "2", [TEST_JWT.admin.claim]: [TEST_JWT.admin.value], exp: now() + 60 });
       const res = await fetch(`${viaJwks.url}/api/users?pageSize=${i + 1}`, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status, kid).toBe(200);
     }

@@ -7,6 +7,8 @@ export const TEST_JWT = {
   issuer: "https://id.grpc-edge.test/",
   audience: "grpc-edge-api",
   secret: "test-jwt-secret-for-the-edge-0123456789abcdef",
+  /** How the test identity provider marks administrators: the gateway's defaults (ADMIN_CLAIM/ADMIN_CLAIM_VALUE). */
+  admin: { claim: "roles", value: "grpc-edge-admin" },
 } as const;
 
 /** The Worker vars that make start-gateway's Worker accept TEST_JWT tokens. */
@@ -23,10 +25,17 @@ export interface MintOptions {
   secret?: string;
 }
 
-/** An HS256 end-user token, by default valid for 5 minutes. */
+/**
+ * An HS256 end-user token, by default valid for 5 minutes. An `admin` in `scope` is minted the
+ * way an identity provider grants it — the admin claim (TEST_JWT.admin) — since the gateway
+ * ignores a requested admin scope; `claims: { scope: "admin" }` mints the requested one.
+ */
 export function mintJwt({ sub, scope, ttl = 300, claims = {}, alg = "HS256", secret = TEST_JWT.secret }: MintOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const payload: JWTPayload = { iss: TEST_JWT.issuer, aud: TEST_JWT.audience, iat: now, exp: now + ttl, ...(sub === undefined ? {} : { sub }), ...(scope === undefined ? {} : { scope }), ...claims };
+  const scopes = scope?.split(" ").filter((s) => s !== "");
+  const admin = scopes?.includes("admin") ? { [TEST_JWT.admin.claim]: [TEST_JWT.admin.value] } : {};
+  const requested = scopes === undefined ? {} : { scope: scopes.filter((s) => s !== "admin").join(" ") };
+  const payload: JWTPayload = { iss: TEST_JWT.issuer, aud: TEST_JWT.audience, iat: now, exp: now + ttl, ...(sub === undefined ? {} : { sub }), ...requested, ...admin, ...claims };
   for (const [k, v] of Object.entries(payload)) if (v === undefined) delete payload[k];
   return new SignJWT(payload).setProtectedHeader({ alg, typ: "JWT" }).sign(new TextEncoder().encode(secret));
 }

@@ -11,8 +11,8 @@ const now = () => Math.floor(Date.now() / 1000);
 
 describe("createJwtVerifier with a JWKS URL (RS256/ES256)", () => {
   let jwks: JwksServer;
-  const claims = () => ({ iss: TEST_JWT.issuer, aud: TEST_JWT.audience, sub: "5", scope: "admin", exp: now() + 300 });
-  const verifier = () => createJwtVerifier({ issuer: TEST_JWT.issuer, audience: TEST_JWT.audience, keys: { kind: "jwks", url: jwks.url } });
+  const claims = () => ({ iss: TEST_JWT.issuer, aud: TEST_JWT.audience, sub: "5", [TEST_JWT.admin.claim]: [TEST_JWT.admin.value], exp: now() + 300 });
+  const verifier = () => createJwtVerifier({ issuer: TEST_JWT.issuer, audience: TEST_JWT.audience, admin: TEST_JWT.admin, keys: { kind: "jwks", url: jwks.url } });
   beforeAll(async () => {
     jwks = await startJwksServer();
   });
@@ -64,7 +64,7 @@ describe("createJwtVerifier with a JWKS URL (RS256/ES256)", () => {
   });
 
   it("a key set that cannot be fetched is UNAVAILABLE (503), not the caller's fault", async () => {
-    const down = createJwtVerifier({ issuer: TEST_JWT.issuer, audience: TEST_JWT.audience, keys: { kind: "jwks", url: "http://127.0.0.1:9/jwks" } });
+    const down = createJwtVerifier({ issuer: TEST_JWT.issuer, audience: TEST_JWT.audience, admin: TEST_JWT.admin, keys: { kind: "jwks", url: "http://127.0.0.1:9/jwks" } });
     const err = await down(await jwks.sign("rsa-1", claims())).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectError);
     expect((err as ConnectError).code).toBe(Code.Unavailable);

@@ -371,6 +371,70 @@ export declare type CancelOrderRequest = Message<"orders.v1.CancelOrderRequest">
 export declare const CancelOrderRequestSchema: GenMessage<CancelOrderRequest>;
 
 /**
+ * @generated from message orders.v1.WatchOrdersRequest
+ */
+export declare type WatchOrdersRequest = Message<"orders.v1.WatchOrdersRequest"> & {
+  /**
+   * Whose order events.
+   *
+   * @generated from field: int32 user_id = 1;
+   */
+  userId: number;
+
+  /**
+   * 0: events from now on. Greater: resume after this event id (the id of the
+   * last event received), without gaps or repeats while it is within retention.
+   *
+   * @generated from field: int64 after_event_id = 2;
+   */
+  afterEventId: bigint;
+};
+
+/**
+ * Describes the message orders.v1.WatchOrdersRequest.
+ * Use `create(WatchOrdersRequestSchema)` to create a new message.
+ */
+export declare const WatchOrdersRequestSchema: GenMessage<WatchOrdersRequest>;
+
+/**
+ * @generated from message orders.v1.OrderEvent
+ */
+export declare type OrderEvent = Message<"orders.v1.OrderEvent"> & {
+  /**
+   * Increasing in commit order per service database; 0 for HEARTBEAT and
+   * RECONNECT; for RESET, the id to resume after from now on.
+   *
+   * @generated from field: int64 id = 1;
+   */
+  id: bigint;
+
+  /**
+   * @generated from field: orders.v1.OrderEventType type = 2;
+   */
+  type: OrderEventType;
+
+  /**
+   * The order as of this event (PLACED, CANCELLED only).
+   *
+   * @generated from field: orders.v1.Order order = 3;
+   */
+  order?: Order | undefined;
+
+  /**
+   * When the change was committed; for the other types, when the event was sent.
+   *
+   * @generated from field: google.protobuf.Timestamp time = 4;
+   */
+  time?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message orders.v1.OrderEvent.
+ * Use `create(OrderEventSchema)` to create a new message.
+ */
+export declare const OrderEventSchema: GenMessage<OrderEvent>;
+
+/**
  * Where an order is in its life.
  *
  * @generated from enum orders.v1.OrderStatus
@@ -400,6 +464,61 @@ export enum OrderStatus {
  * Describes the enum orders.v1.OrderStatus.
  */
 export declare const OrderStatusSchema: GenEnum<OrderStatus>;
+
+/**
+ * What an OrderEvent says.
+ *
+ * @generated from enum orders.v1.OrderEventType
+ */
+export enum OrderEventType {
+  /**
+   * @generated from enum value: ORDER_EVENT_TYPE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * An order was placed; `order` is as it was placed.
+   *
+   * @generated from enum value: ORDER_EVENT_TYPE_PLACED = 1;
+   */
+  PLACED = 1,
+
+  /**
+   * An order was cancelled; `order` carries its cancel_time.
+   *
+   * @generated from enum value: ORDER_EVENT_TYPE_CANCELLED = 2;
+   */
+  CANCELLED = 2,
+
+  /**
+   * Nothing happened: sent now and then so that balancers keep an idle stream
+   * open. No id, no order.
+   *
+   * @generated from enum value: ORDER_EVENT_TYPE_HEARTBEAT = 3;
+   */
+  HEARTBEAT = 3,
+
+  /**
+   * The resume point is older than the events kept: reload the orders with
+   * ListOrders, then carry on with this stream (it continues from now). No order.
+   *
+   * @generated from enum value: ORDER_EVENT_TYPE_RESET = 4;
+   */
+  RESET = 4,
+
+  /**
+   * The server ends the stream (shutdown, maximum lifetime, idle limit) right
+   * after this: reconnect with after_event_id = the last id received. No order.
+   *
+   * @generated from enum value: ORDER_EVENT_TYPE_RECONNECT = 5;
+   */
+  RECONNECT = 5,
+}
+
+/**
+ * Describes the enum orders.v1.OrderEventType.
+ */
+export declare const OrderEventTypeSchema: GenEnum<OrderEventType>;
 
 /**
  * @generated from service orders.v1.OrderService
@@ -485,6 +604,18 @@ export declare const OrderService: GenService<{
     methodKind: "unary";
     input: typeof CancelOrderRequestSchema;
     output: typeof OrderSchema;
+  },
+  /**
+   * A user's order events (placed, cancelled) from now on, or after a resume
+   * point; authorized as ListOrders. Planned REST binding, once the gateway can
+   * serve streams: get: "/api/users/{user_id}/orders:watch" (Server-Sent Events).
+   *
+   * @generated from rpc orders.v1.OrderService.WatchOrders
+   */
+  watchOrders: {
+    methodKind: "server_streaming";
+    input: typeof WatchOrdersRequestSchema;
+    output: typeof OrderEventSchema;
   },
 }>;
 

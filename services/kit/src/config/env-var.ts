@@ -25,6 +25,18 @@ export const env = {
   port(description: string, defaultValue?: number): EnvVar<number> {
     return { description, defaultValue, parse: (raw) => integer(raw, 0, 65_535) };
   },
+  /** A TCP port (0: any free one), or "off". */
+  portOrOff(description: string, defaultValue: number): EnvVar<number | undefined> {
+    return {
+      description,
+      defaultValue,
+      parse: (raw) => {
+        if (raw.trim() === "off") return undefined;
+        if (!/^\d+$/.test(raw.trim()) || Number(raw) > 65_535) throw new Error("must be an integer between 0 and 65535, or off");
+        return Number(raw);
+      },
+    };
+  },
   int(description: string, opts: { min: number; max: number; defaultValue?: number }): EnvVar<number> {
     return { description, defaultValue: opts.defaultValue, parse: (raw) => integer(raw, opts.min, opts.max) };
   },
@@ -87,6 +99,10 @@ export const env = {
         return raw as T;
       },
     };
+  },
+  optionalOneOf<const T extends string>(description: string, values: readonly T[]): EnvVar<T | undefined> {
+    const inner = env.oneOf(description, values);
+    return { description, optional: true, parse: (raw) => (raw.trim() === "" ? undefined : inner.parse(raw)) };
   },
   boolean(description: string, defaultValue?: boolean): EnvVar<boolean> {
     return {

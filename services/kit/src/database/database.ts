@@ -1,3 +1,5 @@
+import type { NotificationHandlers, StopListening } from "./database-listener.ts";
+
 /** What repositories need from a database: parameterised queries. */
 export interface Queryable {
   /** Runs one statement with `$1…$n` parameters and returns its rows. */
@@ -14,6 +16,12 @@ export interface Database extends Queryable {
   readonly kind: "pglite" | "postgres";
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * LISTENs on `channel` without taking a pooled connection (PostgreSQL: one
+   * dedicated, reconnecting connection per call; PGlite: in-process). Call once
+   * per process and fan out from there.
+   */
+  listen(channel: string, handlers: NotificationHandlers): Promise<StopListening>;
   /** Connection pool usage, read at each metrics scrape. */
   poolStats(): PoolStats;
   close(): Promise<void>;

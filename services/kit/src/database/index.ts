@@ -1,8 +1,14 @@
 export type { Database, PoolStats, Queryable } from "./database.ts";
+export type { NotificationHandlers, StopListening } from "./database-listener.ts";
 export { migrate, readMigrations, seedOnce, type Migration, type MigrationResult } from "./migrate.ts";
-export { databaseUrlFromParts, openDatabase, type DatabaseSettings } from "./open-database.ts";
+export { openDatabase, type DatabaseSettings } from "./open-database.ts";
 export { openPGliteDatabase } from "./pglite-database.ts";
 export { openPostgresDatabase, type PostgresOptions } from "./postgres-database.ts";
+export { postgresConnection, sslModes, type PostgresConnection, type PostgresConnectionSettings, type SslMode } from "./postgres-connection.ts";
+export { filePassword, fixedPassword, type PasswordSource } from "./password-source.ts";
+export { isTransientDatabaseError } from "./transient-database-error.ts";
+export { prepareDatabase, type DatabasePreparation } from "./prepare-database.ts";
 export { queryBudgetMs, withoutQueryDeadline, withQueryDeadline } from "./query-deadline.ts";
 export { captureDeadline, queryDeadlineInterceptor } from "./query-deadline-interceptor.ts";
 export { isUniqueViolation } from "./unique-violation.ts";
+export { pingWithin } from "./ping-within.ts";

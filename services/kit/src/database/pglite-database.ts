@@ -56,6 +56,11 @@ export async function openPGliteDatabase(dataDir?: string): Promise<Database> {
         return ambient.run(q, () => work(q));
       });
     },
+    // In-process: notifications arrive as the notifying statement commits; never lost.
+    async listen(channel, handlers) {
+      const unlisten = await pglite.listen(channel, handlers.onNotify);
+      return () => unlisten();
+    },
     // One in-process connection whose use is not tracked: reported as always there, never queued on.
     poolStats: () => ({ max: 1, total: 1, idle: 1, waiting: 0 }),
     close: () => pglite.close(),

@@ -2,13 +2,24 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
 import type { Logger } from "pino";
 import type { Database, Queryable } from "./database.ts";
+import type { PostgresConnection } from "./postgres-connection.ts";
+import { listenPostgres } from "./postgres-listener.ts";
 import { isQueryCanceled, queryBudgetMs, queryDeadlineExceeded } from "./query-deadline.ts";
 
 export interface PostgresOptions {
-  connectionString: string;
+  /** A server URL as node-postgres reads it (tests, tools), or the services' parsed settings. */
+  connectionString?: string;
+  connection?: PostgresConnection;
   /** Upper bound of pooled connections per process. */
   maxConnections: number;
   logger?: Logger;
+  /** Check the server answers before resolving (default true); false: connect on first use. */
+  connectNow?: boolean;
+}
+
+/** SQLSTATE invalid_password: the login was refused, e.g. the password rotated. */
+function isLoginRefused(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "28P01";
 }
 
 /**
@@ -78,18 +89,47 @@ const STATEMENT_TIMEOUT_BACKSTOP_MS = 120_000;
 
 /** A PostgreSQL server through node-postgres' pool (pure JS, no native build). */
 export async function openPostgresDatabase(options: PostgresOptions): Promise<Database> {
-  const config: pg.ClientConfig = { connectionString: options.connectionString, statement_timeout: STATEMENT_TIMEOUT_BACKSTOP_MS };
+  const { connection } = options;
+  const config: pg.ClientConfig = {
+    ...(connection
+      ? {
+          host: connection.host,
+          port: connection.port,
+          database: connection.database,
+          user: connection.user,
+          // Asked for each new connection, so a re-read password reaches the next login.
+          password: async () => (await connection.password.current()) ?? "",
+          ssl: connection.ssl,
+        }
+      : { connectionString: options.connectionString }),
+    statement_timeout: STATEMENT_TIMEOUT_BACKSTOP_MS,
+  };
   const pool = new pg.Pool({ ...config, max: options.maxConnections, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
-  const cancels = canceller({ connectionString: options.connectionString }, options.logger);
+  const cancels = canceller(config, options.logger);
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", (error) => options.logger?.warn({ err: error }, "idle database connection failed"));
-  // Fail fast at start-up when the server is unreachable or the credentials are wrong.
-  await pool.query("SELECT 1");
+
+  /**
+   * Runs `fn` (which may open a pooled connection) once more after the server refused
+   * the login, when the password source may have a new password by now: a rotation
+   * costs the call that meets it nothing but one failed login.
+   */
+  async function afterLoginRefused<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isLoginRefused(error) || !connection?.password.refresh()) throw error;
+      options.logger?.warn({ user: connection.user, code: "28P01" }, "database login refused: password re-read, logging in again");
+      return fn();
+    }
+  }
+  // Fail fast when asked to: the server unreachable or the credentials wrong.
+  if (options.connectNow ?? true) await afterLoginRefused(() => pool.query("SELECT 1"));
 
   /** `work` on one pooled client; a client that had a statement cancelled is closed, not reused. */
   async function withClient<T>(work: (client: pg.PoolClient, tainted: { value: boolean }) => Promise<T>): Promise<T> {
     if ((queryBudgetMs() ?? 1) <= 0) throw queryDeadlineExceeded();
-    const client = await pool.connect();
+    const client = await afterLoginRefused(() => pool.connect());
     const tainted = { value: false };
     try {
       return await work(client, tainted);
@@ -133,6 +173,8 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     query: (sql, params) => (ambient.getStore() ?? pooled).query(sql, params),
     exec: (sql) => (ambient.getStore() ?? pooled).exec(sql),
     transaction,
+    // The pool's own settings (URL, TLS, credentials) for the listening connection.
+    listen: (channel, handlers) => listenPostgres(pool.options, channel, handlers, options.logger),
     poolStats: () => ({ max: options.maxConnections, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       await cancels.close();

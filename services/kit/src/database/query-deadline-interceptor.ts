@@ -16,5 +16,10 @@ export function captureDeadline(ctx: HandlerContext): void {
  * still running at the deadline is cancelled and the RPC fails DEADLINE_EXCEEDED.
  */
 export function queryDeadlineInterceptor(): Interceptor {
-  return (next) => (req) => withQueryDeadline(req.contextValues.get(deadlineKey), () => next(req));
+  return (next) => (req) => {
+    // A stream runs long after its handler started; it bounds each of its reads itself
+    // (its own short budget per read), and the call's deadline still aborts ctx.signal.
+    if (req.stream) return next(req);
+    return withQueryDeadline(req.contextValues.get(deadlineKey), () => next(req));
+  };
 }

@@ -3,12 +3,17 @@ import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { Health, HealthCheckResponseSchema, HealthListResponseSchema } from "@grpc-edge/proto/grpc/health/v1";
 import { ServingStatus, type HealthRegistry } from "./health-registry.ts";
 
-/** grpc.health.v1.Health backed by a HealthRegistry (Check, List and streaming Watch). */
-export function healthService(registry: HealthRegistry): ServiceImpl<typeof Health> {
+/**
+ * grpc.health.v1.Health backed by a HealthRegistry (Check, List and streaming Watch).
+ * `dependenciesReachable`, when given, is asked on every Check of a serving service,
+ * as /readyz asks it: a service that cannot reach its database is NOT_SERVING.
+ */
+export function healthService(registry: HealthRegistry, dependenciesReachable?: () => Promise<boolean>): ServiceImpl<typeof Health> {
   return {
-    check(req) {
-      const status = registry.get(req.service);
+    async check(req) {
+      let status = registry.get(req.service);
       if (status === undefined) throw new ConnectError(`unknown service "${req.service}"`, Code.NotFound);
+      if (status === ServingStatus.SERVING && dependenciesReachable && !(await dependenciesReachable())) status = ServingStatus.NOT_SERVING;
       return create(HealthCheckResponseSchema, { status });
     },
     list() {

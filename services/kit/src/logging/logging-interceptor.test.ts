@@ -95,3 +95,44 @@ describe("loggingInterceptor", () => {
     expect(JSON.stringify(lines)).not.toContain(authorization.slice("Bearer ".length));
   });
 });
+
+describe("loggingInterceptor on a server stream", () => {
+  async function streaming() {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString("utf8")));
+        done();
+      },
+    });
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const client = createClient(
+      Health,
+      createRouterTransport(
+        ({ service }) =>
+          service(Health, {
+            async *watch(_req, ctx) {
+              yield { status: 1 };
+              await Promise.race([released, new Promise((resolve) => ctx.signal.addEventListener("abort", resolve))]);
+              if (!ctx.signal.aborted) yield { status: 2 };
+            },
+          }),
+        { router: { interceptors: [loggingInterceptor(pino(sink))] } },
+      ),
+    );
+    return { client, lines, release };
+  }
+
+  it("writes the stream's line when it ends, not when its handler starts", async () => {
+    const { client, lines, release } = await streaming();
+    const received: number[] = [];
+    const it = client.watch({})[Symbol.asyncIterator]();
+    received.push((await it.next()).value.status);
+    expect(lines).toEqual([]);
+    release();
+    for (let next = await it.next(); !next.done; next = await it.next()) received.push(next.value.status);
+    expect(received).toEqual([1, 2]);
+    expect(lines).toEqual([expect.objectContaining({ msg: "rpc", rpc: "grpc.health.v1.Health/Watch", code: "ok" })]);
+  });
+});

@@ -2,10 +2,11 @@ import { Code, type Interceptor } from "@connectrpc/connect";
 import { callerKey, type Caller } from "../auth/caller.ts";
 import type { Logger } from "pino";
 import { rpcCodeName, rpcCodeOf } from "../tracing/rpc-code.ts";
+import { observeStreamEnd } from "../server/observe-stream-end.ts";
 import { traceLogFields } from "../tracing/trace-context.ts";
 
 /**
- * Server interceptor: one log line per RPC with the request id, trace and span id,
+ * Server interceptor: one log line per RPC (a stream's when it ends) with the request id, trace and span id,
  * method, outcome code and duration, and who acted (audit: the verified `sub`, her
  * token's `jti`, the access rules' decision; never a token, never an email). Internal errors are logged with their cause,
  * which never reaches the caller (connect sends only the code and message).
@@ -17,20 +18,26 @@ export function loggingInterceptor(logger: Logger): Interceptor {
     const requestId = req.header.get("x-request-id") ?? undefined;
     const rpc = `${req.service.typeName}/${req.method.name}`;
     const trace = traceLogFields(req.contextValues);
-    try {
-      const res = await next(req);
-      logger.info({ rpc, requestId, ...trace, ...audit(req.contextValues.get(callerKey)), code: rpcCodeName(undefined), durationMs: elapsed(started) }, "rpc");
-      return res;
-    } catch (error) {
-      const code = rpcCodeOf(error);
+    const log = (error: unknown) => {
+      const code = error === undefined ? undefined : rpcCodeOf(error);
       const fields = { rpc, requestId, ...trace, ...audit(req.contextValues.get(callerKey)), code: rpcCodeName(code), durationMs: elapsed(started) };
       if (code === Code.Internal || code === Code.Unknown) {
         logger.error({ ...fields, err: error }, "rpc failed");
       } else {
         logger.info(fields, "rpc");
       }
+    };
+    let res;
+    try {
+      res = await next(req);
+    } catch (error) {
+      log(error);
       throw error;
     }
+    // A stream's handler has only started: its line is written when it ends, with its outcome.
+    if (res.stream) return observeStreamEnd(res, req.signal, log);
+    log(undefined);
+    return res;
   };
 }
 

@@ -3,8 +3,8 @@ import type { NodeHandler } from "../server/index.ts";
 import type { ServiceMetrics } from "./create-service-metrics.ts";
 
 /**
- * `GET /metrics` in the Prometheus text format, on the service's one port beside
- * /healthz and /readyz. Returns false for any other path.
+ * `GET /metrics` in the Prometheus text format (served by listenMetrics on
+ * METRICS_PORT). Returns false for any other path.
  */
 export function httpMetricsHandler(metrics: ServiceMetrics) {
   return (req: Parameters<NodeHandler>[0], res: Parameters<NodeHandler>[1]): boolean => {

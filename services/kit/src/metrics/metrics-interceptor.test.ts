@@ -21,6 +21,10 @@ function service() {
             if (req.service === "broken") throw new Error("a bug");
             return { status: 1 };
           },
+          async *watch(req) {
+            yield { status: 1 };
+            if (req.service === "broken") throw new Error("a bug mid-stream");
+          },
         }),
       { router: { interceptors: [metricsInterceptor(metrics)] } },
     ),
@@ -66,5 +70,21 @@ describe("metricsInterceptor", () => {
     expect(after.value("db_pool_waiting_queries")).toBe(0);
     expect(after.value("process_resident_memory_bytes")).toBeGreaterThan(0);
     expect(after.types.get("nodejs_eventloop_lag_seconds")).toBe("gauge");
+  });
+
+  it("counts a stream by its outcome when it ends, without timing it", async () => {
+    const { client, scrape } = service();
+    const watch = "grpc.health.v1.Health/Watch";
+    const it = client.watch({ service: "" })[Symbol.asyncIterator]();
+    await it.next();
+    expect((await scrape()).value("rpc_server_requests_total", { rpc: watch, code: "ok" })).toBeUndefined();
+    expect(await it.next()).toMatchObject({ done: true });
+    await expect((async () => {
+      for await (const _ of client.watch({ service: "broken" }));
+    })()).rejects.toMatchObject({ code: Code.Internal });
+    const after = await scrape();
+    expect(after.value("rpc_server_requests_total", { rpc: watch, code: "ok" })).toBe(1);
+    expect(after.value("rpc_server_errors_total", { rpc: watch, code: "internal" })).toBe(1);
+    expect(after.value("rpc_server_duration_seconds_count", { rpc: watch })).toBeUndefined();
   });
 });

@@ -20,6 +20,8 @@ export interface DualProtocolServer {
 }
 
 const PREFACE_TIMEOUT_MS = 10_000;
+/** After a drain, how long HTTP/2 sessions may take to close by themselves. */
+const GOAWAY_FLUSH_MS = 250;
 
 /**
  * One TCP port for both kinds of client: native gRPC over cleartext HTTP/2
@@ -114,12 +116,33 @@ export async function listenDualProtocol(options: { host: string; port: number; 
         onGraceExpired();
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
+      // Drained: each HTTP/2 session closes itself once its GOAWAY is written. Destroying
+      // it first can drop that frame, and a stream the client opened meanwhile would then
+      // look lost (maybe processed) instead of refused (certainly not, safe to send again).
+      if (drained) await sessionsClosed(sessions, GOAWAY_FLUSH_MS);
       for (const session of sessions) session.destroy();
       for (const socket of sockets) socket.destroy();
       await closed;
       return { drained };
     },
   };
+}
+
+/** Resolves when every session has closed, or after `timeoutMs`. */
+function sessionsClosed(sessions: Set<http2.Http2Session>, timeoutMs: number): Promise<void> {
+  if (sessions.size === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    let open = sessions.size;
+    for (const session of sessions) {
+      session.once("close", () => {
+        if (--open === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
+  });
 }
 
 /** Keep-alive connections end with their current response while draining. */

@@ -1,5 +1,5 @@
 export { freePort } from "./free-port.ts";
-export { findPostgresBin, startPostgresCluster, type PostgresCluster } from "./postgres-cluster.ts";
+export { findPostgresBin, startPostgresCluster, type PostgresCluster, type PostgresClusterOptions } from "./postgres-cluster.ts";
 export { grpc, grpcJsClients, type CallExtras } from "./grpc-js-clients.ts";
 export { errorInfoOf, messageOf, violationsOf } from "./grpc-status-details.ts";
 export { bearer, mintServiceToken, TEST_SERVICE_TOKEN_SECRET, type MintOptions } from "./mint-service-token.ts";
@@ -10,3 +10,5 @@ export { startFaultProxy, type FaultMode, type FaultProxy, type FaultProxyTarget
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "./otlp-receiver.ts";
 export { parsePrometheusText, type PrometheusSample, type PrometheusScrape } from "./parse-prometheus-text.ts";
 export { leftInFlight } from "./left-in-flight.ts";
+export { spawnServiceProcess, type ServiceProcess } from "./service-process.ts";
+export { makeTestCertificates, type TestCertificates } from "./test-certificates.ts";

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./free-port.ts";
@@ -8,8 +8,11 @@ import { freePort } from "./free-port.ts";
 export interface PostgresCluster {
   /** Connection URL of the default `postgres` database. */
   readonly url: string;
+  readonly port: number;
   /** Creates an empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /** Runs SQL as the superuser `postgres` (in `database`, default postgres), returns psql's unaligned output. */
+  sql(statement: string, database?: string): string;
   stop(): Promise<void>;
 }
 
@@ -33,29 +36,58 @@ function runAs(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+export interface PostgresClusterOptions {
+  /** Listen on this port (e.g. one a service already tries to reach); default a free one. */
+  port?: number;
+  /** TLS on (ssl=on) with this server certificate and key (PEM), for sslmode tests. */
+  tls?: { cert: string; key: string };
+  /**
+   * Password logins (scram-sha-256) over TCP for every role but `postgres`, which
+   * stays trusted (for the tests' own set-up); default: every login trusted.
+   */
+  passwords?: boolean;
+}
+
+export async function startPostgresCluster(options: PostgresClusterOptions = {}): Promise<PostgresCluster> {
   const bin = findPostgresBin();
   if (!bin) throw new Error("PostgreSQL server binaries (initdb, pg_ctl) not found: install PostgreSQL or set PG_BIN");
   const dir = mkdtempSync(join(tmpdir(), "grpc-edge-pg-"));
   const data = join(dir, "data");
   const user = runAs();
   if (user) chownSync(dir, user.uid, user.gid);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const run = (cmd: string, args: string[]) =>
     execFileSync(join(bin, cmd), args, { stdio: "pipe", ...(user ?? {}), env: { ...process.env, LC_ALL: "C" } });
   run("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]);
+  const extra: string[] = [];
+  if (options.tls) {
+    // The server reads its key only when it is private to the server's user.
+    for (const [name, pem] of [["server.crt", options.tls.cert], ["server.key", options.tls.key]] as const) {
+      writeFileSync(join(data, name), pem, { mode: 0o600 });
+      if (user) chownSync(join(data, name), user.uid, user.gid);
+    }
+    extra.push("-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key");
+  }
+  if (options.passwords) {
+    const hba = ["local all all trust", "host all postgres 127.0.0.1/32 trust", "host all all 127.0.0.1/32 scram-sha-256"].join("\n");
+    writeFileSync(join(data, "pg_hba.conf"), `${hba}\n`);
+  }
   run("pg_ctl", [
     "-D", data, "-l", join(dir, "server.log"), "-w", "-t", "30", "start",
-    "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+    "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${extra.join(" ")}`,
   ]);
+  const psql = (statement: string, database = "postgres") =>
+    run("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-XAtq", "-c", statement]).toString();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     url,
+    port,
     async createDatabase(name) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name ${name}`);
-      run("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-c", `CREATE DATABASE ${name}`]);
+      psql(`CREATE DATABASE ${name}`);
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
+    sql: psql,
     async stop() {
       try {
         run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);

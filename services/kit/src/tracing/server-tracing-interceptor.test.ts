@@ -108,3 +108,31 @@ describe("tracing interceptors", () => {
     ]);
   });
 });
+
+describe("server tracing of a stream", () => {
+  it("one span for the whole stream, ended with its outcome when the stream ends", async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = await createTracing({ serviceName: "svc", exporter });
+    const client = createClient(
+      Health,
+      createRouterTransport(
+        ({ service }) =>
+          service(Health, {
+            async *watch() {
+              yield { status: 1 };
+              yield { status: 2 };
+            },
+          }),
+        { router: { interceptors: [serverTracingInterceptor(tracing)] } },
+      ),
+    );
+    const it = client.watch({ service: "" }, { headers: { traceparent: incoming } })[Symbol.asyncIterator]();
+    await it.next();
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    await it.next();
+    expect(await it.next()).toMatchObject({ done: true });
+    const [span] = exporter.getFinishedSpans();
+    expect(exporter.getFinishedSpans()).toHaveLength(1);
+    expect([span!.name, span!.spanContext().traceId, span!.attributes["rpc.response.status_code"]]).toEqual(["grpc.health.v1.Health/Watch", incomingTraceId, "ok"]);
+  });
+});

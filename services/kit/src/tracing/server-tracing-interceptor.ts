@@ -1,6 +1,7 @@
 import type { Interceptor } from "@connectrpc/connect";
 import { ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import type { Tracing } from "./create-tracing.ts";
+import { observeStreamEnd } from "../server/observe-stream-end.ts";
 import { rpcCodeOf } from "./rpc-code.ts";
 import { endRpcSpan, rpcSpanStart } from "./rpc-span.ts";
 import { traceContextKey } from "./trace-context.ts";
@@ -12,25 +13,29 @@ export const headerGetter = {
 };
 
 /**
- * Server interceptor: one SERVER span per unary RPC, child of the caller's `traceparent`
+ * Server interceptor: one SERVER span per RPC, child of the caller's `traceparent`
  * (a missing or malformed one starts a new trace), made the call's trace context for the
- * handler, the logs and downstream calls. Streams (health Watch) are left alone: a span
- * as long as the stream says nothing useful.
+ * handler, the logs and downstream calls. A stream's span lasts as long as the stream
+ * (its logs carry the same trace id).
  */
 export function serverTracingInterceptor(tracing: Tracing): Interceptor {
   return (next) => async (req) => {
-    if (req.stream) return next(req);
     const parent = tracing.propagator.extract(ROOT_CONTEXT, req.header, headerGetter);
     const { name, attributes } = rpcSpanStart(req, "server");
     const span = tracing.tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
     req.contextValues.set(traceContextKey, trace.setSpan(parent, span));
+    const end = (error: unknown) =>
+      error === undefined ? endRpcSpan(span, undefined, "server") : endRpcSpan(span, rpcCodeOf(error), "server", (error as Error).message);
+    let res;
     try {
-      const res = await next(req);
-      endRpcSpan(span, undefined, "server");
-      return res;
+      res = await next(req);
     } catch (error) {
-      endRpcSpan(span, rpcCodeOf(error), "server", (error as Error).message);
+      end(error);
       throw error;
     }
+    // A stream's span lasts until the stream ends, with its outcome.
+    if (res.stream) return observeStreamEnd(res, req.signal, end);
+    end(undefined);
+    return res;
   };
 }

@@ -19,6 +19,10 @@ function harness() {
           handled.push("GetOrdersByUserIds");
           return { orders: req.userIds.map((id) => ({ id, userId: id })) };
         },
+        async *watchOrders(req) {
+          handled.push("WatchOrders");
+          yield { id: 1n, order: { userId: req.userId } };
+        },
       }),
     { router: { interceptors: [validationInterceptor()] } },
   );
@@ -61,6 +65,18 @@ describe("validationInterceptor", () => {
     expect(violations(error).map((v) => `${fieldOf(v)}: ${v.message}`)).toEqual(["user_ids[3]: must be greater than 0"]);
     const tooMany = await failure(client.getOrdersByUserIds({ userIds: Array.from({ length: 1001 }, (_, i) => i + 1) }));
     expect(violations(tooMany).map(fieldOf)).toEqual(["user_ids"]);
+  });
+
+  it("checks the request of a server stream too, before its handler and any answer", async () => {
+    const { client, handled } = harness();
+    const received: number[] = [];
+    const error = await failure((async () => {
+      for await (const event of client.watchOrders({ userId: -1, afterEventId: -2n })) received.push(event.order?.userId ?? 0);
+    })());
+    expect([error.code, error.rawMessage]).toEqual([Code.InvalidArgument, "user_id: must be greater than 0; after_event_id: must be greater than or equal to 0"]);
+    expect([received, handled]).toEqual([[], []]);
+    for await (const event of client.watchOrders({ userId: 4 })) received.push(event.order?.userId ?? 0);
+    expect([received, handled]).toEqual([[4], ["WatchOrders"]]);
   });
 
   it("gives a handler's own field violations the same shape", async () => {

@@ -36,6 +36,17 @@ export const gatewaySettings = {
     optional: true,
     parse: jwksUrl,
   } satisfies Setting<string | undefined>,
+  ADMIN_CLAIM: {
+    description:
+      "Name of the end-user token claim the identity provider sets for administrators (e.g. `roles`, or a namespaced `https://api.example.com/roles`). A token's own `scope` never grants `admin`",
+    defaultValue: "roles",
+    parse: (raw) => raw.trim(),
+  } satisfies Setting<string>,
+  ADMIN_CLAIM_VALUE: {
+    description: "A token is an administrator's when ADMIN_CLAIM equals this value or is an array holding it (`npm run token -- --admin` sets it)",
+    defaultValue: "grpc-edge-admin",
+    parse: (raw) => raw.trim(),
+  } satisfies Setting<string>,
   CORS_ALLOWED_ORIGINS: setting.list(
     "Comma-separated browser origins allowed to call the API (CORS); none by default",
     isExactOrigin,

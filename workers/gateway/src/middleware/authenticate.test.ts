@@ -6,7 +6,7 @@ import { authenticate } from "./authenticate.ts";
 
 function setup(publicReads = false) {
   const app = middlewareTestApp();
-  const verify = createJwtVerifier({ issuer: TEST_JWT.issuer, audience: TEST_JWT.audience, keys: { kind: "secret", secret: TEST_JWT.secret } });
+  const verify = createJwtVerifier({ issuer: TEST_JWT.issuer, audience: TEST_JWT.audience, admin: TEST_JWT.admin, keys: { kind: "secret", secret: TEST_JWT.secret } });
   let reached = 0;
   app.use(authenticate({ verify, publicReads }));
   app.all("*", (c) => {
