@@ -293,9 +293,12 @@ describe("access log", () => {
         traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
         rpc: "user.v1.UserService/GetAllUsers",
         upstreamMs: expect.any(Number),
+        rpcCode: "ok",
+        // No edge options here: no authentication ran (middleware/access-log.test.ts has the audit fields).
+        authz: "none",
       },
-      { method: "GET", path: "/api/users/abc", status: 400, durationMs: expect.any(Number), requestId: "r2", traceId: expect.any(String) },
-      { method: "POST", path: "/nope", status: 404, durationMs: expect.any(Number), requestId: "r3", traceId: expect.any(String) },
+      { method: "GET", path: "/api/users/abc", status: 400, durationMs: expect.any(Number), requestId: "r2", traceId: expect.any(String), authz: "none" },
+      { method: "POST", path: "/nope", status: 404, durationMs: expect.any(Number), requestId: "r3", traceId: expect.any(String), authz: "none" },
     ]);
   });
 });

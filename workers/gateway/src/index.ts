@@ -7,6 +7,7 @@ import type { AppEnv } from "./context/app-env.ts";
 import { createApp } from "./create-app.ts";
 import { isConfigError } from "./errors/gateway-error.ts";
 import { publishedServices } from "./routing/published-services.ts";
+import { serveDocsAsset } from "./routing/docs-assets.ts";
 import { readOnlyMethods } from "./routing/read-only-methods.ts";
 import { routedTransport } from "./routing/routed-transport.ts";
 import { upstreamOf, type Upstream } from "./routing/upstream-routes.ts";
@@ -24,6 +25,8 @@ const serviceName = "grpc-edge-gateway";
 let cached: { key: string; app: Hono<AppEnv> } | undefined;
 // wrangler.toml's [[ratelimits]] period (Terraform's rate_limit.period may be 10 or 60): the longest wait.
 const RATE_LIMIT_PERIOD_S = 60;
+// wrangler.toml's AUTH_FAILURE_LIMITER period: how long an isolate refuses a network over it.
+const AUTH_FAILURE_PERIOD_S = 60;
 
 // Retries of reads (and keyed writes) on UNAVAILABLE, from one budget per isolate that
 // survives config changes; outermost, so each attempt is signed afresh (docs/resilience.md).
@@ -60,6 +63,7 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
         publicReads: config.publicReads,
         corsAllowedOrigins: config.corsAllowedOrigins,
         rateLimitPeriodSeconds: RATE_LIMIT_PERIOD_S,
+        authFailurePeriodSeconds: AUTH_FAILURE_PERIOD_S,
       },
       // The colo's cache, shared by every isolate there (docs/resilience.md).
       cache: { cache: () => (typeof caches === "undefined" ? undefined : caches.default), ttlSeconds: config.edgeCacheTtlSeconds },
@@ -73,7 +77,8 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
 }
 
 export default {
-  fetch(request, env, ctx) {
-    return appFor(env).fetch(request, env, ctx);
+  async fetch(request, env, ctx) {
+    // The /docs page as it is, with its own CSP from _headers: not through the API's chain.
+    return (await serveDocsAsset(request, env.ASSETS)) ?? appFor(env).fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<GatewayEnv>;

@@ -26,6 +26,11 @@ export interface StartGatewayOptions {
    * high no test reaches it; `false`: no binding at all (the Worker then does not limit).
    */
   rateLimit?: { limit: number; period: 10 | 60 } | false;
+  /**
+   * The AUTH_FAILURE_LIMITER binding's simple limit (failed authentications per client
+   * network). Default: so high no test reaches it; `false`: no binding.
+   */
+  authFailureLimit?: { limit: number; period: 10 | 60 } | false;
   /** Each line the Worker logs (the access log among them); default: only warnings and errors, to stderr. */
   onLog?: (log: WorkerLog) => void;
 }
@@ -60,6 +65,7 @@ interface WranglerConfig {
   ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: 10 | 60 } }[];
   assets?: {
     directory?: string;
+    binding?: string;
     html_handling?: "auto-trailing-slash" | "force-trailing-slash" | "drop-trailing-slash" | "none";
     not_found_handling?: "single-page-application" | "404-page" | "none";
     run_worker_first?: boolean | string[];
@@ -97,6 +103,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     throw err;
   });
   const { config, modules, mainModule, assets, Miniflare } = await bundle;
+  const assetsBinding = assets === undefined ? undefined : config.assets?.binding;
   const logs: WorkerLog[] = [];
   const onLog = options.onLog ?? printWarnings;
   const vars: Record<string, unknown> = {
@@ -109,14 +116,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     ...testJwtVars,
     ...options.vars,
   };
-  // wrangler.toml's [[ratelimits]], as Miniflare 5 binds them (type "rate-limit").
+  // wrangler.toml's [[ratelimits]], as Miniflare 5 binds them (type "rate-limit"), each with the test's limit.
+  const limits: Record<string, StartGatewayOptions["rateLimit"]> = { RATE_LIMITER: options.rateLimit, AUTH_FAILURE_LIMITER: options.authFailureLimit };
   const ratelimits = Object.fromEntries(
-    options.rateLimit === false
-      ? []
-      : (config.ratelimits ?? []).map((r) => [
-          r.name,
-          { type: "rate-limit", namespace: r.namespace_id, simple: options.rateLimit ?? { limit: 1_000_000, period: 60 } },
-        ]),
+    (config.ratelimits ?? []).flatMap((r) => {
+      const limit = limits[r.name];
+      if (limit === false) return [];
+      return [[r.name, { type: "rate-limit", namespace: r.namespace_id, simple: limit ?? { limit: 1_000_000, period: 60 } }]];
+    }),
   );
 
   const mf = new Miniflare({
@@ -148,6 +155,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
               ]),
             ),
             ...ratelimits,
+            // [assets] binding: the Worker hands /docs GETs to it.
+            ...(assetsBinding === undefined ? {} : { [assetsBinding]: { type: "assets" } }),
           },
         },
         dev: { unsafeRegisterWorker: false },

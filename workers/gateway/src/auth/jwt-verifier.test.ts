@@ -37,6 +37,10 @@ describe("createJwtVerifier with a shared secret (HS256)", () => {
     expect(await hs256(await mintJwt({ sub: "7", claims: { jti: "jwt-42" } }))).toEqual({ sub: "7", scope: "", jti: "jwt-42" });
   });
 
+  it.each([42, "j".repeat(257)])("ignores a jti that is no string of at most 256 characters (%j): the token still verifies", async (jti) => {
+    expect(await hs256(await mintJwt({ sub: "7", claims: { jti: jti as string } }))).toEqual({ sub: "7", scope: "" });
+  });
+
   it("returns the user id and scopes of a valid token", async () => {
     expect(await hs256(await mintJwt({ sub: "7", scope: "users:read  admin" }))).toEqual({ sub: "7", scope: "users:read admin" });
     expect(await hs256(await mintJwt({ sub: "2147483647" }))).toEqual({ sub: "2147483647", scope: "" });

@@ -17,8 +17,9 @@ export function serviceTokenInterceptor(secret: string, now: () => number = Date
   const reusable = new Map<string, { token: string; renewAtMs: number }>();
   return (next) => async (req) => {
     key ??= importServiceTokenKey(secret);
-    const { sub, scope } = req.contextValues.get(callerKey);
-    const claims: ServiceTokenClaims = sub === undefined ? { scope } : { sub, scope };
+    const { sub, scope, userJti } = req.contextValues.get(callerKey);
+    // The end user's jti too: the services log it (user_jti), so a token is reused per user token.
+    const claims: ServiceTokenClaims = { ...(sub === undefined ? {} : { sub }), scope, ...(userJti === undefined ? {} : { userJti }) };
     const id = JSON.stringify(claims);
     let held = reusable.get(id);
     if (held === undefined || now() >= held.renewAtMs) {
