@@ -18,6 +18,10 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { baseConfigSpec } from "@grpc-edge/service-kit";
+import { orderServiceDefinition } from "@grpc-edge/order-service";
+import { userServiceDefinition } from "@grpc-edge/user-service";
+import { RDS_CA_BUNDLE_IMAGE_PATH } from "../scripts/rds-ca-bundle.ts";
 import { type Hcl, parseTerraformDir, requiredProvider, single, sorted } from "./hcl-test-kit.ts";
 
 /** Secret-text bindings of the production Worker (values shared with the services). */
@@ -323,6 +327,18 @@ describe("services module (AWS): structure the mocked plan cannot show", () => {
     const ecs = single(services.resource.aws_ecs_service.this, "aws_ecs_service.this");
     expect(ecs.depends_on).toEqual(expect.arrayContaining(["${aws_rds_cluster_instance.this}", "${aws_lb_listener_rule.route}"]));
     expect(ecs.wait_for_steady_state).toBe(true);
+  });
+
+  it("passes the services only variables they read, the CA bundle at the path the image ships it (DATABASE_CA_FILE)", () => {
+    const ecs = readFileSync(join(SERVICES_DIR, "ecs.tf"), "utf8");
+    const block = ecs.slice(ecs.indexOf("container_environment = {"), ecs.indexOf("log_configuration = {"));
+    const passed = [...block.matchAll(/(?:^\s+|\{\s*)([A-Z][A-Z0-9_]+)\s+=/gm)].map((m) => m[1]!);
+    expect(passed).toEqual(expect.arrayContaining(["DATABASE_AUTH", "DATABASE_CA_FILE", "DATABASE_SSLMODE", "AWS_REGION", "ORDER_SERVICE_URL"]));
+    const read = new Set([...Object.keys(baseConfigSpec("any", 0)), ...Object.keys(orderServiceDefinition.config), ...Object.keys(userServiceDefinition.config)]);
+    // NODE_ENV is Node's own convention, not a setting of the services.
+    expect(passed.filter((name) => name !== "NODE_ENV" && !read.has(name)), "set in ecs.tf but read by no service").toEqual([]);
+    const variables = readFileSync(join(SERVICES_DIR, "variables.tf"), "utf8");
+    expect(variables).toMatch(new RegExp(`variable "rds_ca_bundle_path" \\{[^}]*default\\s+=\\s+"${RDS_CA_BUNDLE_IMAGE_PATH}"`));
   });
 
   it("the services tier knows nothing of end-user tokens (no JWT_SECRET)", () => {
