@@ -41,7 +41,7 @@ it("npm run dev serves the seeded data through all three tiers and stops on Ctrl
     expect((await fetch(`http://127.0.0.1:${gateway}/api/users/3/orders`, order)).status).toBe(401);
     const token = execFileSync(process.execPath, [join(root, "scripts/token.ts"), "--sub", "3"], { env: { ...process.env, DEV_DATA_DIR: dataDir, JWT_SECRET: "" }, encoding: "utf8" }).trim();
     const placed = await fetch(`http://127.0.0.1:${gateway}/api/users/3/orders`, { ...order, headers: { ...order.headers, authorization: `Bearer ${token}` } });
-    expect(placed.status).toBe(200);
+    expect(placed.status).toBe(201);
     const placedOrder = (await placed.json()) as { id: number };
     expect(placedOrder).toMatchObject({ userId: 3, item: { id: 4 } });
     // GetOrder goes straight to the order service: the dev runner points ORDER_SERVICE_URL at it.

@@ -47,14 +47,17 @@ export function orderService(items: ItemRepository, orders: OrderRepository): Pa
   return {
     async getOrdersByUserId(req, ctx) {
       requireReadUser(callerOf(ctx), req.userId);
-      const rows = await orders.byUserIds([req.userId]);
-      return create(OrdersByUserIdResponseSchema, { orders: rows.map(toOrder) });
+      const { rows, counts } = await orders.recentByUserIds([req.userId], req.maxOrders);
+      const count = counts.get(req.userId);
+      return create(OrdersByUserIdResponseSchema, { orders: rows.map(toOrder), orderCount: count?.total ?? 0, placedCount: count?.placed ?? 0 });
     },
     async getOrdersByUserIds(req, ctx) {
       const caller = callerOf(ctx);
       for (const userId of req.userIds) requireReadUser(caller, userId);
-      const rows = await orders.byUserIds([...new Set(req.userIds)]);
-      return create(OrdersByUserIdsResponseSchema, { orders: rows.map(toOrder) });
+      const { rows, counts } = await orders.recentByUserIds([...new Set(req.userIds)], req.maxOrdersPerUser);
+      const orderCounts: Record<number, number> = {};
+      for (const [userId, count] of counts) orderCounts[userId] = count.total;
+      return create(OrdersByUserIdsResponseSchema, { orders: rows.map(toOrder), orderCounts });
     },
     async listItems(req) {
       const query = pageQuery(ListItemsRequestSchema, req, "items");

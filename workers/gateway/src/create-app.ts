@@ -93,7 +93,7 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
   app.all("/healthz", onlyMethods(["GET", "HEAD"]));
   // The same descriptors, as OpenAPI 3.1 (the docs UI under /docs reads it); built on first use.
   let openapi: object | undefined;
-  app.get("/openapi.json", (c) => c.json((openapi ??= createOpenApiDocument(bindings))));
+  app.get("/openapi.json", (c) => c.json((openapi ??= createOpenApiDocument(bindings, { publicReads: edge?.publicReads ?? true }))));
   app.all("/openapi.json", onlyMethods(["GET", "HEAD"]));
   // The /docs page's GETs are its assets' (index.ts); here: other methods, and misses.
   for (const pattern of DOCS_PATH_PATTERNS) {

@@ -113,6 +113,14 @@ export const problemTypes = {
     detail: "A request with this Idempotency-Key is still being processed; retry shortly.",
     headers: retryShortly,
   },
+  // An upstream answer larger than the gateway reads (transport/read-bounded-body.ts).
+  upstreamResponseTooLarge: {
+    slug: "upstream-response-too-large",
+    status: 502,
+    title: "Upstream response too large",
+    code: Code.Internal,
+    detail: "An upstream service answered with more data than the gateway accepts.",
+  },
   // The Worker's own environment (config/): the detail names the setting, never its value.
   gatewayMisconfigured: { slug: "gateway-misconfigured", status: 500, title: "Gateway misconfigured", code: Code.Internal, detail: internal },
 } as const satisfies Record<string, ProblemType>;

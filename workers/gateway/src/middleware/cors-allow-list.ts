@@ -8,7 +8,7 @@ import type { AppEnv } from "../context/app-env.ts";
 export const CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"];
 export const CORS_ALLOW_METHODS = ["GET", "HEAD", "POST", "PATCH", "DELETE"];
 /** Response headers scripts may read (beyond the CORS-safelisted ones). */
-export const CORS_EXPOSE_HEADERS = ["X-Request-Id", "Idempotent-Replayed", "Retry-After", "WWW-Authenticate", "ETag"];
+export const CORS_EXPOSE_HEADERS = ["X-Request-Id", "Idempotent-Replayed", "Retry-After", "WWW-Authenticate", "ETag", "Location", "Server-Timing", "X-Edge-Cache"];
 /** How long a browser may cache a preflight answer, in seconds. */
 export const CORS_MAX_AGE_S = 600;
 
