@@ -52,6 +52,8 @@ const WRANGLER_CONFIGS = ["wrangler.toml", "wrangler.jsonc", "wrangler.json"].ma
 // --- terraform CLI -----------------------------------------------------------------------
 
 const hasTerraform = spawnSync("terraform", ["version"], { stdio: "ignore" }).status === 0;
+// A laptop without terraform skips its checks; CI never does.
+if (process.env.CI && !hasTerraform) throw new Error("CI needs terraform (and the offline hashicorp/aws mirror) for the Terraform checks");
 if (!hasTerraform) {
   console.warn(
     "[terraform.test.ts] `terraform` was not found on PATH: SKIPPING terraform fmt/validate/test. " +

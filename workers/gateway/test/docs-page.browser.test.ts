@@ -19,6 +19,8 @@ import { createFixtureUserService } from "./user-fixtures.ts";
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const haveChromium = existsSync(chromiumPath);
+// A laptop without Chromium skips the page test; CI never does (.ci/run installs it).
+if (process.env.CI && !haveChromium) throw new Error(`CI needs Chromium at ${chromiumPath} for the /docs page test`);
 if (!haveChromium) console.warn(`[docs-page.browser.test.ts] SKIPPED: no chromium at ${chromiumPath} (apt-get install chromium; .ci/run installs it).`);
 
 describe.skipIf(!haveChromium)(
