@@ -88,20 +88,24 @@ export class OrderRepository {
 
   /**
    * Places an order with its "placed" event and a NOTIFY, in one statement (one
-   * round trip); undefined when the item does not exist (nothing is written then).
+   * round trip), if the user has fewer than `maxPlaced` placed orders; undefined when
+   * nothing was written (the item does not exist, or the quota is reached). The quota
+   * is checked in the same statement, so concurrent creates of one user can pass it
+   * together: it may be exceeded by their number, never more.
    */
-  async create(order: { userId: number; itemId: number; amount: number }): Promise<OrderRow | undefined> {
+  async create(order: { userId: number; itemId: number; amount: number }, maxPlaced: number): Promise<OrderRow | undefined> {
     const rows = await this.#db.query<JoinedRow>(
       `WITH ${eventWriterLockCte},
        placed AS (
          INSERT INTO orders (user_id, item_id, amount)
-         SELECT $1, id, $3 FROM items WHERE id = $2
+         SELECT $1, id, $3 FROM items
+          WHERE id = $2 AND (SELECT count(*) FROM orders WHERE user_id = $1 AND status = 'placed') < $4
          RETURNING *
        ),
        ${eventInsertCte("placed_event", "placed", "placed")}
        SELECT ${columns}, pg_notify('${ORDER_EVENTS_CHANNEL}', o.user_id::text)
        FROM placed o JOIN items i ON i.id = o.item_id`,
-      [order.userId, order.itemId, order.amount],
+      [order.userId, order.itemId, order.amount, maxPlaced],
     );
     return rows[0] && toOrderRow(rows[0]);
   }

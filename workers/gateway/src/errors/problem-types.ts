@@ -113,7 +113,18 @@ export const problemTypes = {
     detail: "A request with this Idempotency-Key is still being processed; retry shortly.",
     headers: retryShortly,
   },
-  // An upstream answer larger than the gateway reads (transport/read-bounded-body.ts).
+  // The order service's per-user quota of placed orders (ErrorInfo reason ORDER_QUOTA_EXCEEDED):
+  // the detail names the limit; no Retry-After, since waiting does not help.
+  orderQuotaExceeded: {
+    slug: "order-quota-exceeded",
+    status: 409,
+    title: "Order quota exceeded",
+    code: Code.FailedPrecondition,
+    detail: "This user has as many placed orders as one user may have; cancel some first.",
+    exposeMessage: true,
+  },
+  // An upstream answer larger than the gateway reads (transport/read-bounded-body.ts), or
+  // than a service read from its own upstream (ErrorInfo reason UPSTREAM_RESPONSE_TOO_LARGE).
   upstreamResponseTooLarge: {
     slug: "upstream-response-too-large",
     status: 502,
