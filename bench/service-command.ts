@@ -2,9 +2,9 @@
 // and its NODE_* ENV, on the esbuild bundle), or from the TypeScript sources as
 // `npm run dev` does. The bench measures the image's way.
 import { execFileSync } from "node:child_process";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { envOf, execForm, last, parseDockerfile } from "../test/images/dockerfile.ts";
+import { envOf, execForm, imageBuildArgs, last, parseDockerfile } from "../test/images/dockerfile.ts";
 import type { ServiceName } from "./seed-data.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -18,12 +18,14 @@ export interface ServiceCommand {
 
 /** The image's CMD (`node …`) and the NODE_* variables of its final stage's ENV (of the checkout at `base`). */
 export function imageCommand(service: ServiceName, base = root): ServiceCommand {
-  const final = parseDockerfile(join(base, "services", service, "Dockerfile")).stages.at(-1)!;
+  const final = parseDockerfile(join(base, "services", "Dockerfile"), imageBuildArgs[service]).stages.at(-1)!;
   const [command, ...args] = execForm(last(final, "CMD")) ?? [];
-  if (command !== "node") throw new Error(`services/${service}/Dockerfile: CMD does not run node`);
-  // The image runs from /app, so its entry is relative to the repository root here too.
+  if (command !== "node") throw new Error(`services/Dockerfile (SERVICE=${service}): CMD does not run node`);
+  // The image's /app is the repository root here: its entry, relative to the final WORKDIR, becomes relative to the root.
+  const workdir = relative("/app", last(final, "WORKDIR")?.args ?? "/app");
+  const entry = args.pop()!;
   const env = Object.fromEntries(Object.entries(envOf(final)).filter(([key]) => key.startsWith("NODE_") && key !== "NODE_ENV"));
-  return { args, env };
+  return { args: [...args, join(workdir, entry)], env };
 }
 
 /** `node services/<svc>/src/main.ts`: the TypeScript sources, as `npm run dev` and the tests run them. */

@@ -23,12 +23,14 @@ describe("README REST API table", () => {
   });
 
   it.each([
-    ["GET", "/api/users/{id}", ["`UserService.GetUserById`", "—", "—", "`user.v1.GetUserResponse`", "One user with her orders."]],
-    ["GET", "/api/users", ["`UserService.GetAllUsers`", "`pageSize`, `pageToken`", "—", "`user.v1.GetAllUsersResponse`"]],
-    ["POST", "/api/users", ["`UserService.CreateUser`", "—", "`user.v1.CreateUserRequest`", "`user.v1.User`"]],
+    ["GET", "/api/users/{id}", ["`UserService.GetUserById`", "`fields`", "—", "`user.v1.GetUserResponse`"]],
+    ["GET", "/api/users", ["`UserService.GetAllUsers`", "`pageSize`, `pageToken`, `fields`", "—", "`user.v1.GetAllUsersResponse`"]],
+    // The declared success status and Location (grpc_edge.api.v1.http_response).
+    ["POST", "/api/users", ["`UserService.CreateUser`", "—", "`user.v1.CreateUserRequest`", "`201` `user.v1.User`, `Location: /api/users/{id}`"]],
+    ["PATCH", "/api/users/{id}", ["`UserService.UpdateUser`", "—", "`user.v1.UpdateUserRequest` without `id`, `updateMask`, any subset"]],
     ["POST", "/api/users/{userId}/orders", ["`OrderService.CreateOrder`", "—", "`orders.v1.CreateOrderRequest` without `userId`"]],
     ["POST", "/api/orders/{id}:cancel", ["`OrderService.CancelOrder`", "—", "—", "`orders.v1.Order`", "Cancels a placed order; cancelling a cancelled order is a no-op."]],
-    ["DELETE", "/api/users/{id}", ["`UserService.DeleteUser`", "—", "—", "`google.protobuf.Empty`"]],
+    ["DELETE", "/api/users/{id}", ["`UserService.DeleteUser`", "—", "—", "`204` no body"]],
   ])("%s %s: %j", (method, path, cells) => {
     expect(row(method, path).slice(2, 2 + cells.length)).toEqual(cells);
   });

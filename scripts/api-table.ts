@@ -62,11 +62,13 @@ function body(binding: HttpBinding): string {
   const { body: b, method, pathFields } = binding;
   if (b.kind === "none") return "—";
   if (b.kind === "field") return `${code(b.field.jsonName)} field: ${code(b.field.message?.typeName ?? b.field.fieldKind)}`;
-  const inPath = pathFields.map((p) => jsonPath(p.fields));
-  if (inPath.length === 0) return code(method.input.typeName);
+  // The edge fills the update mask from the body's keys: an update sends any subset.
+  const left = [...pathFields.map((p) => jsonPath(p.fields)), ...(binding.updateMask ? [binding.updateMask.jsonName] : [])];
+  const subset = binding.updateMask ? ", any subset" : "";
+  if (left.length === 0) return code(method.input.typeName);
   // Only top-level fields can be left out of the body by name.
-  const rest = method.input.fields.filter((f) => !inPath.includes(f.jsonName));
-  return rest.length === 0 ? "—" : `${code(method.input.typeName)} without ${inPath.map(code).join(", ")}`;
+  const rest = method.input.fields.filter((f) => !left.includes(f.jsonName));
+  return rest.length === 0 ? "—" : `${code(method.input.typeName)} without ${left.map(code).join(", ")}${subset}`;
 }
 
 function query(binding: HttpBinding): string {
@@ -75,8 +77,13 @@ function query(binding: HttpBinding): string {
 }
 
 function response(binding: HttpBinding): string {
-  if (binding.responseBody !== undefined) return `${code(binding.responseBody.jsonName)} of ${code(binding.method.output.typeName)}`;
-  return code(binding.method.output.typeName);
+  // The declared success status (grpc_edge.api.v1.http_response); 200 goes without saying.
+  const { status, location } = binding.success;
+  if (status === 204) return "`204` no body";
+  const message =
+    binding.responseBody !== undefined ? `${code(binding.responseBody.jsonName)} of ${code(binding.method.output.typeName)}` : code(binding.method.output.typeName);
+  if (status === 200) return message;
+  return `${code(String(status))} ${message}${location === undefined ? "" : `, ${code(`Location: ${location.source}`)}`}`;
 }
 
 /** The markdown table: one row per binding (as in /openapi.json), then the gateway's own routes. */

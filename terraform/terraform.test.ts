@@ -18,6 +18,10 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { baseConfigSpec } from "@grpc-edge/service-kit";
+import { orderServiceDefinition } from "@grpc-edge/order-service";
+import { userServiceDefinition } from "@grpc-edge/user-service";
+import { RDS_CA_BUNDLE_IMAGE_PATH } from "../scripts/rds-ca-bundle.ts";
 import { type Hcl, parseTerraformDir, requiredProvider, single, sorted } from "./hcl-test-kit.ts";
 
 /** Secret-text bindings of the production Worker (values shared with the services). */
@@ -25,7 +29,9 @@ export const WORKER_SECRET_BINDINGS = ["SERVICE_TOKEN_SECRET"] as const;
 /** Secrets the Worker reads in development only (HS256 end-user tokens): never bound in production. */
 export const DEV_ONLY_SECRET_BINDINGS = ["JWT_SECRET"] as const;
 /** Workers `ratelimit` bindings the gateway Worker reads from `env`. */
-export const WORKER_RATELIMIT_BINDINGS = ["RATE_LIMITER"] as const;
+export const WORKER_RATELIMIT_BINDINGS = ["AUTH_FAILURE_LIMITER", "RATE_LIMITER"] as const;
+/** The module input each ratelimit binding takes its namespace and limit from. */
+const RATELIMIT_INPUTS: Record<(typeof WORKER_RATELIMIT_BINDINGS)[number], string> = { RATE_LIMITER: "rate_limit", AUTH_FAILURE_LIMITER: "auth_failure_limit" };
 /** Fetcher bindings of the production Worker: every upstream call goes through SERVICES when bound. */
 export const WORKER_FETCHER_BINDINGS = ["SERVICES"] as const;
 /**
@@ -46,6 +52,8 @@ const WRANGLER_CONFIGS = ["wrangler.toml", "wrangler.jsonc", "wrangler.json"].ma
 // --- terraform CLI -----------------------------------------------------------------------
 
 const hasTerraform = spawnSync("terraform", ["version"], { stdio: "ignore" }).status === 0;
+// A laptop without terraform skips its checks; CI never does.
+if (process.env.CI && !hasTerraform) throw new Error("CI needs terraform (and the offline hashicorp/aws mirror) for the Terraform checks");
 if (!hasTerraform) {
   console.warn(
     "[terraform.test.ts] `terraform` was not found on PATH: SKIPPING terraform fmt/validate/test. " +
@@ -323,6 +331,18 @@ describe("services module (AWS): structure the mocked plan cannot show", () => {
     expect(ecs.wait_for_steady_state).toBe(true);
   });
 
+  it("passes the services only variables they read, the CA bundle at the path the image ships it (DATABASE_CA_FILE)", () => {
+    const ecs = readFileSync(join(SERVICES_DIR, "ecs.tf"), "utf8");
+    const block = ecs.slice(ecs.indexOf("container_environment = {"), ecs.indexOf("log_configuration = {"));
+    const passed = [...block.matchAll(/(?:^\s+|\{\s*)([A-Z][A-Z0-9_]+)\s+=/gm)].map((m) => m[1]!);
+    expect(passed).toEqual(expect.arrayContaining(["DATABASE_AUTH", "DATABASE_CA_FILE", "DATABASE_SSLMODE", "AWS_REGION", "ORDER_SERVICE_URL"]));
+    const read = new Set([...Object.keys(baseConfigSpec("any", 0)), ...Object.keys(orderServiceDefinition.config), ...Object.keys(userServiceDefinition.config)]);
+    // NODE_ENV is Node's own convention, not a setting of the services.
+    expect(passed.filter((name) => name !== "NODE_ENV" && !read.has(name)), "set in ecs.tf but read by no service").toEqual([]);
+    const variables = readFileSync(join(SERVICES_DIR, "variables.tf"), "utf8");
+    expect(variables).toMatch(new RegExp(`variable "rds_ca_bundle_path" \\{[^}]*default\\s+=\\s+"${RDS_CA_BUNDLE_IMAGE_PATH}"`));
+  });
+
   it("the services tier knows nothing of end-user tokens (no JWT_SECRET)", () => {
     for (const file of readdirSync(SERVICES_DIR).filter((f) => f.endsWith(".tf"))) {
       const code = readFileSync(join(SERVICES_DIR, file), "utf8").replace(/#.*$/gm, "");
@@ -396,7 +416,14 @@ describe("edge module (Cloudflare v5): structure and Worker binding contract", (
   it("has a list of bindings with unique names", () => {
     const names = bindings.map((b) => b.name);
     expect(new Set(names).size, `duplicate binding names: ${names.join(", ")}`).toBe(names.length);
-    for (const b of bindings) expect(["plain_text", "secret_text", "ratelimit", "vpc_service"]).toContain(b.type);
+    for (const b of bindings) expect(["plain_text", "secret_text", "ratelimit", "vpc_service", "assets"]).toContain(b.type);
+  });
+
+  it("binds the static assets under wrangler.toml's [assets] binding name", async () => {
+    const configPath = WRANGLER_CONFIGS.find((p) => existsSync(p));
+    const wrangler: any = await import("wrangler");
+    const assets = configPath ? wrangler.experimental_readRawConfig({ config: configPath }).rawConfig.assets : undefined;
+    expect(namesOfType("assets")).toEqual(assets?.binding === undefined ? [] : [assets.binding]);
   });
 
   it("plain_text bindings match the Worker's [vars]", () => {
@@ -437,12 +464,13 @@ describe("edge module (Cloudflare v5): structure and Worker binding contract", (
     expect(output.sensitive).toBe(true);
   });
 
-  it("ratelimit binding RATE_LIMITER has a namespace id and a simple limit/period", () => {
+  it("ratelimit bindings RATE_LIMITER and AUTH_FAILURE_LIMITER each have a namespace id and a simple limit/period from their own input", () => {
     expect(namesOfType("ratelimit")).toEqual(sorted(WORKER_RATELIMIT_BINDINGS));
     if (worker.ratelimits) expect(namesOfType("ratelimit"), `ratelimits of ${worker.source}`).toEqual(worker.ratelimits);
     for (const b of bindings.filter((x) => x.type === "ratelimit")) {
-      expect(b.namespace_id, `${b.name}.namespace_id`).toBe("${var.rate_limit.namespace_id}");
-      expect(b.simple).toEqual({ limit: "${var.rate_limit.limit}", period: "${var.rate_limit.period}" });
+      const input = RATELIMIT_INPUTS[b.name as keyof typeof RATELIMIT_INPUTS];
+      expect(b.namespace_id, `${b.name}.namespace_id`).toBe(`\${var.${input}.namespace_id}`);
+      expect(b.simple).toEqual({ limit: `\${var.${input}.limit}`, period: `\${var.${input}.period}` });
     }
   });
 
@@ -495,11 +523,15 @@ describe("production env root: wiring", () => {
     expect("default" in single(env.variable?.jwt_jwks_url, "variable jwt_jwks_url")).toBe(false);
   });
 
-  it("gives production its own rate-limit namespace, not the one wrangler.toml (dev, previews) counts in", async () => {
-    const rateLimit = single(env.variable?.rate_limit, "variable rate_limit");
+  it("gives production its own rate-limit namespaces, one per binding, none that wrangler.toml (dev, previews) counts in", async () => {
     const worker = await readWorkerContract();
     expect(worker.ratelimitNamespaces.length).toBeGreaterThan(0);
-    expect(worker.ratelimitNamespaces).not.toContain(rateLimit.default.namespace_id);
+    const production = Object.values(RATELIMIT_INPUTS).map((input) => {
+      expect(edgeModule[input], `module "edge" ${input}`).toBe(`\${var.${input}}`);
+      return single(env.variable?.[input], `variable ${input}`).default.namespace_id as string;
+    });
+    expect(new Set(production).size).toBe(production.length);
+    for (const namespace of production) expect(worker.ratelimitNamespaces).not.toContain(namespace);
   });
 
   it("sizes both services through one map(object) keyed user and order", () => {

@@ -13,6 +13,10 @@ export const ErrorReason = {
   idempotencyKeyInFlight: "IDEMPOTENCY_KEY_IN_FLIGHT",
   /** The Idempotency-Key itself is malformed (gateway: a plain 400). */
   idempotencyKeyInvalid: "IDEMPOTENCY_KEY_INVALID",
+  /** The user has as many placed orders as one may have (gateway: 409, no Retry-After; metadata `limit`). */
+  orderQuotaExceeded: "ORDER_QUOTA_EXCEEDED",
+  /** A service's own upstream answered with more than it reads (gateway: 502). */
+  upstreamResponseTooLarge: "UPSTREAM_RESPONSE_TOO_LARGE",
 } as const;
 
 /** Request metadata naming a create's idempotency key (the REST header of the same name, lower-cased). */

@@ -16,7 +16,7 @@ let gateway: RunningGateway;
 beforeAll(async () => {
   order = await spawnService("order");
   user = await spawnService("user", { ORDER_SERVICE_URL: order.url });
-  // No edge cache: a cached read would be served while the tier is down (see edge-cache.test.ts).
+  // No edge cache: a cached read would be served while the tier is down (see edge-cache-in-workerd.test.ts).
   gateway = await startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { UPSTREAM_TIMEOUT_MS: String(budgetMs), EDGE_CACHE_TTL_SECONDS: "0" } });
 }, 90_000);
 afterAll(async () => {

@@ -43,13 +43,13 @@ beforeAll(async () => {
     ["alice", "bob"].map((name) => as("admin", "POST", "/api/users", { firstName: name, lastName: "Test", email: `${name}@example.com` })),
   );
   [a, b] = created.map((r) => {
-    expect(r.status).toBe(200);
+    expect(r.status).toBe(201);
     return r.body.id as number;
   });
   aOrders = [];
   for (const itemId of [1, 2]) {
     const placed = await as(String(a), "POST", `/api/users/${a}/orders`, { itemId, amount: 1 });
-    expect(placed.status).toBe(200);
+    expect(placed.status).toBe(201);
     aOrders.push(placed.body.id);
   }
   bOrder = (await as(String(b), "POST", `/api/users/${b}/orders`, { itemId: 3, amount: 1 })).body.id;

@@ -8,7 +8,7 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { OrderSchema } from "@grpc-edge/proto/orders/v1";
 import { openPostgresDatabase, type Database } from "@grpc-edge/service-kit";
-import { startFaultProxy, startPostgresCluster, type FaultProxy, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { startFaultProxy, usePostgresCluster, type FaultProxy, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearerFor } from "../../workers/gateway/test/jwt-test-kit.ts";
 import { startGateway, type RunningGateway } from "../../workers/gateway/test/start-gateway.ts";
@@ -31,7 +31,7 @@ let user: ServiceProcess;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  pgCluster = await startPostgresCluster();
+  pgCluster = await usePostgresCluster();
   orderDbUrl = await pgCluster.createDatabase("orders_exactly_once");
   order = await spawnService("order", { DATABASE_URL: orderDbUrl });
   orderLink = await startFaultProxy({ port: order.port });
@@ -134,7 +134,7 @@ describe("keyed order creations under order-service crashes", { timeout: 60_000 
         headers: { "content-type": "application/json", ...admin },
         body: JSON.stringify({ firstName: `Client${i}`, lastName: "ExactlyOnce", email: `exactly-once-${i}@example.com` }),
       });
-      expect(res.status).toBe(200);
+      expect(res.status).toBe(201);
       userIds.push(((await res.json()) as { id: number }).id);
     }
 
@@ -203,7 +203,7 @@ describe("keyed order creations under order-service crashes", { timeout: 60_000 
         return { status: res.status, id: ((await res.json()) as { id: number }).id, replayed: res.headers.get("idempotent-replayed") };
       }),
     );
-    expect(replayed).toEqual(outcome.acks.map((ack) => ({ status: 200, id: ack.orderId, replayed: "true" })));
+    expect(replayed).toEqual(outcome.acks.map((ack) => ({ status: 201, id: ack.orderId, replayed: "true" })));
 
     // What the order service stored, read from its own database.
     const db: Database = await openPostgresDatabase({ connectionString: orderDbUrl, maxConnections: 1 });

@@ -35,7 +35,7 @@ beforeAll(async () => {
   user = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: order.url });
   gateway = await startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { EDGE_CACHE_TTL_SECONDS: "0" } });
   const created = await as("admin", "POST", "/api/users", { firstName: "Alice", lastName: "Mass", email: "alice.mass@example.com" });
-  expect(created.status).toBe(200);
+  expect(created.status).toBe(201);
   alice = created.body;
   bob = (await as("admin", "POST", "/api/users", { firstName: "Bob", lastName: "Mass", email: "bob.mass@example.com" })).body.id;
 });

@@ -41,12 +41,20 @@ it("npm run dev serves the seeded data through all three tiers and stops on Ctrl
     expect((await fetch(`http://127.0.0.1:${gateway}/api/users/3/orders`, order)).status).toBe(401);
     const token = execFileSync(process.execPath, [join(root, "scripts/token.ts"), "--sub", "3"], { env: { ...process.env, DEV_DATA_DIR: dataDir, JWT_SECRET: "" }, encoding: "utf8" }).trim();
     const placed = await fetch(`http://127.0.0.1:${gateway}/api/users/3/orders`, { ...order, headers: { ...order.headers, authorization: `Bearer ${token}` } });
-    expect(placed.status).toBe(200);
+    expect(placed.status).toBe(201);
     const placedOrder = (await placed.json()) as { id: number };
     expect(placedOrder).toMatchObject({ userId: 3, item: { id: 4 } });
     // GetOrder goes straight to the order service: the dev runner points ORDER_SERVICE_URL at it.
     const fetched = await fetch(`http://127.0.0.1:${gateway}/api/orders/${placedOrder.id}`);
     expect([fetched.status, ((await fetched.json()) as { id: number }).id]).toEqual([200, placedOrder.id]);
+    // The /docs page under wrangler dev: the Worker runs first there, hands GETs to the assets and
+    // answers other methods itself, with a problem.
+    const page = await fetch(`http://127.0.0.1:${gateway}/docs/`);
+    expect([page.status, page.headers.get("content-type")]).toEqual([200, expect.stringMatching(/^text\/html/)]);
+    await page.arrayBuffer();
+    const refused = await fetch(`http://127.0.0.1:${gateway}/docs/`, { method: "POST", body: "{}" });
+    expect([refused.status, refused.headers.get("allow"), refused.headers.get("content-type")]).toEqual([405, "GET, HEAD", "application/problem+json"]);
+    await refused.arrayBuffer();
 
     dev.kill("SIGINT");
     expect(await exited).toBe(0);

@@ -57,7 +57,8 @@ const newUser = (firstName = "Mila") => ({ firstName, lastName: "Test", email: `
 
 async function createUser(fields = newUser()): Promise<any> {
   const res = await call("POST", "/api/users", fields);
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  expect(res.headers.get("location")).toBe(`/api/users/${res.body.id}`);
   return res.body;
 }
 
@@ -65,7 +66,7 @@ describe("users", () => {
   it("create → get → patch one field → delete → gone", async () => {
     const fields = newUser("Ana");
     const created = await createUser(fields);
-    expect(created).toEqual({ id: expect.any(Number), ...fields, orders: [] });
+    expect(created).toEqual({ id: expect.any(Number), ...fields, orders: [], orderCount: 0 });
 
     expect((await call("GET", `/api/users/${created.id}`)).body).toEqual({ user: created });
 
@@ -75,8 +76,8 @@ describe("users", () => {
     expect(patched.body).toEqual({ ...created, lastName: "Anić" });
 
     const deleted = await call("DELETE", `/api/users/${created.id}`);
-    expect(deleted.status).toBe(200);
-    expect(deleted.body).toEqual({});
+    expect(deleted.status).toBe(204);
+    expect(deleted.body).toBeUndefined();
     const gone = await call("GET", `/api/users/${created.id}`);
     expect(gone.status).toBe(404);
     expect(gone.body).toMatchObject({ code: "not_found", detail: expect.stringContaining(String(created.id)) });
@@ -109,7 +110,7 @@ describe("users", () => {
   it("a user with placed orders cannot be deleted (409, explained); once they are cancelled, she can", async () => {
     const mila = await createUser();
     const placed = await call("POST", `/api/users/${mila.id}/orders`, { itemId: 2, amount: 3 });
-    expect(placed.status).toBe(200);
+    expect(placed.status).toBe(201);
 
     const refused = await call("DELETE", `/api/users/${mila.id}`);
     expect(refused.status).toBe(409);
@@ -117,7 +118,71 @@ describe("users", () => {
     expect((await call("GET", `/api/users/${mila.id}`)).status).toBe(200);
 
     expect((await call("POST", `/api/orders/${placed.body.id}:cancel`)).status).toBe(200);
-    expect((await call("DELETE", `/api/users/${mila.id}`)).status).toBe(200);
+    expect((await call("DELETE", `/api/users/${mila.id}`)).status).toBe(204);
+  });
+});
+
+describe("REST semantics (issue 13)", () => {
+  it("GET /api/users/{id}?fields=id,firstName answers just those, and costs no order-service call", async () => {
+    const ana = await createUser(newUser("Fia"));
+    await call("POST", `/api/users/${ana.id}/orders`, { itemId: 1, amount: 1 });
+    userRpcs.reset();
+    orderRpcs.reset();
+    const res = await call("GET", `/api/users/${ana.id}?fields=id,firstName`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ user: { id: ana.id, firstName: "Fia" } });
+    expect(userRpcs.calls()).toEqual(["user.v1.UserService/GetUserById"]);
+    expect(orderRpcs.calls()).toEqual([]);
+    // Asking for her orders costs the order-service call again, trimmed as asked.
+    const withOrders = await call("GET", `/api/users/${ana.id}?fields=orderCount,orders.item.name`);
+    expect(withOrders.body).toEqual({ user: { orderCount: 1, orders: [{ item: { name: "pencil" } }] } });
+    expect(orderRpcs.calls()).toEqual(["orders.v1.OrderService/GetOrdersByUserId"]);
+  });
+
+  it("a page of users with ?fields= and no order fields: one user-service call, none to the order service", async () => {
+    const res = await call("GET", "/api/users?pageSize=3&fields=id,email");
+    expect(res.status).toBe(200);
+    expect(res.body.users).toHaveLength(3);
+    for (const u of res.body.users) expect(Object.keys(u)).toEqual(["id", "email"]);
+    expect(res.body.nextPageToken).not.toBe("");
+    expect([userRpcs.calls(), orderRpcs.calls()]).toEqual([["user.v1.UserService/GetAllUsers"], []]);
+  });
+
+  it("?fields= naming an unknown path → 400 naming it, no RPC", async () => {
+    const res = await call("GET", "/api/users/1?fields=id,password");
+    expect(res.status).toBe(400);
+    expect(res.body.violations).toEqual([{ field: "fields", message: expect.stringContaining('"password"') }]);
+    expect(userRpcs.calls()).toEqual([]);
+  });
+
+  it("PATCH: the body's keys are the update mask; an explicit ?updateMask= wins; clearing a required field → 400 with the rule", async () => {
+    const ivo = await createUser(newUser("Ivo"));
+    const byKeys = await call("PATCH", `/api/users/${ivo.id}`, { lastName: "Ivić" });
+    expect(byKeys.body).toEqual({ ...ivo, lastName: "Ivić" });
+    // Only email is in the mask: the lastName sent along is not applied.
+    const explicit = await call("PATCH", `/api/users/${ivo.id}?updateMask=email`, { lastName: "Ignored", email: `ivo.${++emailSequence}@example.com` });
+    expect(explicit.status).toBe(200);
+    expect(explicit.body.lastName).toBe("Ivić");
+    userRpcs.reset();
+    const cleared = await call("PATCH", `/api/users/${ivo.id}`, { firstName: null });
+    expect(cleared.status).toBe(400);
+    expect(cleared.body.violations).toEqual([{ field: "firstName", message: expect.stringContaining("string.min_len") }]);
+    const unknown = await call("PATCH", `/api/users/${ivo.id}?updateMask=nickname`, { firstName: "Ivo" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.violations).toEqual([{ field: "updateMask", message: expect.stringContaining('"nickname"') }]);
+    expect(userRpcs.calls()).toEqual([]);
+    expect((await call("GET", `/api/users/${ivo.id}`)).body.user).toMatchObject({ firstName: "Ivo", lastName: "Ivić", email: explicit.body.email });
+  });
+
+  it("an idempotent create replayed answers the same 201, Location and body, marked Idempotent-Replayed", async () => {
+    const key = { "idempotency-key": `rest-api-${Date.now()}` };
+    const fields = newUser("Eda");
+    const first = await call("POST", "/api/users", fields, key);
+    const again = await call("POST", "/api/users", fields, key);
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.headers.get("location")).toBe(first.headers.get("location"));
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body).toEqual(first.body);
   });
 });
 
@@ -133,7 +198,8 @@ describe("orders and items", () => {
   it("place → get → list → cancel, with status and cancel time", async () => {
     const buyer = await createUser();
     const placed = await call("POST", `/api/users/${buyer.id}/orders`, { itemId: 4, amount: 2 });
-    expect(placed.status).toBe(200);
+    expect(placed.status).toBe(201);
+    expect(placed.headers.get("location")).toBe(`/api/orders/${placed.body.id}`);
     expect(placed.body).toMatchObject({ userId: buyer.id, item: { id: 4, name: "ball" }, amount: 2, status: "ORDER_STATUS_PLACED" });
     expect(Date.parse(placed.body.orderDate)).toBeGreaterThan(Date.now() - 60_000);
 
@@ -165,7 +231,7 @@ describe("orders and items", () => {
       userRpcs.reset();
       orderRpcs.reset();
       const res = await call(method, path, method === "POST" && !path.endsWith(":cancel") ? { itemId: 1, amount: 1 } : undefined);
-      expect(res.status, `${method} ${path}`).toBe(200);
+      expect(res.status, `${method} ${path}`).toBe(path.endsWith("/orders") && method === "POST" ? 201 : 200);
       expect([userRpcs.calls(), orderRpcs.calls()], `${method} ${path}`).toEqual([user, order]);
     }
   });

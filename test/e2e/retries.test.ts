@@ -79,7 +79,7 @@ describe("retries through workerd", () => {
       headers: { ...(await bearerFor("1", "admin")), "content-type": "application/json", "idempotency-key": "retry-e2e-1" },
       body: JSON.stringify({ firstName: "Kira", lastName: "Keyed", email: "kira@example.com" }),
     });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(201);
     expect(userLink.accepted()).toBe(2);
     expect(counter.count("user.v1.UserService/CreateUser")).toBe(1);
   });

@@ -15,11 +15,23 @@ export interface Stage {
 }
 
 export interface Dockerfile {
+  /** The ARGs before the first FROM, with their defaults overridden by the build args. */
   args: Record<string, string>;
   stages: Stage[];
 }
 
-export function parseDockerfile(path: string): Dockerfile {
+/** The build args of each service's image (`docker build --build-arg …` of services/Dockerfile). */
+export const imageBuildArgs = {
+  order: { SERVICE: "order", PORT: "50052" },
+  user: { SERVICE: "user", PORT: "50051" },
+} as const satisfies Record<string, Record<string, string>>;
+
+/**
+ * Reads a Dockerfile as `docker build` with `buildArgs` sees it: `${NAME}` is replaced in FROM
+ * by the global ARGs, in a stage's instructions by the ARGs that stage declares (Docker's scope
+ * rule); an ARG without a value and without a build arg is empty, as in Docker.
+ */
+export function parseDockerfile(path: string, buildArgs: Record<string, string> = {}): Dockerfile {
   const logical = readFileSync(path, "utf8")
     .replace(/\\\n/g, " ")
     .split("\n")
@@ -27,17 +39,23 @@ export function parseDockerfile(path: string): Dockerfile {
     .filter((line) => line && !line.startsWith("#"));
   const args: Record<string, string> = {};
   const stages: Stage[] = [];
+  let scope: Record<string, string> = {};
+  const expand = (text: string, vars: Record<string, string>) => text.replace(/\$\{(\w+)\}/g, (_, n: string) => vars[n] ?? "");
   for (const line of logical) {
     const [, keyword = "", rest = ""] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
     const upper = keyword.toUpperCase();
-    if (upper === "ARG" && stages.length === 0) {
-      const [name, value = ""] = rest.split("=");
-      args[name!] = value;
-    } else if (upper === "FROM") {
+    if (upper === "ARG") {
+      const [name = "", value] = rest.split("=");
+      const resolved = buildArgs[name] ?? (value !== undefined ? expand(value, scope) : stages.length === 0 ? undefined : args[name]) ?? "";
+      if (stages.length === 0) args[name] = resolved;
+      else scope[name] = resolved;
+    }
+    if (upper === "FROM") {
       const [image, as, name] = rest.split(/\s+/);
-      stages.push({ from: image!.replace(/\$\{(\w+)\}/g, (_, n: string) => args[n] ?? ""), name: as?.toUpperCase() === "AS" ? name : undefined, instructions: [] });
-    } else {
-      stages.at(-1)?.instructions.push({ keyword: upper, args: rest.replace(/\s+/g, " ") });
+      scope = {};
+      stages.push({ from: expand(image!, args), name: as?.toUpperCase() === "AS" ? name : undefined, instructions: [] });
+    } else if (stages.length > 0) {
+      stages.at(-1)!.instructions.push({ keyword: upper, args: expand(rest.replace(/\s+/g, " "), scope) });
     }
   }
   return { args, stages };

@@ -1,25 +1,35 @@
-// The container contract, proven without a Docker engine: (1) the Dockerfiles
-// follow the rules, (2) replaying their build here gives an app that starts
+// The container contract, proven without a Docker engine: (1) the Dockerfile
+// follows the rules, (2) replaying their build here gives an app that starts
 // exactly as the image's CMD does — production dependencies only, configured by
 // environment alone — serves, reports healthy and drains on SIGTERM.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, grpc, grpcJsClients, startPostgresCluster, TEST_SERVICE_TOKEN_SECRET, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { freePort, grpc, usePostgresCluster, TEST_SERVICE_TOKEN_SECRET, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { envOf, execForm, last, parseDockerfile, type Dockerfile } from "./dockerfile.ts";
+import { envOf, execForm, imageBuildArgs, last, parseDockerfile, type Dockerfile } from "./dockerfile.ts";
 import { replayStage } from "./replay-build.ts";
+import { grpcJsClients } from "../../services/user/test/grpc-js-clients.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const services = ["order", "user"] as const;
-const dockerfiles = Object.fromEntries(services.map((s) => [s, parseDockerfile(join(root, "services", s, "Dockerfile"))])) as Record<
+// One Dockerfile for both services, built with each service's build args.
+const dockerfilePath = join(root, "services", "Dockerfile");
+const dockerfiles = Object.fromEntries(services.map((s) => [s, parseDockerfile(dockerfilePath, imageBuildArgs[s])])) as Record<
   (typeof services)[number],
   Dockerfile
 >;
 
-describe.each(services)("services/%s/Dockerfile", (service) => {
+describe("services/Dockerfile", () => {
+  it("takes the service and its port as build args, without defaults: every build names them", () => {
+    expect(parseDockerfile(dockerfilePath).args).toMatchObject({ SERVICE: "", PORT: "" });
+    for (const service of services) expect(dockerfiles[service].args).toMatchObject(imageBuildArgs[service]);
+  });
+});
+
+describe.each(services)("services/Dockerfile with SERVICE=%s", (service) => {
   const file = dockerfiles[service];
   const final = file.stages.at(-1)!;
 
@@ -44,7 +54,8 @@ describe.each(services)("services/%s/Dockerfile", (service) => {
   it("runs as a non-root user, under an init, with an exec-form CMD on the bundle", () => {
     expect(last(final, "USER")?.args).toMatch(/^(?!root\b|0\b)\w+/);
     expect(execForm(last(final, "ENTRYPOINT"))?.[0]).toMatch(/tini$/);
-    expect(execForm(last(final, "CMD"))).toEqual(["node", `services/${service}/dist/main.js`]);
+    expect(last(final, "WORKDIR")?.args).toBe(`/app/services/${service}`);
+    expect(execForm(last(final, "CMD"))).toEqual(["node", "dist/main.js"]);
   });
 
   it("has a HEALTHCHECK on the service's readiness endpoint", () => {
@@ -73,7 +84,7 @@ describe("the images, replayed on this machine", { timeout: 180_000 }, () => {
   const tempDirs: string[] = [];
 
   beforeAll(async () => {
-    cluster = await startPostgresCluster();
+    cluster = await usePostgresCluster();
     for (const service of services) {
       const stages = dockerfiles[service].stages;
       const build = replayStage(root, stages.find((s) => s.name === "build")!);
@@ -104,8 +115,10 @@ describe("the images, replayed on this machine", { timeout: 180_000 }, () => {
     const final = dockerfiles[service].stages.at(-1)!;
     const [command, ...args] = execForm(last(final, "CMD"))!;
     // Only the image's ENV plus what the orchestrator injects; `node` is the image's node.
+    // The final stage's WORKDIR, inside the /app it copies from the install stage.
+    const workdir = relative("/app", last(final, "WORKDIR")!.args);
     const child = spawn(command === "node" ? process.execPath : command!, args, {
-      cwd: built[service],
+      cwd: join(built[service]!, workdir),
       env: { ...envOf(final), METRICS_PORT: "0", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -134,11 +147,13 @@ describe("the images, replayed on this machine", { timeout: 180_000 }, () => {
       // Injected from Secrets Manager in ECS; the test clients sign with the same key.
       SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
     });
-    await cluster.createDatabase("image_orders");
-    await cluster.createDatabase("image_users");
+    // The cluster may be the run's shared one: it names the databases.
+    const nameOf = (databaseUrl: string) => new URL(databaseUrl).pathname.slice(1);
+    const orders = nameOf(await cluster.createDatabase("image_orders"));
+    const users = nameOf(await cluster.createDatabase("image_users"));
     const [orderPort, userPort] = [await freePort(), await freePort()];
-    const order = run("order", { ...database("image_orders"), PORT: String(orderPort) });
-    const user = run("user", { ...database("image_users"), PORT: String(userPort), ORDER_SERVICE_URL: `http://127.0.0.1:${orderPort}` });
+    const order = run("order", { ...database(orders), PORT: String(orderPort) });
+    const user = run("user", { ...database(users), PORT: String(userPort), ORDER_SERVICE_URL: `http://127.0.0.1:${orderPort}` });
     try {
       await healthy(orderPort);
       await healthy(userPort);

@@ -1,6 +1,6 @@
 import { parseTrustedCallers } from "./auth/trusted-callers.ts";
 import { env, type ConfigOf } from "./config/index.ts";
-import { sslModes } from "./database/postgres-connection.ts";
+import { databaseAuthModes, sslModes } from "./database/postgres-connection.ts";
 import { logLevels } from "./logging/index.ts";
 
 /** Environment variables every service reads (each service adds its own). */
@@ -16,6 +16,15 @@ export function baseConfigSpec(serviceName: string, defaultPort: number) {
     DATABASE_USER: env.optionalString("PostgreSQL user (with DATABASE_HOST)"),
     DATABASE_PASSWORD: env.optionalString("PostgreSQL password (with DATABASE_HOST; inject from a secret store). Read once: prefer DATABASE_PASSWORD_FILE where the password rotates"),
     DATABASE_PASSWORD_FILE: env.optionalString("File holding the PostgreSQL password (one trailing newline ignored), read at the first login and again after a login is refused (SQLSTATE 28P01), so a rotated password is picked up without a restart. Not with DATABASE_PASSWORD"),
+    DATABASE_AUTH: env.oneOf("How the services log in to PostgreSQL: password (DATABASE_PASSWORD or DATABASE_PASSWORD_FILE) or iam (RDS IAM database authentication: every new connection presents a token signed just now, valid 15 minutes, with the credentials below; needs AWS_REGION and TLS, no password)", databaseAuthModes, "password"),
+    AWS_REGION: env.optionalString("AWS region the RDS IAM tokens are signed for (DATABASE_AUTH=iam)"),
+    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: env.optionalString("Set by ECS: path on 169.254.170.2 of the task role's credentials (DATABASE_AUTH=iam); they are cached until 5 minutes before their Expiration, then fetched again"),
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: env.optionalUrl("Credentials endpoint when AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is unset (https, or http to loopback or the ECS/EKS agent address)", ["http:", "https:"]),
+    AWS_CONTAINER_AUTHORIZATION_TOKEN: env.optionalString("Authorization header sent to AWS_CONTAINER_CREDENTIALS_FULL_URI"),
+    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: env.optionalString("File holding that Authorization header, read at every fetch (takes precedence over AWS_CONTAINER_AUTHORIZATION_TOKEN)"),
+    AWS_ACCESS_KEY_ID: env.optionalString("Long-lived or temporary AWS keys, used for DATABASE_AUTH=iam when no container credentials endpoint is set"),
+    AWS_SECRET_ACCESS_KEY: env.optionalString("Secret of AWS_ACCESS_KEY_ID"),
+    AWS_SESSION_TOKEN: env.optionalString("Session token of temporary AWS_ACCESS_KEY_ID keys"),
     DATABASE_SSLMODE: env.optionalOneOf("TLS to PostgreSQL when DATABASE_URL has no sslmode: verify-full checks the certificate chain (DATABASE_CA_FILE, else Node's trust store) and the host name; no-verify encrypts without checking. Default: verify-full with DATABASE_CA_FILE, else disable", sslModes),
     DATABASE_CA_FILE: env.optionalString("PEM file of the CAs the PostgreSQL server certificate must chain to (e.g. the RDS global bundle in the image); overrides sslrootcert in DATABASE_URL"),
     DATABASE_CONNECT_RETRY_MAX_MS: env.int("At start-up, the longest wait between attempts to reach the database (doubling from 100 ms); the service stays up, not ready, until it answers", {

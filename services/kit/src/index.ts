@@ -11,3 +11,4 @@ export * from "./server/index.ts";
 export * from "./tracing/index.ts";
 export * from "./validation/index.ts";
 export { runService, startService, type RunningService, type ServiceContext, type ServiceDefinition, type ServiceSetup, type StartOptions } from "./run-service.ts";
+export { reasonError } from "./errors/reason-error.ts";

@@ -113,6 +113,17 @@ export async function startService<S extends ConfigSpec>(
     passwordFile: config.DATABASE_PASSWORD_FILE,
     sslMode: config.DATABASE_SSLMODE,
     caFile: config.DATABASE_CA_FILE,
+    auth: config.DATABASE_AUTH,
+    region: config.AWS_REGION,
+    awsCredentials: {
+      containerRelativeUri: config.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI,
+      containerFullUri: config.AWS_CONTAINER_CREDENTIALS_FULL_URI,
+      containerAuthorizationToken: config.AWS_CONTAINER_AUTHORIZATION_TOKEN,
+      containerAuthorizationTokenFile: config.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE,
+      accessKeyId: config.AWS_ACCESS_KEY_ID,
+      secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
+      sessionToken: config.AWS_SESSION_TOKEN,
+    },
   }));
   // PostgreSQL is reached (and waited for) after the server listens; PGlite opens here.
   const db = await openDatabase({ postgres, pgliteDataDir: config.PGLITE_DATA_DIR, maxConnections: config.DATABASE_POOL_MAX, connectNow: false }, logger);

@@ -47,7 +47,7 @@ export const orderServiceDefinition: ServiceDefinition<typeof watchConfigSpec> =
       limits: { heartbeatMs: config.WATCH_HEARTBEAT_MS, idleLimitMs: config.WATCH_IDLE_LIMIT_MS, maxLifetimeMs: config.WATCH_MAX_LIFETIME_MS },
     };
     const impl = {
-      ...orderService(new ItemRepository(db), new OrderRepository(db)),
+      ...orderService(new ItemRepository(db), new OrderRepository(db), config.MAX_PLACED_ORDERS_PER_USER),
       watchOrders: (req: Parameters<typeof watchOrders>[0], ctx: Parameters<typeof watchOrders>[1]) => watchOrders(req, ctx, watch),
     };
     return {

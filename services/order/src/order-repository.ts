@@ -3,6 +3,12 @@ import { eventInsertCte, eventWriterLockCte, ORDER_EVENTS_CHANNEL } from "./orde
 
 export type OrderState = "placed" | "cancelled";
 
+/** How many orders a user has, in all and placed. */
+export interface OrderCounts {
+  total: number;
+  placed: number;
+}
+
 export interface OrderRow {
   id: number;
   userId: number;
@@ -52,11 +58,26 @@ export class OrderRepository {
     return rows[0] && toOrderRow(rows[0]);
   }
 
-  /** Orders of all `userIds` in one statement, ordered by user then order id. */
-  async byUserIds(userIds: readonly number[]): Promise<OrderRow[]> {
-    if (userIds.length === 0) return [];
-    const rows = await this.#db.query<JoinedRow>(`${joined} WHERE o.user_id = ANY($1::int[]) ORDER BY o.user_id, o.id`, [userIds]);
-    return rows.map(toOrderRow);
+  /**
+   * The most recent `maxPerUser` orders (0: all) of each of `userIds`, ordered by user then
+   * order id, and how many orders each has in all (and placed): one statement.
+   */
+  async recentByUserIds(userIds: readonly number[], maxPerUser: number): Promise<{ rows: OrderRow[]; counts: Map<number, OrderCounts> }> {
+    if (userIds.length === 0) return { rows: [], counts: new Map() };
+    const rows = await this.#db.query<JoinedRow & { total: number; placed: number }>(
+      `SELECT ${columns}, o.total, o.placed
+         FROM (SELECT *, row_number() OVER w AS rank, (count(*) OVER w)::int AS total,
+                      (count(*) FILTER (WHERE status = 'placed') OVER w)::int AS placed
+                 FROM orders WHERE user_id = ANY($1::int[])
+               WINDOW w AS (PARTITION BY user_id ORDER BY id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) o
+         JOIN items i ON i.id = o.item_id
+        WHERE $2::int = 0 OR o.rank <= $2::int
+        ORDER BY o.user_id, o.id`,
+      [userIds, maxPerUser],
+    );
+    const counts = new Map<number, OrderCounts>();
+    for (const row of rows) counts.set(row.user_id, { total: row.total, placed: row.placed });
+    return { rows: rows.map(toOrderRow), counts };
   }
 
   /** Up to `limit` orders of one user after `afterId`, in id order (on the (user_id, id) index). */
@@ -67,20 +88,24 @@ export class OrderRepository {
 
   /**
    * Places an order with its "placed" event and a NOTIFY, in one statement (one
-   * round trip); undefined when the item does not exist (nothing is written then).
+   * round trip), if the user has fewer than `maxPlaced` placed orders; undefined when
+   * nothing was written (the item does not exist, or the quota is reached). The quota
+   * is checked in the same statement, so concurrent creates of one user can pass it
+   * together: it may be exceeded by their number, never more.
    */
-  async create(order: { userId: number; itemId: number; amount: number }): Promise<OrderRow | undefined> {
+  async create(order: { userId: number; itemId: number; amount: number }, maxPlaced: number): Promise<OrderRow | undefined> {
     const rows = await this.#db.query<JoinedRow>(
       `WITH ${eventWriterLockCte},
        placed AS (
          INSERT INTO orders (user_id, item_id, amount)
-         SELECT $1, id, $3 FROM items WHERE id = $2
+         SELECT $1, id, $3 FROM items
+          WHERE id = $2 AND (SELECT count(*) FROM orders WHERE user_id = $1 AND status = 'placed') < $4
          RETURNING *
        ),
        ${eventInsertCte("placed_event", "placed", "placed")}
        SELECT ${columns}, pg_notify('${ORDER_EVENTS_CHANNEL}', o.user_id::text)
        FROM placed o JOIN items i ON i.id = o.item_id`,
-      [order.userId, order.itemId, order.amount],
+      [order.userId, order.itemId, order.amount, maxPlaced],
     );
     return rows[0] && toOrderRow(rows[0]);
   }

@@ -18,11 +18,13 @@ import {
   mayReadUser,
   mayWriteUser,
   pageQuery,
+  reasonError,
   requireReadUser,
   requireWriteUser,
   violationsError,
   type Caller,
 } from "@grpc-edge/service-kit";
+import { ErrorReason } from "@grpc-edge/proto/shared-names";
 import type { ItemRepository } from "./item-repository.ts";
 import type { OrderRepository, OrderRow } from "./order-repository.ts";
 import { toOrder } from "./to-order.ts";
@@ -43,18 +45,21 @@ async function readableOrder(orders: OrderRepository, caller: Caller, id: number
  * user service's to check; who may touch whose orders is checked here too, from
  * the verified service token (docs/security.md), since this service owns them.
  */
-export function orderService(items: ItemRepository, orders: OrderRepository): Partial<ServiceImpl<typeof OrderService>> {
+export function orderService(items: ItemRepository, orders: OrderRepository, maxPlacedPerUser: number): Partial<ServiceImpl<typeof OrderService>> {
   return {
     async getOrdersByUserId(req, ctx) {
       requireReadUser(callerOf(ctx), req.userId);
-      const rows = await orders.byUserIds([req.userId]);
-      return create(OrdersByUserIdResponseSchema, { orders: rows.map(toOrder) });
+      const { rows, counts } = await orders.recentByUserIds([req.userId], req.maxOrders);
+      const count = counts.get(req.userId);
+      return create(OrdersByUserIdResponseSchema, { orders: rows.map(toOrder), orderCount: count?.total ?? 0, placedCount: count?.placed ?? 0 });
     },
     async getOrdersByUserIds(req, ctx) {
       const caller = callerOf(ctx);
       for (const userId of req.userIds) requireReadUser(caller, userId);
-      const rows = await orders.byUserIds([...new Set(req.userIds)]);
-      return create(OrdersByUserIdsResponseSchema, { orders: rows.map(toOrder) });
+      const { rows, counts } = await orders.recentByUserIds([...new Set(req.userIds)], req.maxOrdersPerUser);
+      const orderCounts: Record<number, number> = {};
+      for (const [userId, count] of counts) orderCounts[userId] = count.total;
+      return create(OrdersByUserIdsResponseSchema, { orders: rows.map(toOrder), orderCounts });
     },
     async listItems(req) {
       const query = pageQuery(ListItemsRequestSchema, req, "items");
@@ -68,11 +73,18 @@ export function orderService(items: ItemRepository, orders: OrderRepository): Pa
     },
     async createOrder(req, ctx) {
       requireWriteUser(callerOf(ctx), req.userId);
-      const row = await orders.create(req);
-      if (!row) {
+      const row = await orders.create(req, maxPlacedPerUser);
+      if (row) return toOrder(row);
+      if (!(await items.byId(req.itemId))) {
         throw violationsError([fieldViolation(CreateOrderRequestSchema.field.itemId, `item ${req.itemId} does not exist`, "item_id.exists")]);
       }
-      return toOrder(row);
+      // Waiting does not help (no Retry-After): she must cancel some first.
+      throw reasonError(
+        `user ${req.userId} has ${maxPlacedPerUser} placed orders, the most one user may have; cancel some first`,
+        Code.FailedPrecondition,
+        ErrorReason.orderQuotaExceeded,
+        { limit: String(maxPlacedPerUser) },
+      );
     },
     async getOrder(req, ctx) {
       return toOrder(await readableOrder(orders, callerOf(ctx), req.id));

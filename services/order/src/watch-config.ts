@@ -1,6 +1,6 @@
 import { env } from "@grpc-edge/service-kit";
 
-/** The order service's own settings: order-event retention and WatchOrders stream limits. */
+/** The order service's own settings: order-event retention, WatchOrders stream limits, the per-user order quota. */
 export const watchConfigSpec = {
   ORDER_EVENT_RETENTION_HOURS: env.int("How long order events are kept for WatchOrders resumes; an older resume point gets a RESET event", {
     min: 1,
@@ -22,6 +22,10 @@ export const watchConfigSpec = {
     max: 24 * 3_600_000,
     defaultValue: 4 * 3_600_000,
   }),
+  MAX_PLACED_ORDERS_PER_USER: env.int(
+    "Placed (not cancelled) orders one user may have; CreateOrder beyond it is FAILED_PRECONDITION (REST: 409 order-quota-exceeded) until she cancels some",
+    { min: 1, max: 10_000_000, defaultValue: 10_000 },
+  ),
   WATCH_MAX_STREAMS_PER_CALLER: env.int("WatchOrders: open streams per caller (the end user; anonymous callers share one count) in one process; more: RESOURCE_EXHAUSTED", {
     min: 1,
     max: 1_000,

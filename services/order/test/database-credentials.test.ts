@@ -2,16 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  freePort,
-  grpcJsClients,
-  makeTestCertificates,
-  spawnServiceProcess,
-  startPostgresCluster,
-  type PostgresCluster,
-  type ServiceProcess,
-  type TestCertificates,
-} from "@grpc-edge/service-kit/testing";
+import { freePort, makeTestCertificates, spawnServiceProcess, startPostgresCluster, type PostgresCluster, type ServiceProcess, type TestCertificates } from "@grpc-edge/service-kit/testing";
+import { grpcJsClients } from "../../user/test/grpc-js-clients.ts";
 import { openPostgresDatabase, postgresConnection } from "@grpc-edge/service-kit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
@@ -99,7 +91,9 @@ describe("database credentials", () => {
     expect(await canLogIn("first-password")).toBe("28P01");
     // Sessions already logged in survive a password change; end them so the pool must log in again.
     cluster.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'order_app'");
-    await expect.poll(() => proc!.logs().filter((l) => l.msg === "idle database connection failed").length).toBe(before.length);
+    // Each of them reports it: the pool's connections and the WatchOrders listener's own.
+    const lostConnection = new Set(["idle database connection failed", "database listener lost its connection"]);
+    await expect.poll(() => proc!.logs().filter((l) => lostConnection.has(String(l.msg))).length).toBe(before.length);
 
     expect(await getItems(8)).toHaveLength(8);
     const after = backends();

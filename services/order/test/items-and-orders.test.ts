@@ -1,14 +1,15 @@
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { grpc, grpcJsClients, messageOf, startPostgresCluster, TEST_SERVICE_TOKEN_SECRET, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { grpc, messageOf, usePostgresCluster, TEST_SERVICE_TOKEN_SECRET, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderServiceDefinition } from "../src/index.ts";
+import { grpcJsClients } from "../../user/test/grpc-js-clients.ts";
 
 // The order service's public RPCs as a plain @grpc/grpc-js client sees them, on
 // embedded PGlite and on a real PostgreSQL server. User ids are trusted here (the
 // user service checks them), so tests use users of their own (100+).
 let cluster: PostgresCluster;
 beforeAll(async () => {
-  cluster = await startPostgresCluster();
+  cluster = await usePostgresCluster();
 });
 afterAll(() => cluster?.stop());
 

@@ -5,16 +5,17 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { openPostgresDatabase, startService, type Database, type RunningService } from "@grpc-edge/service-kit";
-import { grpc, grpcJsClients, serviceTokenInterceptor, startPostgresCluster, testServiceEnv, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { grpc, serviceTokenInterceptor, usePostgresCluster, testServiceEnv, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderServiceDefinition } from "../src/index.ts";
+import { grpcJsClients } from "../../user/test/grpc-js-clients.ts";
 
 let cluster: PostgresCluster;
 let service: RunningService;
 let observer: Database;
 let clients: ReturnType<typeof grpcJsClients>;
 beforeAll(async () => {
-  cluster = await startPostgresCluster();
+  cluster = await usePostgresCluster();
   const url = await cluster.createDatabase("limits");
   service = await startService(orderServiceDefinition, testServiceEnv({ DATABASE_URL: url, SEED_DEMO_DATA: "true", MAX_MESSAGE_BYTES: "65536" }));
   observer = await openPostgresDatabase({ connectionString: url, maxConnections: 2 });

@@ -1,7 +1,8 @@
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { grpc, grpcJsClients, parsePrometheusText, testServiceEnv } from "@grpc-edge/service-kit/testing";
+import { grpc, parsePrometheusText, testServiceEnv } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderServiceDefinition } from "../src/index.ts";
+import { grpcJsClients } from "../../user/test/grpc-js-clients.ts";
 
 // GET /metrics of the real service, on its own port (METRICS_PORT), after real gRPC (HTTP/2) calls.
 let service: RunningService;

@@ -2,9 +2,10 @@ import { createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { grpc, grpcJsClients, messageOf, serviceTokenInterceptor, TEST_SERVICE_TOKEN_SECRET, violationsOf } from "@grpc-edge/service-kit/testing";
+import { grpc, messageOf, serviceTokenInterceptor, TEST_SERVICE_TOKEN_SECRET, violationsOf } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderServiceDefinition } from "../src/index.ts";
+import { grpcJsClients } from "../../user/test/grpc-js-clients.ts";
 
 // 2023-05-01T00:00:00Z in seconds: order_date is a real Timestamp, not milliseconds.
 const MAY_1_2023 = 1_682_899_200;

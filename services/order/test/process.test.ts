@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { OrderEventType } from "@grpc-edge/proto/orders/v1";
-import { freePort, grpcJsClients, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
+import { freePort, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import { afterEach, describe, expect, it } from "vitest";
+import { grpcJsClients } from "../../user/test/grpc-js-clients.ts";
 import { isLive, orderClient, protocols, record, type RecordedStream } from "./watch-client.ts";
 
 // The service as its container runs it: `node src/main.ts`, configured by environment only.

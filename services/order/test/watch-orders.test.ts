@@ -37,7 +37,7 @@ function watching(...args: Parameters<typeof record>): RecordedStream {
 }
 
 async function subscriptions(service: RunningService): Promise<number> {
-  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const text = await (await fetch(service.metricsUrl!)).text();
   return Number(/^order_event_subscriptions (\d+)$/m.exec(text)?.[1]);
 }
 
@@ -267,10 +267,12 @@ describe("WatchOrders access and limits", () => {
   });
 
   it("ends open streams with RECONNECT when the service drains, without holding up the drain", async () => {
-    const service = await start({}, { WATCH_HEARTBEAT_MS: "60000" });
+    const service = await start({}, { WATCH_HEARTBEAT_MS: "200" });
     running.splice(running.indexOf(service), 1);
     const alice = orderClient(protocols[1][1](service.url, { sub: 1 }));
     const stream = watching(alice, { userId: 1 });
+    // "From now" starts once the stream has read where now is: its first heartbeat says it has.
+    await expect.poll(() => isLive(stream)).toBe(true);
     await alice.createOrder({ userId: 1, itemId: 1, amount: 1 });
     await expect.poll(() => stream.changes().length).toBe(1);
     expect(await service.stop(20_000)).toEqual({ drained: true });

@@ -14,6 +14,11 @@ const config = {
     max: 600_000,
     defaultValue: 10_000,
   }),
+  EMBEDDED_ORDERS_MAX: env.int("How many of a user's most recent orders her reply embeds (User.orders; order_count says how many she has; ListOrders pages through all)", {
+    min: 1,
+    max: 500,
+    defaultValue: 20,
+  }),
 };
 
 export const userServiceDefinition: ServiceDefinition<typeof config> = {
@@ -35,7 +40,7 @@ export const userServiceDefinition: ServiceDefinition<typeof config> = {
     const users = new UserRepository(db);
     return {
       routes(router) {
-        router.service(UserService, userService(users, orders.client));
+        router.service(UserService, userService(users, orders.client, config.EMBEDDED_ORDERS_MAX));
         router.service(OrderService, orderFacade(users, orders.client));
       },
       close: orders.close,

@@ -1,13 +1,19 @@
 import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { OrderService, type Order } from "@grpc-edge/proto/orders/v1";
-import type { Logger } from "@grpc-edge/service-kit";
+import { ErrorReason } from "@grpc-edge/proto/shared-names";
+import { reasonError, type Logger } from "@grpc-edge/service-kit";
 import { BalancedSessionManager, type ResolveAll } from "./balanced-session-manager.ts";
 import { isRefusedStream, lostConnectionIsUnavailable, refusedStreamRetry } from "./refused-stream-retry.ts";
 
 export type OrderServiceClient = Client<typeof OrderService>;
 
+/** The largest order-service answer read: 500 users × 20 orders fit many times over. */
+export const ORDER_ANSWER_MAX_BYTES = 4 * 1024 * 1024;
+
 export interface OrderClientOptions {
+  /** Largest answer read from the order service (default ORDER_ANSWER_MAX_BYTES). */
+  readMaxBytes?: number;
   /** Client interceptors around every call, e.g. the tracing one that sends `traceparent`. */
   interceptors?: Interceptor[];
   /** How the host's addresses are found (default: the system resolver, all addresses). */
@@ -34,7 +40,14 @@ export function createOrderClient(baseUrl: string, options: OrderClientOptions =
   // a connection lost under a call is UNAVAILABLE, not CANCELED.
   const client = createClient(
     OrderService,
-    createGrpcTransport({ baseUrl, sessionManager, interceptors: [...(options.interceptors ?? []), lostConnectionIsUnavailable(), refusedStreamRetry()] }),
+    createGrpcTransport({
+      baseUrl,
+      sessionManager,
+      // An answer larger than this is refused while it is read (UPSTREAM_RESPONSE_TOO_LARGE below),
+      // never buffered whole: a page of users embeds at most EMBEDDED_ORDERS_MAX orders each.
+      readMaxBytes: options.readMaxBytes ?? ORDER_ANSWER_MAX_BYTES,
+      interceptors: [...(options.interceptors ?? []), lostConnectionIsUnavailable(), refusedStreamRetry()],
+    }),
   );
   return { client, sessions: sessionManager, close: () => sessionManager.abort() };
 }
@@ -48,6 +61,10 @@ export function orderServiceError(error: unknown): ConnectError {
   const cause = ConnectError.from(error);
   // connect-node reports a refused stream as INTERNAL; it is the server going away.
   if (isRefusedStream(error)) return new ConnectError("order service unavailable", Code.Unavailable, undefined, undefined, cause);
+  // Our own client refused an answer over readMaxBytes: the gateway answers 502 for it.
+  if (cause.code === Code.ResourceExhausted && /larger than configured readMaxBytes/.test(cause.rawMessage)) {
+    return reasonError("order service answer too large", Code.Internal, ErrorReason.upstreamResponseTooLarge);
+  }
   switch (cause.code) {
     case Code.Unavailable:
       return new ConnectError("order service unavailable", Code.Unavailable, undefined, undefined, cause);

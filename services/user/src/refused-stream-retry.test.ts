@@ -3,13 +3,16 @@ import type { AddressInfo } from "node:net";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { OrderService } from "@grpc-edge/proto/orders/v1";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createOrderClient, orderServiceError } from "./order-client.ts";
 import { isRefusedStream } from "./refused-stream-retry.ts";
 
 // A real HTTP/2 server that refuses the next `refuse` streams with RST_STREAM(REFUSED_STREAM),
 // as a server that has sent GOAWAY does with streams it will not serve.
 let refuse = 0;
+// Connections the server is about to kill: the next test waits for them, or a kill meant for
+// one test (a slow machine delays it) lands under the next test's call.
+const kills: Promise<void>[] = [];
 let streams = 0;
 // A call asks for its own fault in this header, so a call a previous test cancelled
 // (which may reach the server late) can never take another call's fault.
@@ -44,12 +47,17 @@ beforeAll(async () => {
       const how = fault;
       const socket = req.stream.session!.socket as import("node:net").Socket;
       // (A socket the session has already let go of throws: then it is gone anyway.)
-      return void setTimeout(() => {
-        try {
-          if (how === "reset") socket.resetAndDestroy();
-          else socket.destroy();
-        } catch {}
-      }, 20);
+      return void kills.push(
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            try {
+              if (how === "reset") socket.resetAndDestroy();
+              else socket.destroy();
+            } catch {}
+            resolve();
+          }, 20),
+        ),
+      );
     }
     if (refuse > 0) {
       refuse--;
@@ -58,17 +66,20 @@ beforeAll(async () => {
     handler(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  orders = createOrderClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
 });
 afterAll(async () => {
-  orders?.close();
   await new Promise((resolve) => server?.close(resolve));
 });
-beforeEach(() => {
+// Each test gets its own client (its own HTTP/2 session): a connection an earlier test had
+// killed cannot fail a later test's call, however slow the machine is.
+beforeEach(async () => {
+  await Promise.all(kills.splice(0));
+  orders = createOrderClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   refuse = 0;
   streams = 0;
   served.length = 0;
 });
+afterEach(() => orders.close());
 
 async function codeOf(promise: Promise<unknown>): Promise<Code | "ok"> {
   return promise.then(

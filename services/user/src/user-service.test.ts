@@ -24,6 +24,7 @@ interface OrderCall {
   timeoutMs?: number | undefined;
   requestId?: string | null;
   userIds: number[];
+  maxOrders?: number;
 }
 
 function harness(makeOrders: (calls: OrderCall[]) => Partial<ServiceImpl<typeof OrderService>>) {
@@ -31,7 +32,7 @@ function harness(makeOrders: (calls: OrderCall[]) => Partial<ServiceImpl<typeof 
   const orders = createClient(OrderService, createRouterTransport(({ service }) => service(OrderService, makeOrders(calls))));
   const users = createClient(
     UserService,
-    createRouterTransport(({ service }) => service(UserService, userService(new UserRepository(db), orders)), {
+    createRouterTransport(({ service }) => service(UserService, userService(new UserRepository(db), orders, 20)), {
       router: { interceptors: [validationInterceptor()], requestGate: authenticationGate(TEST_SERVICE_TOKEN_SECRET) },
       transport: { interceptors: [serviceTokenInterceptor()] },
     }),
@@ -49,14 +50,16 @@ const recordingOrders =
         .map((id) => ({ id: id * 10, userId: id, amount: 1, status: cancelled.includes(id) ? OrderStatus.CANCELLED : OrderStatus.PLACED }));
     return {
       getOrdersByUserId(req, ctx) {
-        calls.push({ method: "GetOrdersByUserId", timeoutMs: ctx.timeoutMs(), requestId: ctx.requestHeader.get("x-request-id"), userIds: [req.userId] });
+        calls.push({ method: "GetOrdersByUserId", timeoutMs: ctx.timeoutMs(), requestId: ctx.requestHeader.get("x-request-id"), userIds: [req.userId], maxOrders: req.maxOrders });
         if (error) throw error;
-        return { orders: ordersOf([req.userId]) };
+        const orders = ordersOf([req.userId]);
+        return { orders, orderCount: orders.length, placedCount: orders.filter((o) => o.status === OrderStatus.PLACED).length };
       },
       getOrdersByUserIds(req, ctx) {
-        calls.push({ method: "GetOrdersByUserIds", timeoutMs: ctx.timeoutMs(), userIds: [...req.userIds] });
+        calls.push({ method: "GetOrdersByUserIds", timeoutMs: ctx.timeoutMs(), userIds: [...req.userIds], maxOrders: req.maxOrdersPerUser });
         if (error) throw error;
-        return { orders: ordersOf(req.userIds) };
+        const orders = ordersOf(req.userIds);
+        return { orders, orderCounts: Object.fromEntries(orders.map((o) => [o.userId, 1])) };
       },
     };
   };
@@ -146,5 +149,74 @@ describe("UserService", () => {
     await users.deleteUser({ id: cancelled.id });
     expect(await repository.byId(cancelled.id)).toBeUndefined();
     expect(await repository.byId(placed.id)).toBeDefined();
+  });
+});
+
+describe("UserService field masks", () => {
+  it("a read_mask without orders asks the order service nothing and returns only the named fields", async () => {
+    const { users, calls } = harness(recordingOrders());
+    const { user } = await users.getUserById({ id: 1, readMask: { paths: ["id", "first_name"] } });
+    expect(user).toMatchObject({ id: 1, firstName: "Petar", lastName: "", email: "", orders: [], orderCount: 0 });
+    const page = await users.getAllUsers({ pageSize: 2, readMask: { paths: ["email"] } });
+    expect(page.users.map((u) => [u.id, u.email])).toEqual([
+      [0, "petar.petrovic@gmail.com"],
+      [0, "jovan.jovanovic@gmail.com"],
+    ]);
+    expect(calls).toEqual([]);
+  });
+
+  it("a read_mask naming orders (or a field inside them) asks for them, at most the embedded maximum", async () => {
+    const { users, calls } = harness(recordingOrders());
+    const { user } = await users.getUserById({ id: 1, readMask: { paths: ["orders.item.name", "order_count"] } });
+    expect([user?.orders.map((o) => o.id), user?.orderCount, user?.firstName]).toEqual([[10], 1, ""]);
+    await users.getAllUsers({ readMask: { paths: ["order_count"] } });
+    expect(calls.map((c) => [c.method, c.maxOrders])).toEqual([
+      ["GetOrdersByUserId", 20],
+      ["GetOrdersByUserIds", 20],
+    ]);
+  });
+
+  it("an unknown read_mask path is INVALID_ARGUMENT naming it, before any lookup", async () => {
+    const { users, calls } = harness(recordingOrders());
+    const error = await users.getUserById({ id: 1, readMask: { paths: ["id", "password", "orders.colour"] } }).then(
+      () => expect.unreachable(),
+      (e: unknown) => ConnectError.from(e),
+    );
+    expect([error.code, error.rawMessage]).toEqual([
+      Code.InvalidArgument,
+      'read_mask: "password" is not a field of User; read_mask: "orders.colour" is not a field of User',
+    ]);
+    expect(calls).toEqual([]);
+  });
+
+  it("an update_mask changes exactly the named fields; set fields it does not name are ignored", async () => {
+    const { users } = harness(recordingOrders());
+    const repository = new UserRepository(db);
+    const before = await repository.create({ firstName: "Mask", lastName: "Before", email: "mask@example.com" });
+    const after = await users.updateUser({ id: before.id, firstName: "Ignored", lastName: "After", updateMask: { paths: ["last_name"] } });
+    expect([after.firstName, after.lastName, after.email]).toEqual(["Mask", "After", "mask@example.com"]);
+  });
+
+  it.each([
+    [["first_name"], {}, 'first_name: cannot be cleared: it is in update_mask but has no value'],
+    [["id"], {}, 'update_mask: "id" is not a field an update may change'],
+    [["nickname", "email"], { email: "x@example.com" }, 'update_mask: "nickname" is not a field an update may change'],
+  ])("update_mask %j with %j is INVALID_ARGUMENT, nothing written", async (paths, fields, message) => {
+    const { users } = harness(recordingOrders());
+    const repository = new UserRepository(db);
+    const before = await repository.create({ firstName: "Kept", lastName: "Kept", email: `kept-${paths.join("-")}@example.com` });
+    const error = await users.updateUser({ id: before.id, ...fields, updateMask: { paths } }).then(
+      () => expect.unreachable(),
+      (e: unknown) => ConnectError.from(e),
+    );
+    expect([error.code, error.rawMessage]).toEqual([Code.InvalidArgument, message]);
+    expect(await repository.byId(before.id)).toEqual(before);
+  });
+
+  it("without an update_mask, only the fields that are set change (direct gRPC callers keep PATCH semantics)", async () => {
+    const { users } = harness(recordingOrders());
+    const before = await new UserRepository(db).create({ firstName: "No", lastName: "Mask", email: "nomask@example.com" });
+    const after = await users.updateUser({ id: before.id, email: "nomask2@example.com" });
+    expect([after.firstName, after.lastName, after.email]).toEqual(["No", "Mask", "nomask2@example.com"]);
   });
 });

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { freePort, grpc, grpcJsClients, spawnServiceProcess, startPostgresCluster, type PostgresCluster, type ServiceProcess } from "@grpc-edge/service-kit/testing";
+import { freePort, grpc, spawnServiceProcess, startPostgresCluster, type PostgresCluster, type ServiceProcess } from "@grpc-edge/service-kit/testing";
+import { grpcJsClients } from "./grpc-js-clients.ts";
 import { afterEach, describe, expect, it } from "vitest";
 
 // Both services as their containers run them, started before their PostgreSQL exists

@@ -5,9 +5,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPostgresDatabase } from "@grpc-edge/service-kit";
-import { errorInfoOf, grpc, grpcJsClients, leftInFlight } from "@grpc-edge/service-kit/testing";
+import { errorInfoOf, grpc, leftInFlight } from "@grpc-edge/service-kit/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { engines, startPair, stopPostgres } from "./service-pair.ts";
+import { grpcJsClients } from "./grpc-js-clients.ts";
 
 afterAll(stopPostgres);
 const withKey = (key: string) => ({ metadata: { "idempotency-key": key } });

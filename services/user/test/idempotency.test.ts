@@ -1,9 +1,10 @@
 // Idempotency-Key on the creates (docs/security.md), over native gRPC against the
 // real services, on PGlite and on PostgreSQL: CreateUser is enforced by the user
 // service, CreateOrder by the order service behind the user service's facade.
-import { errorInfoOf, grpc, grpcJsClients } from "@grpc-edge/service-kit/testing";
+import { errorInfoOf, grpc } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines, startPair, stopPostgres } from "./service-pair.ts";
+import { grpcJsClients } from "./grpc-js-clients.ts";
 
 afterAll(stopPostgres);
 

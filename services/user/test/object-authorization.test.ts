@@ -1,9 +1,10 @@
 // OWASP API1 (broken object-level authorization): user B, with a valid token of
 // her own, must never read or change user A's objects — by guessing ids or any
 // other way. Every request goes to the real services over native gRPC, on PGlite.
-import { grpc, grpcJsClients, messageOf } from "@grpc-edge/service-kit/testing";
+import { grpc, messageOf } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines, startPair } from "./service-pair.ts";
+import { grpcJsClients } from "./grpc-js-clients.ts";
 
 const [pglite] = engines("authz");
 type Clients = ReturnType<typeof grpcJsClients>;

@@ -1,6 +1,7 @@
-import { createRpcCounter, grpc, grpcJsClients, violationsOf } from "@grpc-edge/service-kit/testing";
+import { createRpcCounter, grpc, violationsOf } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines, startPair, stopPostgres } from "./service-pair.ts";
+import { grpcJsClients } from "./grpc-js-clients.ts";
 
 afterAll(stopPostgres);
 

@@ -1,7 +1,7 @@
 import type { Interceptor } from "@connectrpc/connect";
 import { orderServiceDefinition } from "@grpc-edge/order-service";
 import { startService } from "@grpc-edge/service-kit";
-import { startPostgresCluster, TEST_SERVICE_TOKEN_SECRET, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { usePostgresCluster, TEST_SERVICE_TOKEN_SECRET, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { userServiceDefinition } from "../src/index.ts";
 
 // Test helper: the two services wired together as in production, on a database engine of choice.
@@ -21,8 +21,8 @@ export async function startPair(db: PairDatabases, interceptors: { user?: Interc
 let cluster: Promise<PostgresCluster> | undefined;
 
 /**
- * The same behaviour on embedded PGlite and on a real PostgreSQL server (one
- * throwaway cluster per test file, started on first use; call `stopPostgres` afterAll).
+ * The same behaviour on embedded PGlite and on a real PostgreSQL server (the run's
+ * shared cluster, or a throwaway one started on first use; call `stopPostgres` afterAll).
  */
 export function engines(prefix: string) {
   return [
@@ -30,7 +30,7 @@ export function engines(prefix: string) {
     [
       "PostgreSQL",
       async (): Promise<PairDatabases> => {
-        const pg = await (cluster ??= startPostgresCluster());
+        const pg = await (cluster ??= usePostgresCluster());
         return { user: { DATABASE_URL: await pg.createDatabase(`${prefix}_users`) }, order: { DATABASE_URL: await pg.createDatabase(`${prefix}_orders`) } };
       },
     ],

@@ -1,6 +1,6 @@
-import { grpcJsClients } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll } from "vitest";
 import { startPair, type PairDatabases } from "./service-pair.ts";
+import { grpcJsClients } from "./grpc-js-clients.ts";
 
 /**
  * Call inside a describe: the two services on the engine's databases for its tests

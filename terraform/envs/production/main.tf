@@ -64,5 +64,6 @@ module "edge" {
   admin_claim_value    = var.admin_claim_value
   cors_allowed_origins = var.cors_allowed_origins
 
-  rate_limit = var.rate_limit
+  rate_limit         = var.rate_limit
+  auth_failure_limit = var.auth_failure_limit
 }

@@ -197,3 +197,17 @@ variable "rate_limit" {
     period       = 60
   }
 }
+
+variable "auth_failure_limit" {
+  description = "AUTH_FAILURE_LIMITER binding: failed authentications per client network. namespace_id (positive integer as a string, this environment's own: not rate_limit's, not wrangler.toml's 1002), limit failures per period (10 or 60) seconds."
+  type = object({
+    namespace_id = string
+    limit        = number
+    period       = number
+  })
+  default = {
+    namespace_id = "2002"
+    limit        = 20
+    period       = 60
+  }
+}

@@ -66,19 +66,25 @@ resource "cloudflare_worker_version" "gateway" {
   ]
 
   # The /docs page (Swagger UI). Keep `config` equal to wrangler.toml's [assets]:
-  # terraform/terraform.test.ts compares them.
+  # terraform/terraform.test.ts compares them. The Worker runs first on /docs (it hands
+  # GET and HEAD to the ASSETS binding, answers other methods with a 405 problem).
   assets = {
     directory = var.assets_directory
     config = {
       html_handling      = "auto-trailing-slash"
       not_found_handling = "none"
-      run_worker_first   = false
+      run_worker_first   = ["/docs", "/docs/*"]
     }
   }
 
   # Binding names are what workers/gateway reads from `env`. Keep them literal:
   # terraform/terraform.test.ts compares them with wrangler.toml and the secret list.
   bindings = [
+    {
+      # wrangler.toml's [assets] binding: the /docs page's files.
+      name = "ASSETS"
+      type = "assets"
+    },
     {
       name = "USER_SERVICE_URL"
       type = "plain_text"
@@ -146,6 +152,16 @@ resource "cloudflare_worker_version" "gateway" {
       simple = {
         limit  = var.rate_limit.limit
         period = var.rate_limit.period
+      }
+    },
+    {
+      # Failed authentications per client network; the gateway calls it on each 401.
+      name         = "AUTH_FAILURE_LIMITER"
+      type         = "ratelimit"
+      namespace_id = var.auth_failure_limit.namespace_id
+      simple = {
+        limit  = var.auth_failure_limit.limit
+        period = var.auth_failure_limit.period
       }
     },
     {

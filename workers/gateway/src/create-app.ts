@@ -6,6 +6,7 @@ import { GatewayError, methodNotAllowed } from "./errors/gateway-error.ts";
 import { problemTypes } from "./errors/problem-types.ts";
 import { renderProblem } from "./errors/render-problem.ts";
 import { accessLog, consoleAccessLog, type AccessLog } from "./middleware/access-log.ts";
+import { authFailureLimit } from "./middleware/auth-failure-limit.ts";
 import { authenticate, type AuthenticateOptions } from "./middleware/authenticate.ts";
 import { corsAllowList } from "./middleware/cors-allow-list.ts";
 import { edgeCache, type EdgeCacheOptions } from "./middleware/edge-cache.ts";
@@ -18,6 +19,7 @@ import { securityHeaders } from "./middleware/security-headers.ts";
 import { serverTiming } from "./middleware/server-timing.ts";
 import { traceContext } from "./middleware/trace-context.ts";
 import { createOpenApiDocument } from "./openapi/index.ts";
+import { DOCS_METHODS, DOCS_PATH_PATTERNS } from "./routing/docs-assets.ts";
 import type { RpcForwarder } from "./rpc-protocols/forward-rpc.ts";
 import { renderRpcError } from "./rpc-protocols/render-rpc-error.ts";
 import { serverStreamHandler, type ServerStreamOptions } from "./streaming/server-stream-handler.ts";
@@ -50,6 +52,8 @@ export interface EdgeOptions extends AuthenticateOptions {
   corsAllowedOrigins: readonly string[];
   /** Retry-After of a rate-limited request: the RATE_LIMITER period, in seconds. */
   rateLimitPeriodSeconds: number;
+  /** How long a network over its AUTH_FAILURE_LIMITER budget is refused: that binding's period, in seconds. */
+  authFailurePeriodSeconds: number;
 }
 
 /** What stands in for the options when the environment is unusable: the setting it names, and the log. */
@@ -102,12 +106,21 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
   app.all("/healthz", onlyMethods(["GET", "HEAD"]));
   // The same descriptors, as OpenAPI 3.1 (the docs UI under /docs reads it); built on first use.
   let openapi: object | undefined;
-  app.get("/openapi.json", (c) => c.json((openapi ??= createOpenApiDocument([...bindings, ...streamBindings]))));
+  app.get("/openapi.json", (c) => c.json((openapi ??= createOpenApiDocument([...bindings, ...streamBindings], { publicReads: edge?.publicReads ?? true }))));
   app.all("/openapi.json", onlyMethods(["GET", "HEAD"]));
+  // The /docs page's GETs are its assets' (index.ts); here: other methods, and misses.
+  for (const pattern of DOCS_PATH_PATTERNS) {
+    app.on([...DOCS_METHODS], pattern, (c) => {
+      throw new GatewayError(problemTypes.notFound, `no route for ${c.req.method} ${c.req.path}`);
+    });
+    app.all(pattern, onlyMethods(DOCS_METHODS));
+  }
 
   // 5. The API: who is calling (writes need a token), how often, and a sane Idempotency-Key.
   if (rpcForwarder !== undefined) app.use(markRpcReads(rpcs));
   if (edge !== undefined) {
+    // Before any token work: a network flooding bad tokens is refused here.
+    app.use(authFailureLimit({ blockSeconds: edge.authFailurePeriodSeconds }));
     app.use(authenticate(edge));
     app.use(rateLimit({ retryAfterSeconds: edge.rateLimitPeriodSeconds }));
   }

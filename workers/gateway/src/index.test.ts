@@ -19,6 +19,9 @@ describe("Worker entry", () => {
     [{ USER_SERVICE_URL: "ftp://user:hunter2@host" }, "USER_SERVICE_URL must be an absolute http(s) URL"],
     [{ USER_SERVICE_URL: "http://u", ORDER_SERVICE_URL: "http://o", UPSTREAM_TIMEOUT_MS: "0", SERVICE_TOKEN_SECRET: SECRET }, "UPSTREAM_TIMEOUT_MS must be an integer"],
     [{ USER_SERVICE_URL: "http://u", ORDER_SERVICE_URL: "http://o", SERVICE_TOKEN_SECRET: "hunter2" }, "SERVICE_TOKEN_SECRET must be at least 32 bytes long"],
+    // A copied .dev.vars.example: long enough, and known to everybody.
+    [{ USER_SERVICE_URL: "http://u", ORDER_SERVICE_URL: "http://o", SERVICE_TOKEN_SECRET: "replace-me-with-at-least-32-random-bytes" }, "SERVICE_TOKEN_SECRET is the example value"],
+    [{ USER_SERVICE_URL: "http://u", ORDER_SERVICE_URL: "http://o", SERVICE_TOKEN_SECRET: SECRET, ...JWT, JWT_SECRET: "x".repeat(48) }, "JWT_SECRET is one character repeated"],
   ])("answers 500 problem JSON for a bad env %j, without leaking values", async (env, message) => {
     for (const path of ["/api/users", "/healthz"]) {
       const res = await call(path, env);
@@ -29,6 +32,8 @@ describe("Worker entry", () => {
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       const text = await res.text();
       expect(text).not.toContain("hunter2");
+      expect(text).not.toContain("replace-me");
+      expect(text).not.toContain("xxxxxxxx");
       expect(JSON.parse(text)).toMatchObject({
         type: "https://grpc-edge.dev/problems/gateway-misconfigured",
         status: 500,

@@ -7,6 +7,7 @@ import type { AppEnv } from "./context/app-env.ts";
 import { createApp } from "./create-app.ts";
 import { isConfigError } from "./errors/gateway-error.ts";
 import { publishedServices } from "./routing/published-services.ts";
+import { serveDocsAsset } from "./routing/docs-assets.ts";
 import { readOnlyMethods } from "./routing/read-only-methods.ts";
 import { routedTransport } from "./routing/routed-transport.ts";
 import { upstreamOf, type Upstream } from "./routing/upstream-routes.ts";
@@ -26,14 +27,23 @@ const serviceName = "grpc-edge-gateway";
 let cached: { key: string; app: Hono<AppEnv> } | undefined;
 // wrangler.toml's [[ratelimits]] period (Terraform's rate_limit.period may be 10 or 60): the longest wait.
 const RATE_LIMIT_PERIOD_S = 60;
+// wrangler.toml's AUTH_FAILURE_LIMITER period: how long an isolate refuses a network over it.
+const AUTH_FAILURE_PERIOD_S = 60;
 
 // Retries of reads (and keyed writes) on UNAVAILABLE, from one budget per isolate that
 // survives config changes; outermost, so each attempt is signed afresh (docs/resilience.md).
 const upstreamRetry = retryInterceptor({ isIdempotent: readOnlyMethods(publishedServices), budget: new RetryBudget() });
 
+// workerd hands an isolate the same env object request after request: the key (a string
+// of every setting) is worked out once per env object, not per request.
+const appsByEnv = new WeakMap<GatewayEnv, Hono<AppEnv>>();
+
 function appFor(env: GatewayEnv): Hono<AppEnv> {
+  const known = appsByEnv.get(env);
+  if (known !== undefined) return known;
   const key = settingsKey(env);
   if (cached?.key !== key) cached = { key, app: buildApp(env) };
+  appsByEnv.set(env, cached.app);
   return cached.app;
 }
 
@@ -65,6 +75,7 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
         publicReads: config.publicReads,
         corsAllowedOrigins: config.corsAllowedOrigins,
         rateLimitPeriodSeconds: RATE_LIMIT_PERIOD_S,
+        authFailurePeriodSeconds: AUTH_FAILURE_PERIOD_S,
       },
       // The colo's cache, shared by every isolate there (docs/resilience.md).
       cache: { cache: () => (typeof caches === "undefined" ? undefined : caches.default), ttlSeconds: config.edgeCacheTtlSeconds },
@@ -78,7 +89,8 @@ function buildApp(env: GatewayEnv): Hono<AppEnv> {
 }
 
 export default {
-  fetch(request, env, ctx) {
-    return appFor(env).fetch(request, env, ctx);
+  async fetch(request, env, ctx) {
+    // The /docs page as it is, with its own CSP from _headers: not through the API's chain.
+    return (await serveDocsAsset(request, env.ASSETS)) ?? appFor(env).fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<GatewayEnv>;

@@ -79,6 +79,7 @@ beforeAll(async () => {
       publicReads: true,
       corsAllowedOrigins: ["https://app.example.com"],
       rateLimitPeriodSeconds: 60,
+      authFailurePeriodSeconds: 60,
     },
     cache: { cache: () => memory.cache as unknown as Cache, ttlSeconds: 5 },
   });

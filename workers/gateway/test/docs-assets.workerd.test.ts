@@ -54,7 +54,7 @@ describe("the /docs page as static assets", () => {
     }
   });
 
-  it("the page and its files are served with a CSP from _headers (the Worker never sees asset responses)", async () => {
+  it("the page and its files are served with a CSP from _headers (the Worker hands them over untouched)", async () => {
     for (const path of ["/docs/", "/docs/docs.js", "/docs/swagger-ui.css"]) {
       const res = await get(path);
       expect(res.headers.get("content-security-policy"), path).toBe(DOCS_CSP);
@@ -84,5 +84,27 @@ describe("the /docs page as static assets", () => {
     expect(res.headers.get("content-type")).toMatch(type);
     // The Worker's request-id middleware ran: assets never set this header.
     expect(res.headers.get("x-request-id")).toMatch(/.+/);
+  });
+
+  it.each([
+    ["POST", "/docs/"],
+    ["PUT", "/docs/docs.js"],
+    ["DELETE", "/docs/swagger-ui.css"],
+    ["PATCH", "/docs"],
+    ["POST", "/docs/nope.js"],
+  ])("%s %s → 405 problem+json with Allow: GET, HEAD, from the Worker (not the asset router's empty 405)", async (method, p) => {
+    const res = await get(p, { method, body: method === "DELETE" ? undefined : "{}" });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD");
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(res.headers.get("x-request-id")).toMatch(/.+/);
+    expect(await res.json()).toMatchObject({ status: 405, type: "https://grpc-edge.dev/problems/method-not-allowed" });
+  });
+
+  it("HEAD /docs/ is the page's headers, without a body", async () => {
+    const res = await get("/docs/", { method: "HEAD" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-security-policy")).toBe(DOCS_CSP);
+    expect(await res.text()).toBe("");
   });
 });

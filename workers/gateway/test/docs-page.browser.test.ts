@@ -1,10 +1,15 @@
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { UserService } from "@grpc-edge/proto/user/v1";
+import type { HandlerContext } from "@connectrpc/connect";
 import { existsSync } from "node:fs";
 import http from "node:http";
 import type net from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { create } from "@bufbuild/protobuf";
+import { UserSchema, type CreateUserRequest } from "@grpc-edge/proto/user/v1";
+import { decodeJwt } from "jose";
+import { mintJwt } from "./jwt-test-kit.ts";
 import { startGateway, type RunningGateway } from "./start-gateway.ts";
 import { createFixtureUserService } from "./user-fixtures.ts";
 
@@ -14,12 +19,20 @@ import { createFixtureUserService } from "./user-fixtures.ts";
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const haveChromium = existsSync(chromiumPath);
+// A laptop without Chromium skips the page test; CI never does (.ci/run installs it).
+if (process.env.CI && !haveChromium) throw new Error(`CI needs Chromium at ${chromiumPath} for the /docs page test`);
 if (!haveChromium) console.warn(`[docs-page.browser.test.ts] SKIPPED: no chromium at ${chromiumPath} (apt-get install chromium; .ci/run installs it).`);
 
 describe.skipIf(!haveChromium)(
   `/docs in chromium${haveChromium ? "" : ` (SKIPPED: no ${chromiumPath}; apt-get install chromium, as .ci/run does)`}`,
   () => {
     const service = createFixtureUserService();
+    // Creates made from the page, with the subject of the service token that came with each.
+    const created: { request: CreateUserRequest; sub: unknown }[] = [];
+    const createUser = (request: CreateUserRequest, ctx: HandlerContext) => {
+      created.push({ request, sub: decodeJwt(ctx.requestHeader.get("authorization")!.replace(/^Bearer /, "")).sub });
+      return create(UserSchema, { id: 3, firstName: request.firstName, lastName: request.lastName, email: request.email });
+    };
     const outsideRequests: string[] = [];
     const pageErrors: string[] = [];
     const timings: Record<string, number> = {};
@@ -29,7 +42,7 @@ describe.skipIf(!haveChromium)(
     let page: Page;
 
     beforeAll(async () => {
-      upstream = http.createServer(connectNodeAdapter({ routes: (router) => router.service(UserService, service.impl) }));
+      upstream = http.createServer(connectNodeAdapter({ routes: (router) => router.service(UserService, { ...service.impl, createUser }) }));
       await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
       const port = (upstream.address() as net.AddressInfo).port;
       const start = performance.now();
@@ -128,6 +141,33 @@ describe.skipIf(!haveChromium)(
       expect(JSON.parse(body ?? "")).toMatchObject({ status: 404, code: "not_found", detail: "user 999 not found" });
       expect(outsideRequests).toEqual([]);
       if (process.env.DOCS_SCREENSHOT) await page.screenshot({ path: process.env.DOCS_SCREENSHOT, fullPage: true });
+    });
+
+    it("Authorize with a pasted dev token, then POST /api/users from the page: 201 Created", async () => {
+      const token = await mintJwt({ sub: "42", scope: "admin" });
+      // The previous test's 404 is on the console already: only new errors count.
+      const errorsBefore = pageErrors.length;
+      await page.locator(".auth-wrapper .authorize").click();
+      const dialog = page.locator(".dialog-ux");
+      await dialog.locator("input").first().fill(token);
+      await dialog.locator("button.modal-btn.authorize").click();
+      await dialog.locator("button.modal-btn.btn-done").click();
+
+      const op = page.locator(".opblock-post").filter({ has: page.locator('.opblock-summary-path[data-path="/api/users"]') });
+      await op.locator(".opblock-summary").click();
+      await op.getByRole("button", { name: "Try it out" }).click();
+      await op.locator("textarea.body-param__text").fill(JSON.stringify({ firstName: "Page", lastName: "Writer", email: "page.writer@example.com" }));
+      await op.getByRole("button", { name: "Execute" }).click();
+      const live = op.locator(".live-responses-table");
+      await expect.poll(() => live.locator("tbody .response-col_status").first().textContent(), { timeout: 10_000 }).toBe("201");
+      const body = await live.locator("tbody .response-col_description .microlight").first().textContent();
+      expect(JSON.parse(body ?? "")).toMatchObject({ id: 3, firstName: "Page", lastName: "Writer" });
+      // The page sent the token: the service saw the pasted token's subject, the gateway's service token carrying it.
+      expect(created).toEqual([{ request: expect.objectContaining({ firstName: "Page", email: "page.writer@example.com" }), sub: "42" }]);
+      // The Location of the new user, readable by the page's script.
+      await expect(live.locator("tbody .response-col_description").first().textContent()).resolves.toContain("/api/users/3");
+      expect(outsideRequests).toEqual([]);
+      expect(pageErrors.slice(errorsBefore)).toEqual([]);
     });
 
     // Last: proves the guard the "offline" assertions above rely on does block and record.

@@ -24,21 +24,23 @@ let viaJwks: RunningGateway;
 /** A second JWKS gateway that no test warms up: its first requests are a cold isolate's. */
 let coldJwks: RunningGateway;
 let limited: RunningGateway;
+let authLimited: RunningGateway;
 
 beforeAll(async () => {
   upstream = http.createServer(connectNodeAdapter({ routes: (router) => router.service(UserService, service.impl) }));
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
   const userServiceUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
   jwks = await startJwksServer();
-  [hs256, viaJwks, coldJwks, limited] = await Promise.all([
+  [hs256, viaJwks, coldJwks, limited, authLimited] = await Promise.all([
     startGateway({ userServiceUrl, orderServiceUrl: userServiceUrl, vars: { PUBLIC_READS: "false", CORS_ALLOWED_ORIGINS: "https://app.example.com" } }),
     startGateway({ userServiceUrl, orderServiceUrl: userServiceUrl, vars: { JWT_SECRET: "", JWT_JWKS_URL: jwks.url } }),
     startGateway({ userServiceUrl, orderServiceUrl: userServiceUrl, vars: { JWT_SECRET: "", JWT_JWKS_URL: jwks.url } }),
     startGateway({ userServiceUrl, orderServiceUrl: userServiceUrl, rateLimit: { limit: 3, period: 60 } }),
+    startGateway({ userServiceUrl, orderServiceUrl: userServiceUrl, authFailureLimit: { limit: 3, period: 60 } }),
   ]);
 });
 afterAll(async () => {
-  await Promise.all([hs256?.stop(), viaJwks?.stop(), coldJwks?.stop(), limited?.stop(), jwks?.stop()]);
+  await Promise.all([hs256?.stop(), viaJwks?.stop(), coldJwks?.stop(), limited?.stop(), authLimited?.stop(), jwks?.stop()]);
   upstream?.closeAllConnections();
   upstream?.close();
 });
@@ -133,6 +135,35 @@ describe("rate limiting (RATE_LIMITER binding, limit 3 per minute)", () => {
     for (let i = 0; i < 4; i++) statuses.push((await fetch(`${limited.url}/api/users/1`)).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
     for (let i = 0; i < 5; i++) expect((await fetch(`${limited.url}/healthz`)).status).toBe(200);
+  });
+
+  it("anonymous IPv6 callers are counted per /64: rotating addresses inside it buys nothing", async () => {
+    const from = async (ip: string) => (await fetch(`${limited.url}/api/users/2`, { headers: { "cf-connecting-ip": ip } })).status;
+    const statuses = [];
+    for (const ip of ["2001:db8:42:1::1", "2001:db8:42:1::2", "2001:db8:42:1::dead:beef", "2001:db8:42:1:ffff:ffff:ffff:ffff"]) statuses.push(await from(ip));
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(await from("2001:db8:42:2::1")).toBe(200);
+  });
+});
+
+describe("failed authentications (AUTH_FAILURE_LIMITER binding, limit 3 per minute per client network)", () => {
+  it("a network flooding bad tokens gets 429 before any token work, even with a good token; another network is unaffected", async () => {
+    const forged = `Bearer ${await mintJwt({ sub: "1", secret: "an-attacker-secret-of-at-least-32-bytes" })}`;
+    // Five addresses of one IPv6 /64: one budget between them.
+    const statuses = [];
+    for (let i = 1; i <= 5; i++) {
+      statuses.push((await fetch(`${authLimited.url}/api/users/1`, { headers: { authorization: forged, "cf-connecting-ip": `2001:db8:7:7::${i}` } })).status);
+    }
+    // The 4th failure goes over the limit: from then on the network is refused outright.
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    const good = await bearerFor("1");
+    const blocked = await fetch(`${authLimited.url}/api/users/1`, { headers: { ...good, "cf-connecting-ip": "2001:db8:7:7::abcd" } });
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get("retry-after")).toMatch(/^[1-9][0-9]*$/);
+    expect(await blocked.json()).toMatchObject({ status: 429, type: "https://grpc-edge.dev/problems/rate-limited" });
+    expect(service.calls).toEqual([]);
+    const elsewhere = await fetch(`${authLimited.url}/api/users/1`, { headers: { ...good, "cf-connecting-ip": "2001:db8:7:8::1" } });
+    expect(elsewhere.status).toBe(200);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Just enough of the Workers Cache API for unit tests in Node: match/put/delete by URL,
  * entries kept for the put response's `Cache-Control: max-age` on a clock the test owns.
- * The real thing is exercised in workerd (test/e2e/edge-cache.test.ts).
+ * The real thing is exercised in workerd (test/e2e/edge-cache-in-workerd.test.ts).
  */
 type Key = string | URL | { url: string };
 

@@ -5,7 +5,7 @@ import type { JsonSchema } from "../src/openapi/json-schema.ts";
 
 export type Doc = JsonSchema & {
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, JsonSchema>; responses: Record<string, JsonSchema> };
+  components: { schemas: Record<string, JsonSchema>; responses: Record<string, JsonSchema>; securitySchemes?: Record<string, JsonSchema> };
 };
 
 export interface Operation {
@@ -14,6 +14,7 @@ export interface Operation {
   parameters: Parameter[];
   requestBody?: { required: boolean; content: { "application/json": { schema: JsonSchema } } };
   responses: Record<string, JsonSchema>;
+  security?: Record<string, string[]>[];
 }
 
 export interface Parameter {

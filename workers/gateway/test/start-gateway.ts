@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -26,6 +26,11 @@ export interface StartGatewayOptions {
    * high no test reaches it; `false`: no binding at all (the Worker then does not limit).
    */
   rateLimit?: { limit: number; period: 10 | 60 } | false;
+  /**
+   * The AUTH_FAILURE_LIMITER binding's simple limit (failed authentications per client
+   * network). Default: so high no test reaches it; `false`: no binding.
+   */
+  authFailureLimit?: { limit: number; period: 10 | 60 } | false;
   /** Each line the Worker logs (the access log among them); default: only warnings and errors, to stderr. */
   onLog?: (log: WorkerLog) => void;
 }
@@ -60,6 +65,7 @@ interface WranglerConfig {
   ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: 10 | 60 } }[];
   assets?: {
     directory?: string;
+    binding?: string;
     html_handling?: "auto-trailing-slash" | "force-trailing-slash" | "drop-trailing-slash" | "none";
     not_found_handling?: "single-page-application" | "404-page" | "none";
     run_worker_first?: boolean | string[];
@@ -85,18 +91,35 @@ interface Bundle {
 
 let bundle: Promise<Bundle> | undefined;
 
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The folder gateway-bundle-setup.ts built the Worker into, once for the run. */
+    gatewayBundleDir?: string;
+  }
+}
+
+/** Where the run's globalSetup (gateway-bundle-setup.ts) left the built Worker, if it did. */
+async function prebuiltBundleDir(): Promise<string | undefined> {
+  // bench/ starts gateways outside vitest: only a test worker may ask vitest.
+  if (!process.env.VITEST) return undefined;
+  const { inject } = await import("vitest");
+  return inject("gatewayBundleDir");
+}
+
 /**
  * Runs the gateway in one real workerd (Miniflare, no `wrangler dev` proxy in front),
  * on 127.0.0.1 and a free port. The Worker is the bundle `wrangler deploy` would ship,
- * built once per process; its compatibility settings and vars come from wrangler.toml.
+ * built once per test run (globalSetup) or else once per process; its compatibility
+ * settings and vars come from wrangler.toml.
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   // A failed build is not cached: the next call retries.
-  bundle ??= buildBundle().catch((err: unknown) => {
+  bundle ??= loadOrBuildBundle().catch((err: unknown) => {
     bundle = undefined;
     throw err;
   });
   const { config, modules, mainModule, assets, Miniflare } = await bundle;
+  const assetsBinding = assets === undefined ? undefined : config.assets?.binding;
   const logs: WorkerLog[] = [];
   const onLog = options.onLog ?? printWarnings;
   const vars: Record<string, unknown> = {
@@ -109,14 +132,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     ...testJwtVars,
     ...options.vars,
   };
-  // wrangler.toml's [[ratelimits]], as Miniflare 5 binds them (type "rate-limit").
+  // wrangler.toml's [[ratelimits]], as Miniflare 5 binds them (type "rate-limit"), each with the test's limit.
+  const limits: Record<string, StartGatewayOptions["rateLimit"]> = { RATE_LIMITER: options.rateLimit, AUTH_FAILURE_LIMITER: options.authFailureLimit };
   const ratelimits = Object.fromEntries(
-    options.rateLimit === false
-      ? []
-      : (config.ratelimits ?? []).map((r) => [
-          r.name,
-          { type: "rate-limit", namespace: r.namespace_id, simple: options.rateLimit ?? { limit: 1_000_000, period: 60 } },
-        ]),
+    (config.ratelimits ?? []).flatMap((r) => {
+      const limit = limits[r.name];
+      if (limit === false) return [];
+      return [[r.name, { type: "rate-limit", namespace: r.namespace_id, simple: limit ?? { limit: 1_000_000, period: 60 } }]];
+    }),
   );
 
   const mf = new Miniflare({
@@ -148,6 +171,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
               ]),
             ),
             ...ratelimits,
+            // [assets] binding: the Worker hands /docs GETs to it.
+            ...(assetsBinding === undefined ? {} : { [assetsBinding]: { type: "assets" } }),
           },
         },
         dev: { unsafeRegisterWorker: false },
@@ -170,17 +195,28 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   };
 }
 
-async function buildBundle(): Promise<Bundle> {
+async function loadOrBuildBundle(): Promise<Bundle> {
+  const prebuilt = await prebuiltBundleDir();
+  if (prebuilt !== undefined) return loadBundle(prebuilt);
   const outdir = mkdtempSync(path.join(tmpdir(), "grpc-edge-gateway-"));
   try {
-    return await buildInto(outdir);
+    await buildGatewayBundle(outdir);
+    return await loadBundle(outdir);
   } finally {
     // Everything is read into memory; test runners kill workers without an "exit" event.
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-async function buildInto(outdir: string): Promise<Bundle> {
+/** What buildGatewayBundle writes next to the modules: the wrangler.toml settings a start needs. */
+const configFile = "wrangler-config.json";
+
+/**
+ * Builds the docs assets and the Worker bundle `wrangler deploy` would upload into `outdir`,
+ * with wrangler.toml as wrangler reads it (the run's globalSetup does this once; each
+ * workerd start then only reads files and loads Miniflare).
+ */
+export async function buildGatewayBundle(outdir: string): Promise<void> {
   // wrangler refuses to bundle while [assets] points at a folder that does not exist.
   buildDocsAssets();
   const wranglerBin = path.join(path.dirname(wranglerPackageJson), "bin", "wrangler.js");
@@ -194,15 +230,20 @@ async function buildInto(outdir: string): Promise<Bundle> {
   ).catch((err: Error & { stdout?: string; stderr?: string }) => {
     throw new Error(`wrangler deploy --dry-run failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`, { cause: err });
   });
-  // Wrangler's own config reader (no hand-rolled TOML) and Miniflare load while it builds.
-  const [{ unstable_readConfig }, { Miniflare }] = await Promise.all([
-    importResolved<{ unstable_readConfig(args: { config: string }): WranglerConfig }>(
-      requireHere.resolve("wrangler"),
-    ),
-    importResolved<{ Miniflare: typeof MiniflareClass }>(requireFromWrangler.resolve("miniflare")),
+  // Wrangler's own config reader (no hand-rolled TOML) loads while it builds.
+  const [{ unstable_readConfig }] = await Promise.all([
+    importResolved<{ unstable_readConfig(args: { config: string }): WranglerConfig }>(requireHere.resolve("wrangler")),
     build,
   ]);
-  const config = unstable_readConfig({ config: wranglerToml });
+  const { name, main, compatibility_date, compatibility_flags, vars, ratelimits, assets } = unstable_readConfig({ config: wranglerToml });
+  const config: WranglerConfig = { name, main, compatibility_date, compatibility_flags, vars, ratelimits, assets };
+  writeFileSync(path.join(outdir, configFile), JSON.stringify(config));
+}
+
+/** Reads what buildGatewayBundle left in `outdir`. */
+async function loadBundle(outdir: string): Promise<Bundle> {
+  const { Miniflare } = await importResolved<{ Miniflare: typeof MiniflareClass }>(requireFromWrangler.resolve("miniflare"));
+  const config = JSON.parse(readFileSync(path.join(outdir, configFile), "utf8")) as WranglerConfig;
   if (config.compatibility_date === undefined) throw new Error(`${wranglerToml} has no compatibility_date`);
 
   const mainModule = `${path.parse(config.main ?? "index.ts").name}.js`;

@@ -22,6 +22,7 @@ export const fixtureUsers: MessageInitShape<typeof UserSchema>[] = [
         status: OrderStatus.PLACED,
       },
     ],
+    orderCount: 1,
   },
   // No orders: the REST body still carries "orders": [].
   { id: 2, firstName: "Grace", lastName: "Hopper", email: "grace@example.com" },
@@ -43,9 +44,10 @@ export const adaJson = {
       status: "ORDER_STATUS_PLACED",
     },
   ],
+  orderCount: 1,
 };
 
-export const graceJson = { id: 2, firstName: "Grace", lastName: "Hopper", email: "grace@example.com", orders: [] };
+export const graceJson = { id: 2, firstName: "Grace", lastName: "Hopper", email: "grace@example.com", orders: [], orderCount: 0 };
 
 export interface RecordedCall {
   method: "getUserById" | "getAllUsers";

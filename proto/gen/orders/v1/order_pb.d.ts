@@ -93,6 +93,13 @@ export declare type OrdersByUserIdRequest = Message<"orders.v1.OrdersByUserIdReq
    * @generated from field: int32 user_id = 1;
    */
   userId: number;
+
+  /**
+   * At most this many of her most recent orders (oldest first); 0: all of them.
+   *
+   * @generated from field: int32 max_orders = 2;
+   */
+  maxOrders: number;
 };
 
 /**
@@ -109,6 +116,18 @@ export declare type OrdersByUserIdResponse = Message<"orders.v1.OrdersByUserIdRe
    * @generated from field: repeated orders.v1.Order orders = 1;
    */
   orders: Order[];
+
+  /**
+   * How many orders she has in all, and how many of them are placed (not cancelled).
+   *
+   * @generated from field: int32 order_count = 2;
+   */
+  orderCount: number;
+
+  /**
+   * @generated from field: int32 placed_count = 3;
+   */
+  placedCount: number;
 };
 
 /**
@@ -130,6 +149,13 @@ export declare type OrdersByUserIdsRequest = Message<"orders.v1.OrdersByUserIdsR
    * @generated from field: repeated int32 user_ids = 1;
    */
   userIds: number[];
+
+  /**
+   * At most this many of each user's most recent orders; 0: all of them.
+   *
+   * @generated from field: int32 max_orders_per_user = 2;
+   */
+  maxOrdersPerUser: number;
 };
 
 /**
@@ -148,6 +174,13 @@ export declare type OrdersByUserIdsResponse = Message<"orders.v1.OrdersByUserIds
    * @generated from field: repeated orders.v1.Order orders = 1;
    */
   orders: Order[];
+
+  /**
+   * How many orders each requested user has in all (users with none are left out).
+   *
+   * @generated from field: map<int32, int32> order_counts = 2;
+   */
+  orderCounts: { [key: number]: number };
 };
 
 /**

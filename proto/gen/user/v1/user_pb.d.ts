@@ -9,7 +9,7 @@
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
 import type { Order } from "../../orders/v1/order_pb.js";
-import type { EmptySchema } from "@bufbuild/protobuf/wkt";
+import type { EmptySchema, FieldMask } from "@bufbuild/protobuf/wkt";
 
 /**
  * Describes the file user/v1/user.proto.
@@ -41,9 +41,20 @@ export declare type User = Message<"user.v1.User"> & {
   email: string;
 
   /**
+   * Her most recent orders (at most EMBEDDED_ORDERS_MAX of the user service, 20 by default),
+   * oldest first. When order_count is larger, ListOrders (GET /api/users/{id}/orders) pages
+   * through all of them.
+   *
    * @generated from field: repeated orders.v1.Order orders = 5;
    */
   orders: Order[];
+
+  /**
+   * How many orders she has in all, placed and cancelled.
+   *
+   * @generated from field: int32 order_count = 6;
+   */
+  orderCount: number;
 };
 
 /**
@@ -60,6 +71,14 @@ export declare type GetUserRequest = Message<"user.v1.GetUserRequest"> & {
    * @generated from field: int32 id = 1;
    */
   id: number;
+
+  /**
+   * Which fields of the user to return (AIP-157; REST: ?fields=). Unset: all. Without
+   * "orders" and "order_count" the order service is not asked at all.
+   *
+   * @generated from field: google.protobuf.FieldMask read_mask = 2;
+   */
+  readMask?: FieldMask | undefined;
 };
 
 /**
@@ -101,6 +120,13 @@ export declare type GetAllUsersRequest = Message<"user.v1.GetAllUsersRequest"> &
    * @generated from field: string page_token = 2;
    */
   pageToken: string;
+
+  /**
+   * Which fields of each user to return, as for GetUserById.
+   *
+   * @generated from field: google.protobuf.FieldMask read_mask = 3;
+   */
+  readMask?: FieldMask | undefined;
 };
 
 /**
@@ -161,7 +187,9 @@ export declare type CreateUserRequest = Message<"user.v1.CreateUserRequest"> & {
 export declare const CreateUserRequestSchema: GenMessage<CreateUserRequest>;
 
 /**
- * PATCH semantics: only the fields that are set change.
+ * PATCH semantics: with update_mask, exactly the fields it names change (one named but not
+ * set is cleared, which no field here allows: INVALID_ARGUMENT); without it, only the fields
+ * that are set change.
  *
  * @generated from message user.v1.UpdateUserRequest
  */
@@ -185,6 +213,14 @@ export declare type UpdateUserRequest = Message<"user.v1.UpdateUserRequest"> & {
    * @generated from field: optional string email = 4;
    */
   email?: string | undefined;
+
+  /**
+   * The fields to change (AIP-134). The REST edge fills it from the keys of the JSON body
+   * when the client sends none; an explicit ?updateMask= wins.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 5;
+   */
+  updateMask?: FieldMask | undefined;
 };
 
 /**

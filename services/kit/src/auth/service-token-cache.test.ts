@@ -1,6 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { mintServiceToken, TEST_SERVICE_TOKEN_SECRET } from "../testing/index.ts";
+import { mintServiceToken, TEST_SERVICE_TOKEN_SECRET } from "../../testing/index.ts";
 import { serviceTokenKey, SERVICE_TOKEN_CLOCK_SKEW_S } from "./service-token.ts";
 import { serviceTokenCache } from "./service-token-cache.ts";
 

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { mintServiceToken, TEST_SERVICE_TOKEN_SECRET } from "../testing/index.ts";
+import { mintServiceToken, TEST_SERVICE_TOKEN_SECRET } from "../../testing/index.ts";
 import { serviceTokenKey, verifyServiceToken } from "./service-token.ts";
 
 const key = serviceTokenKey(TEST_SERVICE_TOKEN_SECRET);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPostgresCluster, type PostgresCluster } from "../testing/index.ts";
+import { startPostgresCluster, type PostgresCluster } from "../../testing/index.ts";
 import type { Database } from "./database.ts";
 import { openPGliteDatabase } from "./pglite-database.ts";
 import { openPostgresDatabase } from "./postgres-database.ts";

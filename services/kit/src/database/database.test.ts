@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPostgresCluster, type PostgresCluster } from "../testing/index.ts";
+import { usePostgresCluster, type PostgresCluster } from "../../testing/index.ts";
 import type { Database } from "./database.ts";
 import { migrate, seedOnce, type Migration } from "./migrate.ts";
 import { openPGliteDatabase } from "./pglite-database.ts";
@@ -13,7 +13,7 @@ const migrations: Migration[] = [
 
 let cluster: PostgresCluster;
 beforeAll(async () => {
-  cluster = await startPostgresCluster();
+  cluster = await usePostgresCluster();
 });
 afterAll(() => cluster?.stop());
 

@@ -4,7 +4,8 @@ export { migrate, readMigrations, seedOnce, type Migration, type MigrationResult
 export { openDatabase, type DatabaseSettings } from "./open-database.ts";
 export { openPGliteDatabase } from "./pglite-database.ts";
 export { openPostgresDatabase, type PostgresOptions } from "./postgres-database.ts";
-export { postgresConnection, sslModes, type PostgresConnection, type PostgresConnectionSettings, type SslMode } from "./postgres-connection.ts";
+export { databaseAuthModes, postgresConnection, sslModes, type DatabaseAuthMode, type PostgresConnection, type PostgresConnectionSettings, type SslMode } from "./postgres-connection.ts";
+export { iamTokenPassword } from "./iam-token-password.ts";
 export { filePassword, fixedPassword, type PasswordSource } from "./password-source.ts";
 export { isTransientDatabaseError } from "./transient-database-error.ts";
 export { prepareDatabase, type DatabasePreparation } from "./prepare-database.ts";

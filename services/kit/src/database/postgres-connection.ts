@@ -1,6 +1,12 @@
 import { readFileSync } from "node:fs";
 import type { ConnectionOptions } from "node:tls";
+import { awsCredentialSource, type AwsCredentialSettings } from "../aws/aws-credentials.ts";
+import { iamTokenPassword } from "./iam-token-password.ts";
 import { filePassword, fixedPassword, type PasswordSource } from "./password-source.ts";
+
+/** How the services log in: a password (DATABASE_PASSWORD[_FILE]) or an RDS IAM auth token. */
+export const databaseAuthModes = ["password", "iam"] as const;
+export type DatabaseAuthMode = (typeof databaseAuthModes)[number];
 
 /** The sslmode values the services understand (libpq's meaning, plus node-postgres' no-verify). */
 export const sslModes = ["disable", "no-verify", "require", "verify-ca", "verify-full"] as const;
@@ -30,6 +36,11 @@ export interface PostgresConnectionSettings {
   sslMode?: SslMode | undefined;
   /** PEM bundle of the CAs the server's certificate must chain to (e.g. the RDS global bundle). */
   caFile?: string | undefined;
+  /** DATABASE_AUTH; iam needs `region`, credentials and TLS, and no password. */
+  auth?: DatabaseAuthMode | undefined;
+  /** AWS_REGION, the region the IAM tokens are signed for. */
+  region?: string | undefined;
+  awsCredentials?: AwsCredentialSettings | undefined;
 }
 
 const urlParameters = new Set(["sslmode", "sslrootcert"]);
@@ -66,6 +77,13 @@ export function postgresConnection(settings: PostgresConnectionSettings): Postgr
   }
   if (settings.passwordFile && password) throw new Error("set either DATABASE_PASSWORD_FILE or a password (DATABASE_PASSWORD or in DATABASE_URL), not both");
   const mode = sslMode ?? (caFile ? "verify-full" : "disable");
+  const iam = settings.auth === "iam";
+  if (iam) {
+    if (settings.passwordFile || password) throw new Error("DATABASE_AUTH=iam logs in with IAM tokens: unset DATABASE_PASSWORD, DATABASE_PASSWORD_FILE and any password in DATABASE_URL");
+    if (!settings.region) throw new Error("DATABASE_AUTH=iam needs AWS_REGION (the region the tokens are signed for)");
+    // The token is a bearer credential for 15 minutes: never send it in the clear.
+    if (mode === "disable") throw new Error("DATABASE_AUTH=iam needs TLS: set DATABASE_SSLMODE (verify-full with DATABASE_CA_FILE in AWS)");
+  }
   const safeUrl = new URL("postgres://localhost");
   safeUrl.hostname = host.includes(":") ? `[${host}]` : host;
   safeUrl.port = String(port);
@@ -77,7 +95,11 @@ export function postgresConnection(settings: PostgresConnectionSettings): Postgr
     port,
     database,
     user,
-    password: settings.passwordFile ? filePassword(settings.passwordFile) : fixedPassword(password),
+    password: iam
+      ? iamTokenPassword({ host, port, user, region: settings.region!, credentials: awsCredentialSource(settings.awsCredentials ?? {}) })
+      : settings.passwordFile
+        ? filePassword(settings.passwordFile)
+        : fixedPassword(password),
     ssl: tlsOptions(mode, caFile),
     safeUrl: safeUrl.toString(),
   };

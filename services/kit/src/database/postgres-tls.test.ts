@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTestCertificates, startPostgresCluster, type PostgresCluster, type TestCertificates } from "../testing/index.ts";
+import { makeTestCertificates, startPostgresCluster, type PostgresCluster, type TestCertificates } from "../../testing/index.ts";
 import type { Database } from "./database.ts";
 import { postgresConnection, type PostgresConnectionSettings } from "./postgres-connection.ts";
 import { openPostgresDatabase } from "./postgres-database.ts";
@@ -63,5 +63,12 @@ describe("TLS to PostgreSQL", () => {
     expect(() => postgresConnection({ host: "h", caFile: "/nonexistent/ca.pem" })).toThrow("cannot read the database CA file /nonexistent/ca.pem: ENOENT");
     expect(() => postgresConnection({ host: "h", password: "pw", passwordFile: "/run/secrets/pw" })).toThrow("set either DATABASE_PASSWORD_FILE or a password");
     expect(postgresConnection({ url: "postgres://app:s3cret@db.internal:6432/orders" })!.safeUrl).toBe("postgres://app@db.internal:6432/orders?sslmode=disable");
+    // DATABASE_AUTH=iam: a token instead of any password, signed for a region, never sent in the clear.
+    const iam = { host: "h", auth: "iam", region: "eu-west-1", sslMode: "verify-full", awsCredentials: { accessKeyId: "AKID", secretAccessKey: "s" } } as const;
+    expect(postgresConnection(iam)!.safeUrl).toBe("postgres://postgres@h:5432/postgres?sslmode=verify-full");
+    expect(() => postgresConnection({ ...iam, passwordFile: "/run/secrets/pw" })).toThrow("DATABASE_AUTH=iam logs in with IAM tokens: unset DATABASE_PASSWORD");
+    expect(() => postgresConnection({ ...iam, region: undefined })).toThrow("DATABASE_AUTH=iam needs AWS_REGION");
+    expect(() => postgresConnection({ ...iam, sslMode: undefined })).toThrow("DATABASE_AUTH=iam needs TLS");
+    expect(() => postgresConnection({ ...iam, awsCredentials: {} })).toThrow("no AWS credentials");
   });
 });

@@ -1,6 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPostgresCluster, type PostgresCluster } from "../testing/index.ts";
+import { usePostgresCluster, type PostgresCluster } from "../../testing/index.ts";
 import type { Database } from "./database.ts";
 import { openPGliteDatabase } from "./pglite-database.ts";
 import { openPostgresDatabase } from "./postgres-database.ts";
@@ -17,7 +17,7 @@ describe("query deadlines on PostgreSQL", () => {
   let db: Database;
   let observer: Database;
   beforeAll(async () => {
-    cluster = await startPostgresCluster();
+    cluster = await usePostgresCluster();
     const url = await cluster.createDatabase("deadlines");
     db = await openPostgresDatabase({ connectionString: url, maxConnections: 4 });
     observer = await openPostgresDatabase({ connectionString: url, maxConnections: 1 });

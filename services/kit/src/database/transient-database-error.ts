@@ -17,5 +17,5 @@ export function isTransientDatabaseError(error: unknown): boolean {
   // A Node system error (ECONNREFUSED, ENOTFOUND, EAI_AGAIN, ETIMEDOUT, …) or a TLS failure.
   if (typeof code === "string") return true;
   // node-postgres' own connection failures carry no code.
-  return /connection|timeout|terminated|ssl|certificate|DATABASE_PASSWORD_FILE/i.test((error as Error).message ?? "");
+  return /connection|timeout|terminated|ssl|certificate|DATABASE_PASSWORD_FILE|AWS credentials/i.test((error as Error).message ?? "");
 }

@@ -6,7 +6,7 @@ import { InMemorySpanExporter } from "@opentelemetry/sdk-trace";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { authenticationGate, callerOf, requireReadUser } from "../auth/index.ts";
-import { bearer, TEST_SERVICE_TOKEN_SECRET } from "../testing/index.ts";
+import { bearer, TEST_SERVICE_TOKEN_SECRET } from "../../testing/index.ts";
 import { createTracing, serverTracingInterceptor } from "../tracing/index.ts";
 import { loggingInterceptor } from "./logging-interceptor.ts";
 

@@ -1,7 +1,7 @@
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { Health } from "@grpc-edge/proto/grpc/health/v1";
 import { describe, expect, it } from "vitest";
-import { parsePrometheusText } from "../testing/index.ts";
+import { parsePrometheusText } from "../../testing/index.ts";
 import { createServiceMetrics } from "./create-service-metrics.ts";
 import { metricsInterceptor } from "./metrics-interceptor.ts";
 

@@ -2,7 +2,7 @@ import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { leftInFlight } from "../testing/left-in-flight.ts";
+import { leftInFlight } from "../../testing/left-in-flight.ts";
 import { listenDualProtocol, type DualProtocolServer, type NodeHandler } from "./dual-protocol-server.ts";
 
 let server: DualProtocolServer | undefined;

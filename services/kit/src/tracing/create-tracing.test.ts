@@ -1,6 +1,6 @@
 import { SpanKind } from "@opentelemetry/api";
 import { afterEach, describe, expect, it } from "vitest";
-import { startOtlpReceiver, type OtlpReceiver } from "../testing/index.ts";
+import { startOtlpReceiver, type OtlpReceiver } from "../../testing/index.ts";
 import { createTracing } from "./create-tracing.ts";
 
 let receiver: OtlpReceiver | undefined;

@@ -275,7 +275,7 @@ run "services_log_in_as_the_application_role_with_iam_and_verify_full" {
   assert {
     condition = alltrue([
       for svc in ["user", "order"] : alltrue([
-        for kv in [["DATABASE_USER", "grpc_edge_app"], ["DATABASE_AUTH", "iam"], ["DATABASE_SSLMODE", "verify-full"], ["DATABASE_SSLROOTCERT", "/app/certs/rds-global-bundle.pem"], ["AWS_REGION", "eu-west-1"]] :
+        for kv in [["DATABASE_USER", "grpc_edge_app"], ["DATABASE_AUTH", "iam"], ["DATABASE_SSLMODE", "verify-full"], ["DATABASE_CA_FILE", "/app/certs/rds-global-bundle.pem"], ["AWS_REGION", "eu-west-1"]] :
         contains([for c in jsondecode(aws_ecs_task_definition.this[svc].container_definitions) : c if c.name == svc][0].environment, { name = kv[0], value = kv[1] })
       ])
     ])

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { mintJwt, TEST_JWT } from "../../test/jwt-test-kit.ts";
 import { createJwtVerifier, InvalidTokenError } from "./jwt-verifier.ts";
 
@@ -18,8 +18,27 @@ describe("createJwtVerifier with a shared secret (HS256)", () => {
     expect((await hs256(await mintJwt({ sub: "7", claims }))).scope).toBe(scope);
   });
 
+  it("remembers a verified token until it expires (plus the clock skew), never longer", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const verify = createJwtVerifier({ issuer: TEST_JWT.issuer, audience: TEST_JWT.audience, admin: TEST_JWT.admin, keys: { kind: "secret", secret: TEST_JWT.secret } });
+      const token = await mintJwt({ sub: "7", ttl: 60 });
+      expect(await verify(token)).toEqual({ sub: "7", scope: "" });
+      vi.setSystemTime(Date.now() + (60 + 29) * 1000);
+      expect(await verify(token)).toEqual({ sub: "7", scope: "" });
+      vi.setSystemTime(Date.now() + 2 * 1000);
+      await expect(verify(token)).rejects.toThrow(InvalidTokenError);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("carries the token's own jti, for the audit trail", async () => {
     expect(await hs256(await mintJwt({ sub: "7", claims: { jti: "jwt-42" } }))).toEqual({ sub: "7", scope: "", jti: "jwt-42" });
+  });
+
+  it.each([42, "j".repeat(257)])("ignores a jti that is no string of at most 256 characters (%j): the token still verifies", async (jti) => {
+    expect(await hs256(await mintJwt({ sub: "7", claims: { jti: jti as string } }))).toEqual({ sub: "7", scope: "" });
   });
 
   it("returns the user id and scopes of a valid token", async () => {

@@ -49,15 +49,15 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 scope-token
 export function createJwtVerifier(config: JwtConfig, keySetCache: () => KeySetCache | undefined = locationCache): JwtVerifier {
   const { key, algorithms } =
     config.keys.kind === "secret"
-      ? { key: new TextEncoder().encode(config.keys.secret) as Uint8Array | JWTVerifyGetKey, algorithms: ["HS256"] }
-      : {
-          key: sharedKeySet({ url: config.keys.url, cache: keySetCache }),
-          algorithms: ["RS256", "ES256"],
-        };
+      ? { key: hmacKeyOf(config.keys.secret), algorithms: ["HS256"] }
+      : { key: sharedKeySet({ url: config.keys.url, cache: keySetCache }), algorithms: ["RS256", "ES256"] };
+  const verified = verifiedTokens();
   return async (token) => {
+    const known = verified.get(token);
+    if (known !== undefined) return known;
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, key as Uint8Array, {
+      ({ payload } = await jwtVerify(token, key, {
         algorithms,
         issuer: config.issuer,
         audience: config.audience,
@@ -77,8 +77,42 @@ export function createJwtVerifier(config: JwtConfig, keySetCache: () => KeySetCa
     // Any client may ask for any scope; admin is what the identity provider says, in its claim.
     const scopes = requested.filter((s) => s !== ADMIN_SCOPE);
     if (isAdmin(payload[config.admin.claim], config.admin.value)) scopes.push(ADMIN_SCOPE);
-    const { jti } = payload;
-    return { sub, scope: scopes.join(" "), ...(typeof jti === "string" && jti.length <= 256 ? { jti } : {}) };
+    const { jti, exp } = payload;
+    const result = { sub, scope: scopes.join(" "), ...(typeof jti === "string" && jti.length <= 256 ? { jti } : {}) };
+    verified.set(token, result, (exp! + JWT_CLOCK_SKEW_S) * 1000);
+    return result;
+  };
+}
+
+/** The HS256 key, imported once per verifier rather than by jose on every verification. */
+function hmacKeyOf(secret: string): JWTVerifyGetKey {
+  let key: ReturnType<typeof crypto.subtle.importKey> | undefined;
+  return () => (key ??= crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]));
+}
+
+/** Most tokens one isolate remembers as verified (the oldest is forgotten first). */
+const MAX_VERIFIED_TOKENS = 1024;
+
+/**
+ * Tokens this isolate already verified, until they expire: a client sends the same token
+ * with every request, and verifying the same bytes again would give the same answer. A
+ * token verified under a key the provider has since withdrawn keeps working until its exp
+ * (tokens are short-lived; docs/security.md). Refused tokens are never remembered.
+ */
+function verifiedTokens() {
+  const entries = new Map<string, { token: VerifiedToken; untilMs: number }>();
+  return {
+    get(raw: string): VerifiedToken | undefined {
+      const entry = entries.get(raw);
+      if (entry === undefined) return undefined;
+      if (Date.now() < entry.untilMs) return entry.token;
+      entries.delete(raw);
+      return undefined;
+    },
+    set(raw: string, token: VerifiedToken, untilMs: number): void {
+      if (entries.size >= MAX_VERIFIED_TOKENS) entries.delete(entries.keys().next().value!);
+      entries.set(raw, { token, untilMs });
+    },
   };
 }
 

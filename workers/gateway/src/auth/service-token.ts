@@ -2,7 +2,7 @@
 // HS256 JWT signed per request with SERVICE_TOKEN_SECRET. WebCrypto HMAC, not jose:
 // the Worker bundle stays small.
 
-import { SERVICE_TOKEN_AUDIENCE, SERVICE_TOKEN_ISSUER } from "@grpc-edge/proto/shared-names";
+import { SERVICE_TOKEN_AUDIENCE, SERVICE_TOKEN_ISSUER, SERVICE_TOKEN_USER_JTI_CLAIM } from "@grpc-edge/proto/shared-names";
 
 /** Lifetime of a token; the services refuse anything over 60 s. */
 export const SERVICE_TOKEN_TTL_S = 30;
@@ -12,6 +12,8 @@ export interface ServiceTokenClaims {
   sub?: string;
   /** Space-separated scopes, e.g. "users:read". */
   scope: string;
+  /** The end user's token id (`jti` of her JWT), for the services' audit log; absent without one. */
+  userJti?: string;
 }
 
 const encoder = new TextEncoder();
@@ -40,6 +42,7 @@ export async function signServiceToken(key: CryptoKey, claims: ServiceTokenClaim
     jti: crypto.randomUUID(),
     ...(claims.sub === undefined ? {} : { sub: claims.sub }),
     scope: claims.scope,
+    ...(claims.userJti === undefined ? {} : { [SERVICE_TOKEN_USER_JTI_CLAIM]: claims.userJti }),
   };
   const signingInput = `${jsonPart({ alg: "HS256", typ: "JWT" })}.${jsonPart(payload)}`;
   const signature = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(signingInput)));

@@ -64,7 +64,11 @@ export const gatewaySettings = {
 /** The Worker's bindings (not variables): read per request, absent is fine. */
 export const gatewayBindings = {
   RATE_LIMITER:
-    "`[[ratelimits]]` binding, 300 per 60 s in `wrangler.toml`: requests per caller (verified `sub`, else client IP); over it 429 with `Retry-After`. Absent: no limiting (logged once)",
+    "`[[ratelimits]]` binding, 300 per 60 s in `wrangler.toml`: requests per caller (verified `sub`, else the client's IPv4 address or IPv6 /64); over it 429 with `Retry-After`. Absent: no limiting (logged once)",
+  AUTH_FAILURE_LIMITER:
+    "`[[ratelimits]]` binding, 20 per 60 s in `wrangler.toml`: failed authentications (401s) per client network (IPv4 address, IPv6 /64); over it the network gets 429 before any token check for the period. Absent: not limited (logged once)",
+  ASSETS:
+    "`[assets]` binding of the `/docs` page: the Worker runs first on `/docs` and `/docs/*` and hands GET and HEAD to it; other methods get a 405 problem with `Allow`. Absent: `/docs` is a 404 problem",
   SERVICES:
     "Fetcher of the private origin in front of both services (a VPC service binding): when bound, every upstream call goes through it, to the same URLs (the load balancer routes by path). Absent: plain `fetch`",
 };

@@ -5,8 +5,8 @@ import { parseConfig, settingsKey, type GatewayEnv } from "./parse-config.ts";
 
 const timeoutRule = "UPSTREAM_TIMEOUT_MS must be an integer number of milliseconds from 1 to 60000";
 const urlRule = "USER_SERVICE_URL must be an absolute http(s) URL";
-const secret = "s".repeat(32);
-const jwt = { JWT_ISSUER: "https://id.example.com/", JWT_AUDIENCE: "grpc-edge-api", JWT_SECRET: "j".repeat(32) };
+const secret = "parse-config-test-service-secret-0123456789";
+const jwt = { JWT_ISSUER: "https://id.example.com/", JWT_AUDIENCE: "grpc-edge-api", JWT_SECRET: "parse-config-test-jwt-secret-0123456789abc" };
 
 describe("parseConfig", () => {
   it.each<[GatewayEnv, string, number]>([
@@ -22,7 +22,7 @@ describe("parseConfig", () => {
       upstreamTimeoutMs,
       serviceTokenSecret: secret,
       publicReads: false,
-      jwt: { issuer: jwt.JWT_ISSUER, audience: jwt.JWT_AUDIENCE, keys: { kind: "secret", secret: jwt.JWT_SECRET } },
+      jwt: { issuer: jwt.JWT_ISSUER, audience: jwt.JWT_AUDIENCE, admin: { claim: "roles", value: "grpc-edge-admin" }, keys: { kind: "secret", secret: jwt.JWT_SECRET } },
       corsAllowedOrigins: [],
       edgeCacheTtlSeconds: 5,
     });
@@ -65,6 +65,10 @@ describe("parseConfig", () => {
     [{ USER_SERVICE_URL: "http://u", ORDER_SERVICE_URL: "orders:50052", SERVICE_TOKEN_SECRET: secret }, "ORDER_SERVICE_URL must be an absolute http(s) URL"],
     [{ USER_SERVICE_URL: "http://u", ORDER_SERVICE_URL: "http://o" }, "SERVICE_TOKEN_SECRET is not set"],
     [{ USER_SERVICE_URL: "http://u", ORDER_SERVICE_URL: "http://o", SERVICE_TOKEN_SECRET: "hunter2-is-short" }, "SERVICE_TOKEN_SECRET must be at least 32 bytes long"],
+    [{ USER_SERVICE_URL: "http://u", ORDER_SERVICE_URL: "http://o", SERVICE_TOKEN_SECRET: "s".repeat(32) }, "SERVICE_TOKEN_SECRET is one character repeated; generate a real one"],
+    [{ USER_SERVICE_URL: "http://u", ORDER_SERVICE_URL: "http://o", SERVICE_TOKEN_SECRET: "replace-me-with-at-least-32-random-bytes" }, "SERVICE_TOKEN_SECRET is the example value from .dev.vars.example; generate a real one"],
+    [{ USER_SERVICE_URL: "http://u", ORDER_SERVICE_URL: "http://o", SERVICE_TOKEN_SECRET: secret, ...jwt, JWT_SECRET: "replace-me-with-another-32-random-bytes" }, "JWT_SECRET is the example value from .dev.vars.example; generate a real one"],
+    [{ USER_SERVICE_URL: "http://u", ORDER_SERVICE_URL: "http://o", SERVICE_TOKEN_SECRET: secret, ...jwt, JWT_SECRET: "j".repeat(40) }, "JWT_SECRET is one character repeated; generate a real one"],
     [{ USER_SERVICE_URL: "http://u", ORDER_SERVICE_URL: "http://o", SERVICE_TOKEN_SECRET: secret, PUBLIC_READS: "yes" }, "PUBLIC_READS must be true or false"],
     [{ USER_SERVICE_URL: "127.0.0.1:50051", ORDER_SERVICE_URL: "http://o", SERVICE_TOKEN_SECRET: secret }, urlRule],
     [{ USER_SERVICE_URL: "ftp://user:hunter2@host", SERVICE_TOKEN_SECRET: secret }, urlRule],

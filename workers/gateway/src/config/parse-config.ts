@@ -1,5 +1,5 @@
 import type { JwtConfig } from "../auth/jwt-verifier.ts";
-import type { RateLimiterBinding, UpstreamFetcher } from "../context/app-env.ts";
+import type { AssetsFetcher, RateLimiterBinding, UpstreamFetcher } from "../context/app-env.ts";
 import { gatewaySettings, type GatewaySettingName, type GatewaySettingValue } from "./gateway-settings.ts";
 import { parseJwtConfig } from "./parse-jwt-config.ts";
 import { readSetting, type Setting } from "./setting.ts";
@@ -8,6 +8,10 @@ import { readSetting, type Setting } from "./setting.ts";
 export type GatewayEnv = { [Name in GatewaySettingName]?: string } & {
   /** Workers rate-limit binding ([[ratelimits]] in wrangler.toml); optional, read per request. */
   RATE_LIMITER?: RateLimiterBinding;
+  /** Failed authentications per client network ([[ratelimits]] too); optional, read per request. */
+  AUTH_FAILURE_LIMITER?: RateLimiterBinding;
+  /** The /docs page's static assets ([assets] binding). */
+  ASSETS?: AssetsFetcher;
   /** The private origin in front of both services; when bound, every upstream call goes through it. */
   SERVICES?: UpstreamFetcher;
 };

@@ -11,6 +11,8 @@ describe("parseJwtConfig", () => {
     expect(parseJwtConfig({ ...base, JWT_SECRET: secret }, serviceSecret)).toEqual({
       issuer: "https://id.example.com/",
       audience: "grpc-edge-api",
+      // ADMIN_CLAIM / ADMIN_CLAIM_VALUE unset: their defaults.
+      admin: { claim: "roles", value: "grpc-edge-admin" },
       keys: { kind: "secret", secret },
     });
     expect(parseJwtConfig({ ...base, JWT_JWKS_URL: "https://id.example.com/.well-known/jwks.json", JWT_SECRET: "" }, serviceSecret).keys).toEqual({
@@ -43,5 +45,10 @@ describe("parseJwtConfig", () => {
       return;
     }
     expect.unreachable();
+  });
+
+  it("reads who is an administrator: ADMIN_CLAIM and ADMIN_CLAIM_VALUE, roles ∋ grpc-edge-admin by default", () => {
+    const custom = parseJwtConfig({ ...base, JWT_SECRET: secret, ADMIN_CLAIM: "https://api.example.com/roles", ADMIN_CLAIM_VALUE: "ops" }, serviceSecret);
+    expect(custom.admin).toEqual({ claim: "https://api.example.com/roles", value: "ops" });
   });
 });

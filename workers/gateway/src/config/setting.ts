@@ -1,3 +1,4 @@
+import { placeholderSecretReason } from "@grpc-edge/proto/placeholder-secret";
 import { configError } from "../errors/gateway-error.ts";
 
 /**
@@ -70,7 +71,7 @@ export const setting = {
   text(description: string): Setting<string> {
     return { description, parse: (raw) => raw.trim() };
   },
-  /** A key of at least `minBytes` bytes (UTF-8), taken as is. */
+  /** A key of at least `minBytes` bytes (UTF-8), taken as is; never a placeholder (.dev.vars.example's values, one character repeated). */
   secret(description: string, minBytes: number): Setting<string> {
     return { description, secret: true, parse: (raw) => key(raw, minBytes) };
   },
@@ -93,6 +94,9 @@ export const setting = {
 
 function key(raw: string, minBytes: number): string {
   if (encoder.encode(raw).byteLength < minBytes) throw new Error(`must be at least ${minBytes} bytes long`);
+  // Long enough is not secret enough: a key copied from the example is one everybody knows.
+  const placeholder = placeholderSecretReason(raw);
+  if (placeholder !== undefined) throw new Error(placeholder);
   return raw;
 }
 

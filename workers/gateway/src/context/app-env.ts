@@ -1,5 +1,12 @@
 import type { Caller } from "../auth/caller.ts";
 
+/**
+ * What the edge decided about who may call: a verified end-user token; an anonymous read
+ * with PUBLIC_READS (scope users:read); an anonymous read without it (no scope: the
+ * services refuse what needs one); or refused (401, or a network blocked for failing).
+ */
+export type EdgeAuthz = "token" | "public-read" | "anonymous" | "denied";
+
 /** This request's place in a distributed trace (W3C Trace Context). */
 export interface RequestTrace {
   traceId: string;
@@ -37,6 +44,11 @@ export interface UpstreamFetcher {
   fetch(input: string, init: RequestInit): Promise<Response>;
 }
 
+/** The static-assets binding (workers-types' Fetcher), as much of it as the /docs page uses. */
+export interface AssetsFetcher {
+  fetch(request: Request): Promise<Response>;
+}
+
 /** Hono's typing of per-request variables shared by the gateway's middleware. */
 export interface AppEnv {
   Variables: {
@@ -47,6 +59,8 @@ export interface AppEnv {
     errorCause?: string;
     /** Who is calling, once the authenticate middleware has run (absent: anonymous, no scope). */
     caller?: Caller;
+    /** The edge's authorization decision, for the access log (absent: no check ran, e.g. /healthz). */
+    authz?: EdgeAuthz;
     /** A Connect or gRPC-Web call of a read RPC (rpc-protocols/): anonymous callers may make it, as a REST GET. */
     rpcRead?: true;
     /** A write made over Connect or gRPC-Web: the REST path and answer (proto3 JSON) the edge cache invalidates by. */
@@ -55,6 +69,10 @@ export interface AppEnv {
   Bindings: {
     /** Workers rate-limit binding ([[ratelimits]] in wrangler.toml); optional. */
     RATE_LIMITER?: RateLimiterBinding;
+    /** Workers rate-limit binding counting failed authentications per client network; optional. */
+    AUTH_FAILURE_LIMITER?: RateLimiterBinding;
+    /** The /docs page's static assets ([assets] binding); optional. */
+    ASSETS?: AssetsFetcher;
     /** The private origin in front of the services (a VPC service binding); optional, read per request. */
     SERVICES?: UpstreamFetcher;
   };

@@ -128,6 +128,24 @@ describe("problemFromError: the services' ErrorInfo reasons", () => {
       { status: 400, type: "https://grpc-edge.dev/problems/invalid-argument" },
     ],
     [
+      "an order quota reached is 409 with the service's detail, and no Retry-After (waiting does not help)",
+      new ConnectError("user 7 has 2 placed orders, the most one user may have; cancel some first", Code.FailedPrecondition, undefined, [
+        { desc: ErrorInfoSchema, value: create(ErrorInfoSchema, { domain: ERROR_DOMAIN, reason: ErrorReason.orderQuotaExceeded, metadata: { limit: "2" } }) },
+      ]),
+      {
+        status: 409,
+        code: "failed_precondition",
+        type: "https://grpc-edge.dev/problems/order-quota-exceeded",
+        detail: "user 7 has 2 placed orders, the most one user may have; cancel some first",
+        headers: {},
+      },
+    ],
+    [
+      "a service's own upstream answer too large is 502, its internals hidden",
+      withReason(Code.Internal, ERROR_DOMAIN, ErrorReason.upstreamResponseTooLarge),
+      { status: 502, type: "https://grpc-edge.dev/problems/upstream-response-too-large", detail: "An upstream service answered with more data than the gateway accepts." },
+    ],
+    [
       "a reason of another domain is ignored",
       withReason(Code.InvalidArgument, "example.com", ErrorReason.idempotencyKeyReused),
       { status: 400, type: "https://grpc-edge.dev/problems/invalid-argument" },

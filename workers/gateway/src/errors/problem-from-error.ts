@@ -30,6 +30,8 @@ export function problemFromError(err: unknown): Problem {
     // IDEMPOTENCY_KEY_INVALID stays a plain 400: the code says all there is.
     if (reasons.includes(ErrorReason.idempotencyKeyReused)) return problemOf(problemTypes.idempotencyKeyReused);
     if (reasons.includes(ErrorReason.idempotencyKeyInFlight)) return problemOf(problemTypes.idempotencyKeyInFlight);
+    if (reasons.includes(ErrorReason.orderQuotaExceeded)) return problemOf(problemTypes.orderQuotaExceeded, err.rawMessage || problemTypes.orderQuotaExceeded.detail);
+    if (reasons.includes(ErrorReason.upstreamResponseTooLarge)) return problemOf(problemTypes.upstreamResponseTooLarge);
     const type = problemTypeOfCode(err.code);
     return problemOf(type, type.exposeMessage && err.rawMessage !== "" ? err.rawMessage : type.detail);
   }

@@ -113,6 +113,25 @@ export const problemTypes = {
     detail: "A request with this Idempotency-Key is still being processed; retry shortly.",
     headers: retryShortly,
   },
+  // The order service's per-user quota of placed orders (ErrorInfo reason ORDER_QUOTA_EXCEEDED):
+  // the detail names the limit; no Retry-After, since waiting does not help.
+  orderQuotaExceeded: {
+    slug: "order-quota-exceeded",
+    status: 409,
+    title: "Order quota exceeded",
+    code: Code.FailedPrecondition,
+    detail: "This user has as many placed orders as one user may have; cancel some first.",
+    exposeMessage: true,
+  },
+  // An upstream answer larger than the gateway reads (transport/read-bounded-body.ts), or
+  // than a service read from its own upstream (ErrorInfo reason UPSTREAM_RESPONSE_TOO_LARGE).
+  upstreamResponseTooLarge: {
+    slug: "upstream-response-too-large",
+    status: 502,
+    title: "Upstream response too large",
+    code: Code.Internal,
+    detail: "An upstream service answered with more data than the gateway accepts.",
+  },
   // The Worker's own environment (config/): the detail names the setting, never its value.
   gatewayMisconfigured: { slug: "gateway-misconfigured", status: 500, title: "Gateway misconfigured", code: Code.Internal, detail: internal },
 } as const satisfies Record<string, ProblemType>;

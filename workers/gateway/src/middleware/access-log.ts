@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../context/app-env.ts";
+import type { AppEnv, EdgeAuthz } from "../context/app-env.ts";
 
 export interface AccessLogEntry {
   method: string;
@@ -12,6 +12,14 @@ export interface AccessLogEntry {
   /** The upstream RPC ("package.Service/Method") and how long it took, when the request made one. */
   rpc?: string;
   upstreamMs?: number;
+  /** The RPC's outcome, as a Connect code ("ok", "permission_denied"…), when the request made one. */
+  rpcCode?: string;
+  /** Audit: the verified end user (her token's `sub`); absent when anonymous. Never a token, never an email. */
+  sub?: string;
+  /** Audit: her token's `jti`, also sent to the services as the service token's `user_jti`. */
+  jti?: string;
+  /** Audit: the edge's decision (types EdgeAuthz); "none" where no check runs (/healthz, /openapi.json, preflights). */
+  authz: EdgeAuthz | "none";
   error?: string;
 }
 
@@ -33,11 +41,16 @@ export function accessLog(log: AccessLog): MiddlewareHandler<AppEnv> {
       durationMs: Date.now() - start,
       requestId: c.get("requestId"),
       traceId: c.get("trace").traceId,
+      authz: c.get("authz") ?? "none",
     };
+    const caller = c.get("caller");
+    if (caller?.sub !== undefined) entry.sub = caller.sub;
+    if (caller?.userJti !== undefined) entry.jti = caller.userJti;
     const upstream = c.get("upstream");
     if (upstream !== undefined) {
       entry.rpc = upstream.rpc;
       entry.upstreamMs = upstream.endMs - upstream.startMs;
+      entry.rpcCode = upstream.code;
     }
     const error = c.get("errorCause");
     if (error !== undefined) entry.error = error;

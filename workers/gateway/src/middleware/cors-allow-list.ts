@@ -19,7 +19,20 @@ export const CORS_ALLOW_HEADERS = [
 ];
 export const CORS_ALLOW_METHODS = ["GET", "HEAD", "POST", "PATCH", "DELETE"];
 /** Response headers scripts may read (beyond the CORS-safelisted ones). */
-export const CORS_EXPOSE_HEADERS = ["X-Request-Id", "Idempotent-Replayed", "Retry-After", "WWW-Authenticate", "ETag", "Grpc-Status", "Grpc-Message", "Grpc-Status-Details-Bin"];
+export const CORS_EXPOSE_HEADERS = [
+  "X-Request-Id",
+  "Idempotent-Replayed",
+  "Retry-After",
+  "WWW-Authenticate",
+  "ETag",
+  "Location",
+  "Server-Timing",
+  "X-Edge-Cache",
+  // Connect and gRPC-Web clients read the call's status from these.
+  "Grpc-Status",
+  "Grpc-Message",
+  "Grpc-Status-Details-Bin",
+];
 /** How long a browser may cache a preflight answer, in seconds. */
 export const CORS_MAX_AGE_S = 600;
 

@@ -43,14 +43,25 @@ describe("rateLimit", () => {
     expect(await res.json()).toMatchObject({ status: 429, code: "resource_exhausted", type: "https://grpc-edge.dev/problems/rate-limited" });
   });
 
-  it("keys anonymous callers by CF-Connecting-IP, so one address does not spend another's budget", async () => {
+  it("keys anonymous callers by CF-Connecting-IP's network: an IPv4 address, an IPv6 /64", async () => {
     const { app } = setup({ authenticated: false, scope: "users:read" });
     const limiter = fakeLimiter(1);
     const from = (ip: string) => app.request("/api/users", { headers: { "cf-connecting-ip": ip } }, { RATE_LIMITER: limiter });
     expect((await from("203.0.113.1")).status).toBe(200);
     expect((await from("203.0.113.1")).status).toBe(429);
     expect((await from("203.0.113.2")).status).toBe(200);
-    expect(limiter.keys).toEqual(["ip:203.0.113.1", "ip:203.0.113.1", "ip:203.0.113.2"]);
+    // Rotating through one /64 buys nothing: its second address is already over.
+    expect((await from("2001:db8:1:2::1")).status).toBe(200);
+    expect((await from("2001:db8:1:2::dead:beef")).status).toBe(429);
+    expect((await from("2001:db8:1:3::1")).status).toBe(200);
+    expect(limiter.keys).toEqual([
+      "net:203.0.113.1",
+      "net:203.0.113.1",
+      "net:203.0.113.2",
+      "net:2001:db8:1:2::/64",
+      "net:2001:db8:1:2::/64",
+      "net:2001:db8:1:3::/64",
+    ]);
   });
 
   it("without the binding, or when it fails, lets requests through and says so once", async () => {

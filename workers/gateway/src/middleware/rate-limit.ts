@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import { GatewayError } from "../errors/gateway-error.ts";
 import { problemTypes } from "../errors/problem-types.ts";
-import type { AppEnv, RateLimiterBinding } from "../context/app-env.ts";
+import type { AppEnv } from "../context/app-env.ts";
+import { clientNetwork } from "./client-network.ts";
 
 export interface RateLimitOptions {
   /** Retry-After of a 429, in seconds: the binding's period (10 or 60), the longest a window lasts. */
@@ -12,8 +13,9 @@ export interface RateLimitOptions {
 
 /**
  * Counts requests per caller with the Workers rate-limit binding RATE_LIMITER: the
- * verified `sub` for an authenticated caller, the client IP (CF-Connecting-IP, which
- * Cloudflare sets and a client cannot) for anonymous ones. Runs after authentication,
+ * verified `sub` for an authenticated caller, the client's network for anonymous ones:
+ * its IPv4 address or IPv6 /64 (client-network.ts) from CF-Connecting-IP, which
+ * Cloudflare sets and a client cannot. Runs after authentication,
  * so a forged token cannot spend someone else's budget. Without the binding (a local
  * run without [[ratelimits]]) or when it fails, requests pass: the limiter protects
  * capacity, and an outage of it must not become an outage of the API.
@@ -32,7 +34,7 @@ export function rateLimit({ retryAfterSeconds, warn = console.warn }: RateLimitO
       return next();
     }
     const sub = c.get("caller")?.sub;
-    const key = sub !== undefined ? `user:${sub}` : `ip:${c.req.header("cf-connecting-ip") ?? "unknown"}`;
+    const key = sub !== undefined ? `user:${sub}` : `net:${clientNetwork(c.req.header("cf-connecting-ip"))}`;
     let success = true;
     try {
       ({ success } = await limiter.limit({ key }));

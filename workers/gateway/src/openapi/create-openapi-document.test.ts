@@ -81,13 +81,17 @@ describe.each(documents)("OpenAPI document of $name", ({ doc, services }) => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const op of Object.values(ops)) {
         for (const [status, response] of Object.entries(op.responses)) {
-          if (status === "200") continue;
+          if (status.startsWith("2")) continue;
           const resolved = deref(doc, response);
-          expect(resolved.content, `${op.operationId} ${status}`).toEqual({
-            "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
-          });
+          expect(Object.keys(resolved.content as object), `${op.operationId} ${status}`).toEqual(["application/problem+json"]);
+          const media = (resolved.content as Record<string, Record<string, unknown>>)["application/problem+json"]!;
+          expect(media.schema).toEqual({ $ref: "#/components/schemas/Problem" });
+          if (status === "default") continue;
+          // Each status shows an example problem of its own status, valid against the schema.
+          expect(media.example, `${op.operationId} ${status}`).toMatchObject({ status: Number(status) });
+          expect(schemaValidator(doc).compile({ $ref: "#/components/schemas/Problem" })(media.example), `${status} example`).toBe(true);
         }
-        expect(Object.keys(op.responses), path).toEqual(expect.arrayContaining(["200", "400", "503", "504", "default"]));
+        expect(Object.keys(op.responses), path).toEqual(expect.arrayContaining(["400", "401", "403", "429", "502", "503", "504", "default"]));
       }
     }
   });
@@ -190,11 +194,56 @@ describe("the served API, as a client reads it", () => {
       type: "string",
       enum: ["ORDER_STATUS_UNSPECIFIED", "ORDER_STATUS_PLACED", "ORDER_STATUS_CANCELLED"],
     });
-    // DeleteUser answers google.protobuf.Empty: {}.
-    expect(operation(apiDoc, "DELETE", "/api/users/{id}").responses["200"]).toEqual({
-      description: "OK",
-      content: { "application/json": { schema: { type: "object", additionalProperties: false } } },
-    });
+    // DeleteUser declares 204: no body at all.
+    expect(operation(apiDoc, "DELETE", "/api/users/{id}").responses).toMatchObject({ "204": { description: "No Content" } });
+    expect(operation(apiDoc, "DELETE", "/api/users/{id}").responses["204"].content).toBeUndefined();
+    expect(operation(apiDoc, "DELETE", "/api/users/{id}").responses["200"]).toBeUndefined();
+  });
+
+  it("creates declare 201 with a Location header; other writes and reads 200", () => {
+    for (const [method, path, location] of [
+      ["POST", "/api/users", "/api/users/{id}"],
+      ["POST", "/api/users/{userId}/orders", "/api/orders/{id}"],
+    ] as const) {
+      const { responses } = operation(apiDoc, method, path);
+      expect(responses["200"]).toBeUndefined();
+      expect(responses["201"]).toMatchObject({ description: "Created", headers: { Location: { schema: { type: "string" } } } });
+      expect(JSON.stringify(responses["201"])).toContain(`\`${location}\``);
+    }
+    expect(Object.keys(operation(apiDoc, "PATCH", "/api/users/{id}").responses)).toContain("200");
+  });
+
+  it("declares the bearer-JWT scheme: writes always need it, reads only without PUBLIC_READS", () => {
+    expect(apiDoc.components.securitySchemes).toEqual({ bearerAuth: expect.objectContaining({ type: "http", scheme: "bearer", bearerFormat: "JWT" }) });
+    const open = createOpenApiDocument(httpBindings(publishedServices), { publicReads: true }) as Doc;
+    expect(operation(apiDoc, "GET", "/api/users/{id}").security).toEqual([{ bearerAuth: [] }]);
+    expect(operation(open, "GET", "/api/users/{id}").security).toEqual([{}, { bearerAuth: [] }]);
+    for (const doc of [apiDoc, open]) {
+      for (const [method, path] of [["POST", "/api/users"], ["PATCH", "/api/users/{id}"], ["DELETE", "/api/users/{id}"], ["POST", "/api/orders/{id}:cancel"]] as const) {
+        expect(operation(doc, method, path).security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
+      }
+    }
+    // 401 says how to authenticate; 429 and 503 when to come back.
+    expect(apiDoc.components.responses.Unauthorized.headers).toHaveProperty("WWW-Authenticate");
+    expect(apiDoc.components.responses.TooManyRequests.headers).toHaveProperty("Retry-After");
+    expect(apiDoc.components.responses.ServiceUnavailable.headers).toHaveProperty("Retry-After");
+  });
+
+  it("every status an operation can answer: writes add 409 and 422, bodies 413 and 415", () => {
+    const statuses = (method: string, path: string) => Object.keys(operation(apiDoc, method, path).responses).sort();
+    expect(statuses("POST", "/api/users")).toEqual(["201", "400", "401", "403", "409", "413", "415", "422", "429", "502", "503", "504", "default"]);
+    expect(statuses("DELETE", "/api/users/{id}")).toEqual(["204", "400", "401", "403", "404", "409", "422", "429", "502", "503", "504", "default"]);
+    expect(statuses("GET", "/api/users/{id}")).toEqual(["200", "400", "401", "403", "404", "429", "502", "503", "504", "default"]);
+  });
+
+  it("every GET takes ?fields=; the read and update masks are the edge's to fill, not the caller's", () => {
+    for (const path of ["/api/users", "/api/users/{id}", "/api/items", "/api/orders/{id}"]) {
+      const names = operation(apiDoc, "GET", path).parameters.map((p) => p.name);
+      expect(names, path).toContain("fields");
+      expect(names, path).not.toContain("readMask");
+    }
+    const patch = operation(apiDoc, "PATCH", "/api/users/{id}");
+    expect(patch.parameters.map((p) => p.name)).toEqual(["id"]);
   });
 
   it("internal RPCs (no google.api.http rule) are not documented", () => {
@@ -252,6 +301,7 @@ describe("library.v1: templates beyond one segment per variable, int64, nested q
       "query:filter.publishedAfter",
       "query:filter.minPages",
       "query:genres",
+      "query:fields",
     ]);
     expect(parameter(op, "pageSize").schema).toEqual({ type: "integer", format: "int32", minimum: 0, maximum: 100 });
     expect(parameter(op, "tags")).toMatchObject({ style: "form", explode: true, schema: { type: "array", items: { type: "string" } } });

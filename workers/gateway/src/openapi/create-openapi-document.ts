@@ -4,6 +4,7 @@ import type { HttpBinding } from "../transcoding/index.ts";
 import type { JsonSchema } from "./json-schema.ts";
 import { SchemaBuilder } from "./message-schemas.ts";
 import { openApiPath, operationParameters } from "./operation-parameters.ts";
+import { problemRefs, problemResponseComponents } from "./problem-responses.ts";
 
 export interface OpenApiInfo {
   title: string;
@@ -20,11 +21,17 @@ const defaultInfo: OpenApiInfo = {
     "query parameters are rejected with 400. Errors are RFC 9457 problem details.",
 };
 
+export interface OpenApiOptions {
+  info?: OpenApiInfo;
+  /** PUBLIC_READS: reads may be anonymous (the bearer token is optional on them). */
+  publicReads?: boolean;
+}
+
 const openApiMethods = new Set(["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"]);
-const problemRef = (name: string) => ({ $ref: `#/components/responses/${name}` });
 
 /** OpenAPI 3.1 for the bindings: the same descriptors the gateway routes with. */
-export function createOpenApiDocument(bindings: readonly HttpBinding[], info: OpenApiInfo = defaultInfo): JsonSchema {
+export function createOpenApiDocument(bindings: readonly HttpBinding[], options: OpenApiOptions = {}): JsonSchema {
+  const { info = defaultInfo, publicReads = false } = options;
   const schemas = new SchemaBuilder();
   const paths: Record<string, Record<string, JsonSchema>> = {};
   const tags = new Map<string, string>();
@@ -32,7 +39,7 @@ export function createOpenApiDocument(bindings: readonly HttpBinding[], info: Op
     // A custom verb OpenAPI has no key for stays routable, just undocumented.
     if (!openApiMethods.has(binding.httpMethod)) continue;
     tags.set(binding.service.typeName, binding.service.name);
-    (paths[openApiPath(binding)] ??= {})[binding.httpMethod.toLowerCase()] = operation(binding, schemas);
+    (paths[openApiPath(binding)] ??= {})[binding.httpMethod.toLowerCase()] = operation(binding, schemas, publicReads);
   }
   return {
     openapi: "3.1.0",
@@ -43,49 +50,45 @@ export function createOpenApiDocument(bindings: readonly HttpBinding[], info: Op
     paths,
     components: {
       schemas: { ...schemas.components, ...problemSchemas() },
-      responses: {
-        BadRequest: problemResponse(
-          "The request is invalid: a path or query parameter, the body, or a validation rule (`violations` lists each field).",
-        ),
-        NotFound: problemResponse("The resource named in the path, or one it refers to, does not exist."),
-        Conflict: problemResponse(
-          "The request conflicts with the resource's state: it already exists, or a precondition fails (e.g. deleting a user who has orders).",
-        ),
-        PayloadTooLarge: problemResponse("The request body is larger than the gateway accepts."),
-        UnsupportedMediaType: problemResponse("The request body is not application/json."),
-        ServiceUnavailable: {
-          ...problemResponse("An upstream service is unreachable; retry after the Retry-After seconds."),
-          headers: { "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer", minimum: 0 } } },
+      responses: problemResponseComponents(),
+      securitySchemes: {
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "An end-user JWT (development: `npm run token`). Every write needs one; reads too unless the gateway runs with PUBLIC_READS.",
         },
-        GatewayTimeout: problemResponse("An upstream service did not answer within the gateway's deadline."),
-        Problem: problemResponse("Any other error, as RFC 9457 problem details."),
       },
     },
   };
 }
 
-function operation(binding: HttpBinding, schemas: SchemaBuilder): JsonSchema {
-  const { method, service, body, responseBody } = binding;
+function operation(binding: HttpBinding, schemas: SchemaBuilder, publicReads: boolean): JsonSchema {
+  const { method, service, body, responseBody, success } = binding;
+  const read = binding.httpMethod === "GET" || binding.httpMethod === "HEAD";
   const op: JsonSchema = {
     operationId: `${service.name}_${method.name}${binding.index > 0 ? `_${binding.index}` : ""}`,
     tags: [service.typeName],
     summary: method.name,
     description: `Calls \`${service.typeName}.${method.name}\`.`,
     parameters: operationParameters(binding, schemas),
+    // Writes always need a token; reads only without PUBLIC_READS ({} : anonymous is fine).
+    security: read && publicReads ? [{}, { bearerAuth: [] }] : [{ bearerAuth: [] }],
   };
   if (body.kind !== "none") {
     const pathBound = new Set(binding.pathFields.filter((p) => p.fields.length === 1).map((p) => p.fields[0]));
-    const schema =
+    let schema =
       body.kind === "field"
         ? schemas.field(body.field)
-        : pathBound.size === 0
+        : pathBound.size === 0 && binding.updateMask === undefined
           ? schemas.message(method.input)
-          : schemas.object(method.input.fields.filter((f) => !pathBound.has(f)));
+          : schemas.object(method.input.fields.filter((f) => !pathBound.has(f) && f !== binding.updateMask));
+    // An update takes any subset of the fields (the edge derives the update mask from the keys).
+    if (binding.updateMask !== undefined) schema = partial(schema, schemas);
     // No body is an empty message; it is required only when some field must be set.
     op.requestBody = { required: requiresSomething(schema, schemas), content: { "application/json": { schema } } };
   }
   const output = responseBody === undefined ? schemas.message(method.output) : schemas.field(responseBody);
-  const mutates = binding.httpMethod !== "GET" && binding.httpMethod !== "HEAD";
   if ((method as { methodKind: string }).methodKind === "server_streaming") {
     // Served as Server-Sent Events (workers/gateway/src/streaming/), resumed by Last-Event-ID.
     op.parameters = [
@@ -97,36 +100,51 @@ function operation(binding: HttpBinding, schemas: SchemaBuilder): JsonSchema {
         description: "The stream: Server-Sent Events (`id:`, `event:` the type, `data:` one message as proto3 JSON; heartbeats as comments), or one message a line for `Accept: application/x-ndjson`. Errors before the first event are problem+json.",
         content: { "text/event-stream": { schema: { type: "string" }, "x-item-schema": output }, "application/x-ndjson": { schema: { type: "string" }, "x-item-schema": output } },
       },
-      "400": problemRef("BadRequest"),
-      "429": problemRef("Problem"),
-      "503": problemRef("ServiceUnavailable"),
-      default: problemRef("Problem"),
+      ...problemRefs(["400", "401", "403", "404", "429", "503"]),
+      default: { $ref: "#/components/responses/Problem" },
     };
     return op;
   }
-  op.responses = {
-    "200": { description: "OK", content: { "application/json": { schema: output } } },
-    "400": problemRef("BadRequest"),
+  const answered: JsonSchema =
+    success.status === 204
+      ? { description: "No Content" }
+      : {
+          description: success.status === 201 ? "Created" : "OK",
+          ...(success.location === undefined
+            ? {}
+            : { headers: { Location: { description: `The new resource: \`${success.location.source}\`.`, schema: { type: "string" } } } }),
+          content: { "application/json": { schema: output } },
+        };
+  const statuses = [
+    "400",
+    "401",
+    "403",
     // A resource (or its parent) named in the path may not exist.
-    ...(binding.template.variables.length > 0 ? { "404": problemRef("NotFound") } : {}),
-    // Writes can conflict: ALREADY_EXISTS, FAILED_PRECONDITION and ABORTED are 409.
-    ...(mutates ? { "409": problemRef("Conflict") } : {}),
-    ...(body.kind === "none" ? {} : { "413": problemRef("PayloadTooLarge"), "415": problemRef("UnsupportedMediaType") }),
-    "503": problemRef("ServiceUnavailable"),
-    "504": problemRef("GatewayTimeout"),
-    default: problemRef("Problem"),
-  };
+    ...(binding.template.variables.length > 0 ? ["404"] : []),
+    // Writes can conflict (ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED) and carry Idempotency-Keys.
+    ...(read ? [] : ["409"]),
+    ...(body.kind === "none" ? [] : ["413", "415"]),
+    ...(read ? [] : ["422"]),
+    "429",
+    "502",
+    "503",
+    "504",
+  ];
+  op.responses = { [String(success.status)]: answered, ...problemRefs(statuses), default: { $ref: "#/components/responses/Problem" } };
   return op;
+}
+
+/** The schema with no required field: a $ref is copied inline without its `required`. */
+function partial(schema: JsonSchema, schemas: SchemaBuilder): JsonSchema {
+  const ref = typeof schema.$ref === "string" ? schema.$ref.replace("#/components/schemas/", "") : undefined;
+  const { required: _required, ...rest } = ref === undefined ? schema : (schemas.components[ref] ?? schema);
+  return rest;
 }
 
 function requiresSomething(schema: JsonSchema, schemas: SchemaBuilder): boolean {
   const ref = typeof schema.$ref === "string" ? schema.$ref.replace("#/components/schemas/", "") : undefined;
   const resolved = ref === undefined ? schema : schemas.components[ref];
   return Array.isArray(resolved?.required) && resolved.required.length > 0;
-}
-
-function problemResponse(description: string): JsonSchema {
-  return { description, content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } };
 }
 
 function problemSchemas(): Record<string, JsonSchema> {

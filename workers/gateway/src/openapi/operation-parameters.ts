@@ -1,6 +1,6 @@
 import type { DescField, DescMessage } from "@bufbuild/protobuf";
 import { isWrapperDesc } from "@bufbuild/protobuf/wkt";
-import { jsonPath, type HttpBinding, type PathField } from "../transcoding/index.ts";
+import { FIELDS_PARAM, jsonPath, resourceShape, type HttpBinding, type PathField } from "../transcoding/index.ts";
 import type { JsonSchema } from "./json-schema.ts";
 import type { SchemaBuilder } from "./message-schemas.ts";
 
@@ -132,8 +132,21 @@ export function operationParameters(binding: HttpBinding, schemas: SchemaBuilder
   }
   if (binding.body.kind !== "all") {
     const bound = new Set(binding.pathFields.map((p) => jsonPath(p.fields)));
+    // Filled by the edge: the update mask from the body's keys, the read mask from ?fields=.
+    if (binding.updateMask !== undefined) bound.add(binding.updateMask.jsonName);
+    if (binding.httpMethod === "GET") bound.add("readMask");
     const skip = binding.body.kind === "field" ? binding.body.field : undefined;
     collectQuery(binding.method.input, "", bound, skip, schemas, parameters, []);
+  }
+  if (binding.httpMethod === "GET" && resourceShape(binding) !== undefined) {
+    parameters.push({
+      name: FIELDS_PARAM,
+      in: "query",
+      schema: { type: "string" },
+      description:
+        "Partial response: the comma-separated fields of the resource to return, nested with dots (e.g. `id,firstName,orders.item.name`); " +
+        "for a list, of each element. Unknown fields are a 400; empty or absent: every field.",
+    });
   }
   return parameters;
 }

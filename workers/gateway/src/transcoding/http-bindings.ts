@@ -3,6 +3,9 @@ import { http } from "@grpc-edge/proto/google/api";
 import type { HttpRule } from "@grpc-edge/proto/google/api/http";
 import { findField, resolveFieldPath } from "./field-path.ts";
 import { parsePathTemplate, type PathTemplate } from "./path-template.ts";
+import { FIELDS_PARAM } from "./partial-response.ts";
+import { successResponse, type SuccessResponse } from "./success-response.ts";
+import { updateMaskField } from "./update-mask.ts";
 
 /** Where the request body goes: nowhere, the whole request message, or one field of it. */
 export type BodyBinding = { kind: "none" } | { kind: "all" } | { kind: "field"; field: DescField };
@@ -28,6 +31,10 @@ export interface HttpBinding {
   responseBody?: DescField;
   /** 0 for the rule itself, 1… for its additional_bindings. */
   index: number;
+  /** The status (and Location) of a success: the method's (grpc_edge.api.v1.http_response) option. */
+  success: SuccessResponse;
+  /** The request's FieldMask update_mask, which the edge fills from the body's keys (update-mask.ts). */
+  updateMask?: DescField;
 }
 
 /**
@@ -100,5 +107,21 @@ function bindingOf(service: DescService, method: DescMethodUnary, rule: HttpRule
       throw new Error(`${where}: response_body "${rule.responseBody}" is not a field of ${method.output.typeName}`);
     }
   }
-  return { service, method, httpMethod, template, pathFields, body, ...(responseBody ? { responseBody } : {}), index };
+  // ?fields= is the edge's own on every GET (partial-response.ts): no request field may claim it.
+  if (httpMethod === "GET" && findField(method.input, FIELDS_PARAM) !== undefined) {
+    throw new Error(`${where}: a GET request may not have a field "${FIELDS_PARAM}" (the edge's partial-response parameter)`);
+  }
+  const updateMask = updateMaskField(method.input, body);
+  return {
+    service,
+    method,
+    httpMethod,
+    template,
+    pathFields,
+    body,
+    ...(responseBody ? { responseBody } : {}),
+    index,
+    success: successResponse(method, where),
+    ...(updateMask ? { updateMask } : {}),
+  };
 }

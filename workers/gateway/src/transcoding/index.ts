@@ -9,3 +9,6 @@ export { defaultMaxBodyBytes, readJsonBody } from "./read-json-body.ts";
 export { requestMessage, type HttpRequestParts } from "./request-message.ts";
 export { responseJson } from "./response-json.ts";
 export { transcodingHandler, type TranscodingOptions } from "./transcoding-handler.ts";
+export { FIELDS_PARAM, parseFields, resourceShape, selectFields, type FieldSelection, type ResourceShape } from "./partial-response.ts";
+export { locationOf, successResponse, type SuccessResponse } from "./success-response.ts";
+export { updateMaskField } from "./update-mask.ts";

@@ -8,6 +8,7 @@ import type { PathVariables } from "./match-path-template.ts";
 import { parseEnum, parseScalar, ScalarSyntaxError } from "./parse-scalar.ts";
 import { applyQueryParams, type QueryBinding } from "./query-params.ts";
 import { holderOf } from "./set-field.ts";
+import { completeUpdateMask } from "./update-mask.ts";
 
 export interface HttpRequestParts {
   vars: PathVariables;
@@ -39,6 +40,9 @@ export function requestMessage(binding: HttpBinding, parts: HttpRequestParts): M
   }
 
   violations.push(...applyQueryParams(root, parts.query, queryBinding(binding)));
+  if (violations.length === 0 && binding.updateMask !== undefined) {
+    violations.push(...completeUpdateMask({ ...binding, input: binding.method.input, updateMask: binding.updateMask }, root, parts.body));
+  }
   if (violations.length > 0) throw invalidInput(violations);
   return root.message;
 }
@@ -46,6 +50,8 @@ export function requestMessage(binding: HttpBinding, parts: HttpRequestParts): M
 function queryBinding(binding: HttpBinding): QueryBinding {
   const { body } = binding;
   return (fields) => {
+    // ?updateMask= may name the fields to change whatever the body binding (AIP-134).
+    if (fields.length === 1 && fields[0] === binding.updateMask) return undefined;
     if (body.kind === "all" || (body.kind === "field" && fields[0] === body.field)) return "belongs in the request body";
     if (binding.pathFields.some((p) => sameFields(p.fields, fields))) return "is taken from the path";
     return undefined;

@@ -1,4 +1,5 @@
 import type { JsonValue } from "@bufbuild/protobuf";
+import { reflect } from "@bufbuild/protobuf/reflect";
 import { Code, ConnectError, createContextValues, type Transport } from "@connectrpc/connect";
 import { IDEMPOTENT_REPLAYED_HEADER } from "@grpc-edge/proto/shared-names";
 import { anonymousCaller, callerKey } from "../auth/caller.ts";
@@ -15,7 +16,9 @@ import { createRouter } from "./create-router.ts";
 import type { HttpBinding } from "./http-bindings.ts";
 import { readJsonBody } from "./read-json-body.ts";
 import { requestMessage } from "./request-message.ts";
+import { FIELDS_PARAM, parseFields, resourceShape, selectFields, setReadMask, type FieldSelection } from "./partial-response.ts";
 import { responseJson } from "./response-json.ts";
+import { locationOf } from "./success-response.ts";
 
 export interface TranscodingOptions {
   bindings: readonly HttpBinding[];
@@ -39,7 +42,18 @@ export function transcodingHandler({ bindings, transport, maxBodyBytes }: Transc
     const { binding, vars } = route;
 
     const body = binding.body.kind === "none" ? undefined : await readJsonBody(c.req.raw, maxBodyBytes);
-    const input = requestMessage(binding, { vars, query: url.searchParams, body });
+    // ?fields= (partial response, AIP-157) is the edge's own on every GET, not a request field.
+    const query = new URLSearchParams(url.searchParams);
+    let selection: FieldSelection | undefined;
+    const shape = binding.httpMethod === "GET" ? resourceShape(binding) : undefined;
+    if (shape !== undefined && query.has(FIELDS_PARAM)) {
+      const values = query.getAll(FIELDS_PARAM);
+      query.delete(FIELDS_PARAM);
+      if (values.length !== 1) throw invalidInput([{ field: FIELDS_PARAM, message: "must be given once (paths separated by commas)" }]);
+      selection = parseFields(values[0]!, shape);
+    }
+    const input = requestMessage(binding, { vars, query, body });
+    if (selection !== undefined) setReadMask(reflect(binding.method.input, input), selection);
     const violations = validateMessage(binding.method.input, input);
     if (violations.length > 0) {
       throw invalidInput(violations.map((v) => ({ field: pathToJson(v.path), message: v.message })));
@@ -67,7 +81,12 @@ export function transcodingHandler({ bindings, transport, maxBodyBytes }: Transc
       throw withRestViolations(err, binding.method.input);
     }
     // A create answered from the services' idempotency store, not executed again.
+    // A replay answers as the original did: the status and Location come from the same message.
     if (response.header.get(IDEMPOTENT_REPLAYED_HEADER) === "true") c.header("Idempotent-Replayed", "true");
-    return c.json(responseJson(binding, response.message) as Exclude<JsonValue, undefined>);
+    const { status, location } = binding.success;
+    if (status === 204) return c.body(null, 204);
+    if (location !== undefined) c.header("Location", locationOf(location, response.message, binding.method.output));
+    const json = responseJson(binding, response.message);
+    return c.json((selection === undefined ? json : selectFields(json, selection)) as Exclude<JsonValue, undefined>, status);
   };
 }

@@ -5,6 +5,7 @@ import type { Context } from "hono";
 import { randomId } from "../tracing/random-id.ts";
 import { formatTraceparent } from "../tracing/traceparent.ts";
 import type { AppEnv } from "../context/app-env.ts";
+import { GatewayError } from "../errors/gateway-error.ts";
 
 /**
  * The request's one upstream unary call: forwards the request id, sends `traceparent`
@@ -42,6 +43,8 @@ export async function callUpstream<I extends DescMessage, O extends DescMessage>
     return await transport.unary(method, c.req.raw.signal, undefined, header, input, contextValues);
   } catch (err) {
     code = codeToString(err instanceof ConnectError ? err.code : Code.Unknown);
+    // A problem the transport itself raised (read-bounded-body.ts) reaches the caller as itself.
+    if (err instanceof ConnectError && err.cause instanceof GatewayError) throw err.cause;
     throw err;
   } finally {
     c.set("upstream", { rpc, route, spanId, startMs, endMs: Date.now(), code });

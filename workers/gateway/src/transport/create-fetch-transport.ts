@@ -11,6 +11,7 @@ import {
 import { runUnaryCall } from "@connectrpc/connect/protocol";
 import { codeFromHttpStatus, errorFromJsonBytes, parseContentType } from "@connectrpc/connect/protocol-connect";
 import type { UpstreamFetcher } from "../context/app-env.ts";
+import { MAX_UPSTREAM_BODY_BYTES, readBoundedBody } from "./read-bounded-body.ts";
 import { upstreamFetcherKey } from "./upstream-fetcher.ts";
 
 type FetchFn = (url: string, init: RequestInit) => Promise<Response>;
@@ -24,6 +25,8 @@ export interface FetchTransportOptions {
   interceptors?: Interceptor[];
   /** Defaults to the global fetch, looked up per call so tests can stub it. */
   fetch?: typeof fetch;
+  /** The largest answer read, in bytes (default MAX_UPSTREAM_BODY_BYTES); over it, a 502 problem. */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -63,7 +66,7 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
           contextValues: contextValues ?? createContextValues(),
           message: input,
         },
-        next: (req) => send(req, fetchOf(req.contextValues.get(upstreamFetcherKey), options.fetch)),
+        next: (req) => send(req, fetchOf(req.contextValues.get(upstreamFetcherKey), options.fetch), options.maxResponseBytes ?? MAX_UPSTREAM_BODY_BYTES),
       });
     },
     stream() {
@@ -81,6 +84,7 @@ function fetchOf(fetcher: UpstreamFetcher | undefined, fetchOption: typeof fetch
 async function send<I extends DescMessage, O extends DescMessage>(
   req: UnaryRequest<I, O>,
   fetchFn: FetchFn,
+  maxResponseBytes: number,
 ): Promise<UnaryResponse<I, O>> {
   const { method } = req;
   let body: Uint8Array;
@@ -133,14 +137,14 @@ async function send<I extends DescMessage, O extends DescMessage>(
     const metadata = new Headers(header);
     trailer.forEach((value, key) => metadata.append(key, value));
     // Throws `fromStatus` (with the metadata) when the body is not a Connect error.
-    throw errorFromJsonBytes(new Uint8Array(await res.arrayBuffer()), metadata, fromStatus);
+    throw errorFromJsonBytes(await readBoundedBody(res, maxResponseBytes), metadata, fromStatus);
   }
   if (parsedType === undefined || !parsedType.binary || parsedType.stream) {
     discard(res);
     throw new ConnectError(`unsupported content type ${contentType}`, parsedType === undefined ? Code.Unknown : Code.Internal, rawHeader);
   }
 
-  const bytes = new Uint8Array(await res.arrayBuffer());
+  const bytes = await readBoundedBody(res, maxResponseBytes);
   let message: MessageShape<O>;
   try {
     message = fromBinary(method.output, bytes);

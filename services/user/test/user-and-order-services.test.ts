@@ -5,11 +5,12 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { UserService } from "@grpc-edge/proto/user/v1";
 import { startService } from "@grpc-edge/service-kit";
-import { freePort, grpc, grpcJsClients, messageOf, serviceTokenInterceptor, TEST_SERVICE_TOKEN_SECRET, violationsOf } from "@grpc-edge/service-kit/testing";
+import { freePort, grpc, messageOf, serviceTokenInterceptor, TEST_SERVICE_TOKEN_SECRET, violationsOf } from "@grpc-edge/service-kit/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { userServiceDefinition } from "../src/index.ts";
 import { engines, stopPostgres } from "./service-pair.ts";
 import { startUserAndOrder } from "./start-user-and-order.ts";
+import { grpcJsClients } from "./grpc-js-clients.ts";
 
 const quiet = { PORT: "0", METRICS_PORT: "0", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET };
 

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { grpc, grpcJsClients, startFaultProxy, type FaultProxy } from "@grpc-edge/service-kit/testing";
+import { grpc, startFaultProxy, type FaultProxy } from "@grpc-edge/service-kit/testing";
+import { grpcJsClients } from "../../services/user/test/grpc-js-clients.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { killAllServices, spawnService, type ServiceProcess } from "./service-process.ts";
 

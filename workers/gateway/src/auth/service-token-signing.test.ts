@@ -19,6 +19,14 @@ describe("signServiceToken (WebCrypto HMAC)", () => {
     expect(anonymous.jti).not.toBe(payload.jti);
   });
 
+  it("carries the end user's token id as user_jti, and no such claim without one", async () => {
+    const key = await importServiceTokenKey(secret);
+    const withJti = (await verify(await signServiceToken(key, { sub: "7", scope: "", userJti: "tok-5f1c" }))).payload;
+    expect(withJti).toMatchObject({ sub: "7", user_jti: "tok-5f1c" });
+    expect(withJti.jti).not.toBe("tok-5f1c");
+    expect((await verify(await signServiceToken(key, { sub: "7", scope: "" }))).payload).not.toHaveProperty("user_jti");
+  });
+
   it("is useless with another secret", async () => {
     const token = await signServiceToken(await importServiceTokenKey(secret), { scope: "admin" });
     await expect(verify(token, "another-secret-of-at-least-32-bytes!!")).rejects.toThrow(/signature/);

@@ -1,5 +1,5 @@
 import { SignJWT } from "jose";
-import { SERVICE_TOKEN_AUDIENCE, SERVICE_TOKEN_ISSUER, SERVICE_TOKEN_USER_JTI_CLAIM } from "../auth/index.ts";
+import { SERVICE_TOKEN_AUDIENCE, SERVICE_TOKEN_ISSUER, SERVICE_TOKEN_USER_JTI_CLAIM } from "../src/auth/index.ts";
 
 /** The secret test services and test gateways share (≥ 32 bytes, like the real one). */
 export const TEST_SERVICE_TOKEN_SECRET = "test-only-service-token-secret-0123456789abcdef";

@@ -83,10 +83,11 @@ describe("Idempotency-Key through the gateway", () => {
     const headers = { ...(await bearerFor("1", "admin")), "idempotency-key": "e2e-create-user-1" };
     const fields = { firstName: "Ona", lastName: "Once", email: "ona.once@example.com" };
     const first = await send(`${base}/api/users`, "POST", fields, headers);
-    expect(first.status).toBe(200);
+    expect(first.status).toBe(201);
     expect(first.headers.get("idempotent-replayed")).toBeNull();
     const again = await send(`${base}/api/users`, "POST", fields, headers);
-    expect([again.status, again.body]).toEqual([200, first.body]);
+    // The replay answers as the original did: 201, the same Location and body.
+    expect([again.status, again.headers.get("location"), again.body]).toEqual([201, first.headers.get("location"), first.body]);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     const reused = await send(`${base}/api/users`, "POST", { ...fields, lastName: "Twice" }, headers);
     expect(reused.status).toBe(422);
@@ -100,10 +101,10 @@ describe("Idempotency-Key through the gateway", () => {
     const headers = { ...(await bearerFor("3")), "idempotency-key": "e2e-order-1" };
     const [a, b] = await Promise.all([1, 2].map(() => send(`${base}/api/users/3/orders`, "POST", { itemId: 4, amount: 1 }, headers)));
     const answers = [a!, b!];
-    const placed = answers.filter((r) => r.status === 200).map((r) => r.body.id);
+    const placed = answers.filter((r) => r.status === 201).map((r) => r.body.id);
     expect(new Set(placed).size).toBe(1);
     // The duplicate either waited and was replayed, or met the first in flight (409, retry later).
-    for (const r of answers.filter((r) => r.status !== 200)) {
+    for (const r of answers.filter((r) => r.status !== 201)) {
       expect(r.body).toMatchObject({ status: 409, type: "https://grpc-edge.dev/problems/idempotency-key-in-flight" });
       expect(r.headers.get("retry-after")).toBe("1");
     }

@@ -1,6 +1,6 @@
 export { freePort } from "./free-port.ts";
-export { findPostgresBin, startPostgresCluster, type PostgresCluster, type PostgresClusterOptions } from "./postgres-cluster.ts";
-export { grpc, grpcJsClients, type CallExtras } from "./grpc-js-clients.ts";
+export { findPostgresBin, startPostgresCluster, usePostgresCluster, type PostgresCluster, type PostgresClusterOptions } from "./postgres-cluster.ts";
+export * as grpc from "@grpc/grpc-js";
 export { errorInfoOf, messageOf, violationsOf } from "./grpc-status-details.ts";
 export { bearer, mintServiceToken, TEST_SERVICE_TOKEN_SECRET, type MintOptions } from "./mint-service-token.ts";
 export { serviceTokenInterceptor } from "./service-token-interceptor.ts";

@@ -1,7 +1,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { freePort } from "./free-port.ts";
 
 /** A throwaway PostgreSQL server on loopback, for integration tests. */
@@ -9,11 +11,59 @@ export interface PostgresCluster {
   /** Connection URL of the default `postgres` database. */
   readonly url: string;
   readonly port: number;
-  /** Creates an empty database and returns its URL. */
+  /** Creates an empty database and returns its URL (on a shared cluster the name gets a unique suffix). */
   createDatabase(name: string): Promise<string>;
   /** Runs SQL as the superuser `postgres` (in `database`, default postgres), returns psql's unaligned output. */
   sql(statement: string, database?: string): string;
+  /** Stops a cluster of its own; the run's shared cluster outlives the test file. */
   stop(): Promise<void>;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** URL of the run's shared cluster (postgres-cluster-setup.ts), for test files that do not stop or reconfigure it. */
+    postgresUrl?: string;
+  }
+}
+
+/**
+ * The vitest run's shared cluster (started once by the globalSetup postgres-cluster-setup.ts;
+ * each test file makes its own databases in it), or else one of this process's own.
+ */
+export async function usePostgresCluster(): Promise<PostgresCluster> {
+  // Outside vitest (bench/) there is nothing to inject from.
+  const url = process.env.VITEST ? (await import("vitest")).inject("postgresUrl") : undefined;
+  return url === undefined ? startPostgresCluster() : sharedPostgresCluster(url);
+}
+
+function sharedPostgresCluster(url: string): PostgresCluster {
+  const port = Number(new URL(url).port);
+  return {
+    url,
+    port,
+    sql(statement, database = "postgres") {
+      const bin = findPostgresBin();
+      if (!bin) throw new Error("psql not found: install PostgreSQL or set PG_BIN");
+      const args = ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-XAtq", "-c", statement];
+      return execFileSync(join(bin, "psql"), args, { stdio: "pipe", env: { ...process.env, LC_ALL: "C" } }).toString();
+    },
+    async createDatabase(name) {
+      // Files run in parallel and may pick the same name: the suffix keeps them apart.
+      const unique = `${name}_${randomBytes(4).toString("hex")}`;
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(unique)) throw new Error(`unsafe database name ${unique}`);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${unique}`);
+      } finally {
+        await client.end();
+      }
+      const database = new URL(url);
+      database.pathname = `/${unique}`;
+      return database.href;
+    },
+    async stop() {},
+  };
 }
 
 /** Folder holding initdb/pg_ctl: $PG_BIN, else PATH, else Debian's versioned folders. */

@@ -1,7 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { protoRoot } from "@grpc-edge/proto/proto-root";
-import { mintServiceToken, type MintOptions } from "./mint-service-token.ts";
+import { mintServiceToken, type MintOptions } from "@grpc-edge/service-kit/testing";
 
 export interface CallExtras {
   /** Extra request metadata, e.g. { "idempotency-key": "k1" }. */

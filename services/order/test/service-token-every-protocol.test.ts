@@ -4,9 +4,10 @@ import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { OrderService } from "@grpc-edge/proto/orders/v1";
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { grpc, grpcJsClients, messageOf, mintServiceToken, testServiceEnv } from "@grpc-edge/service-kit/testing";
+import { grpc, messageOf, mintServiceToken, testServiceEnv } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderServiceDefinition } from "../src/index.ts";
+import { grpcJsClients } from "../../user/test/grpc-js-clients.ts";
 
 let service: RunningService;
 beforeAll(async () => {

@@ -62,6 +62,20 @@ describe("the edge cache in workerd", () => {
     expect(counter.count(getUser)).toBe(1);
   });
 
+  it("?fields= is its own entry and ETag (the query is part of the key): the whole answer is never served for a part", async () => {
+    const alice = await as("1");
+    const whole = await get(gateway, "/api/users/1", alice);
+    const part = await get(gateway, "/api/users/1?fields=id,firstName", alice);
+    const partAgain = await get(gateway, "/api/users/1?fields=id,firstName", alice);
+    expect(part.json).toEqual({ user: { id: 1, firstName: whole.json.user.firstName } });
+    expect([part.headers.get("x-edge-cache"), partAgain.headers.get("x-edge-cache")]).toEqual(["MISS", "HIT"]);
+    expect(partAgain.text).toBe(part.text);
+    expect(part.headers.get("etag")).not.toBe(whole.headers.get("etag"));
+    expect(partAgain.headers.get("etag")).toBe(part.headers.get("etag"));
+    // Another selection is another entry again.
+    expect((await get(gateway, "/api/users/1?fields=email", alice)).json).toEqual({ user: { email: whole.json.user.email } });
+  });
+
   it("If-None-Match → 304 without a body; a hit costs no RPC", async () => {
     const alice = await as("1");
     const { headers } = await get(gateway, "/api/users/1/orders", alice);
@@ -101,7 +115,7 @@ describe("the edge cache in workerd", () => {
       headers: { ...jovan, "content-type": "application/json" },
       body: JSON.stringify({ itemId: 1, amount: 1 }),
     });
-    expect(placed.status).toBe(200);
+    expect(placed.status).toBe(201);
     expect((await get(gateway, "/api/users/2", jovan)).json.user.orders).toHaveLength(before + 1);
   });
 
