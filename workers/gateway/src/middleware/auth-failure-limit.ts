@@ -26,11 +26,11 @@ export interface AuthFailureLimitOptions {
 export function authFailureLimit({ blockSeconds, maxBlocked = 10_000, warn = console.warn }: AuthFailureLimitOptions): MiddlewareHandler<AppEnv> {
   /** Network → when its block ends (ms since the epoch), oldest first. */
   const blocked = new Map<string, number>();
-  const warnMissing = warnOnce(warn);
+  const warnOnceOnly = warnOnce(warn);
   return async (c, next) => {
     const limiter = c.env?.AUTH_FAILURE_LIMITER;
     if (limiter === undefined) {
-      warnMissing("AUTH_FAILURE_LIMITER binding is absent: failed authentications are not limited");
+      warnOnceOnly("AUTH_FAILURE_LIMITER binding is absent: failed authentications are not limited");
       return next();
     }
     const network = clientNetwork(c.req.header("cf-connecting-ip"));
@@ -49,7 +49,7 @@ export function authFailureLimit({ blockSeconds, maxBlocked = 10_000, warn = con
     try {
       ({ success } = await limiter.limit({ key: `auth-failure:${network}` }));
     } catch (err) {
-      warnOnce(`AUTH_FAILURE_LIMITER failed, failed authentications are not limited: ${String(err)}`);
+      warnOnceOnly(`AUTH_FAILURE_LIMITER failed, failed authentications are not limited: ${String(err)}`);
     }
     if (success) return;
     if (blocked.size >= maxBlocked) blocked.delete(blocked.keys().next().value!);

@@ -22,11 +22,11 @@ export interface RateLimitOptions {
  * capacity, and an outage of it must not become an outage of the API.
  */
 export function rateLimit({ retryAfterSeconds, warn = console.warn }: RateLimitOptions): MiddlewareHandler<AppEnv> {
-  const warnMissing = warnOnce(warn);
+  const warnOnceOnly = warnOnce(warn);
   return async (c, next) => {
     const limiter = c.env?.RATE_LIMITER;
     if (limiter === undefined) {
-      warnMissing("RATE_LIMITER binding is absent: requests are not rate limited");
+      warnOnceOnly("RATE_LIMITER binding is absent: requests are not rate limited");
       return next();
     }
     const sub = c.get("caller")?.sub;
@@ -35,7 +35,7 @@ export function rateLimit({ retryAfterSeconds, warn = console.warn }: RateLimitO
     try {
       ({ success } = await limiter.limit({ key }));
     } catch (err) {
-      warnOnce(`RATE_LIMITER failed, requests pass unlimited: ${String(err)}`);
+      warnOnceOnly(`RATE_LIMITER failed, requests pass unlimited: ${String(err)}`);
     }
     if (!success) {
       throw new GatewayError(problemTypes.rateLimited, undefined, { headers: { "Retry-After": String(retryAfterSeconds) } });
