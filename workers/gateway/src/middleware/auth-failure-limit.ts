@@ -3,6 +3,7 @@ import type { AppEnv } from "../context/app-env.ts";
 import { GatewayError } from "../errors/gateway-error.ts";
 import { problemTypes } from "../errors/problem-types.ts";
 import { clientNetwork } from "./client-network.ts";
+import { warnOnce } from "./warn-once.ts";
 
 export interface AuthFailureLimitOptions {
   /** How long a network over its budget is refused by this isolate, in seconds: the binding's period. */
@@ -25,16 +26,11 @@ export interface AuthFailureLimitOptions {
 export function authFailureLimit({ blockSeconds, maxBlocked = 10_000, warn = console.warn }: AuthFailureLimitOptions): MiddlewareHandler<AppEnv> {
   /** Network → when its block ends (ms since the epoch), oldest first. */
   const blocked = new Map<string, number>();
-  let warned = false;
-  const warnOnce = (message: string) => {
-    if (warned) return;
-    warned = true;
-    warn(message);
-  };
+  const warnOnceOnly = warnOnce(warn);
   return async (c, next) => {
     const limiter = c.env?.AUTH_FAILURE_LIMITER;
     if (limiter === undefined) {
-      warnOnce("AUTH_FAILURE_LIMITER binding is absent: failed authentications are not limited");
+      warnOnceOnly("AUTH_FAILURE_LIMITER binding is absent: failed authentications are not limited");
       return next();
     }
     const network = clientNetwork(c.req.header("cf-connecting-ip"));
@@ -53,7 +49,7 @@ export function authFailureLimit({ blockSeconds, maxBlocked = 10_000, warn = con
     try {
       ({ success } = await limiter.limit({ key: `auth-failure:${network}` }));
     } catch (err) {
-      warnOnce(`AUTH_FAILURE_LIMITER failed, failed authentications are not limited: ${String(err)}`);
+      warnOnceOnly(`AUTH_FAILURE_LIMITER failed, failed authentications are not limited: ${String(err)}`);
     }
     if (success) return;
     if (blocked.size >= maxBlocked) blocked.delete(blocked.keys().next().value!);

@@ -3,6 +3,7 @@ import { GatewayError } from "../errors/gateway-error.ts";
 import { problemTypes } from "../errors/problem-types.ts";
 import type { AppEnv } from "../context/app-env.ts";
 import { clientNetwork } from "./client-network.ts";
+import { warnOnce } from "./warn-once.ts";
 
 export interface RateLimitOptions {
   /** Retry-After of a 429, in seconds: the binding's period (10 or 60), the longest a window lasts. */
@@ -21,16 +22,11 @@ export interface RateLimitOptions {
  * capacity, and an outage of it must not become an outage of the API.
  */
 export function rateLimit({ retryAfterSeconds, warn = console.warn }: RateLimitOptions): MiddlewareHandler<AppEnv> {
-  let warned = false;
-  const warnOnce = (message: string) => {
-    if (warned) return;
-    warned = true;
-    warn(message);
-  };
+  const warnOnceOnly = warnOnce(warn);
   return async (c, next) => {
     const limiter = c.env?.RATE_LIMITER;
     if (limiter === undefined) {
-      warnOnce("RATE_LIMITER binding is absent: requests are not rate limited");
+      warnOnceOnly("RATE_LIMITER binding is absent: requests are not rate limited");
       return next();
     }
     const sub = c.get("caller")?.sub;
@@ -39,7 +35,7 @@ export function rateLimit({ retryAfterSeconds, warn = console.warn }: RateLimitO
     try {
       ({ success } = await limiter.limit({ key }));
     } catch (err) {
-      warnOnce(`RATE_LIMITER failed, requests pass unlimited: ${String(err)}`);
+      warnOnceOnly(`RATE_LIMITER failed, requests pass unlimited: ${String(err)}`);
     }
     if (!success) {
       throw new GatewayError(problemTypes.rateLimited, undefined, { headers: { "Retry-After": String(retryAfterSeconds) } });
