@@ -39,6 +39,7 @@ const petar = {
     { id: 2, userId: 1, item: { id: 2, name: "book" }, orderDate: "2023-05-02T00:00:00Z", amount: 25, status: "ORDER_STATUS_PLACED" },
     { id: 3, userId: 1, item: { id: 3, name: "magic stick" }, orderDate: "2023-05-03T00:00:00Z", amount: 12, status: "ORDER_STATUS_PLACED" },
   ],
+  orderCount: 3,
 };
 
 describe("REST through workerd → user service → order service", () => {

@@ -66,7 +66,8 @@ describe.each(services)("services/Dockerfile with SERVICE=%s", (service) => {
     const env = envOf(final);
     expect(env.HOST).toBe("0.0.0.0");
     expect(env.PORT).toBe(service === "order" ? "50052" : "50051");
-    expect(last(final, "EXPOSE")?.args).toBe(env.PORT);
+    // The RPC port, then METRICS_PORT's default (services/kit/src/base-config.ts).
+    expect(last(final, "EXPOSE")?.args).toBe(`${env.PORT} 9464`);
   });
 });
 
