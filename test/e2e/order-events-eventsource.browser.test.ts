@@ -15,6 +15,8 @@ import { startGateway, type RunningGateway } from "../../workers/gateway/test/st
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const haveChromium = existsSync(chromiumPath);
+// A laptop without Chromium skips the page test; CI never does (.ci/run installs it).
+if (process.env.CI && !haveChromium) throw new Error(`CI needs Chromium at ${chromiumPath} for the EventSource test`);
 if (!haveChromium) console.warn(`[order-events-eventsource.browser.test.ts] SKIPPED: no chromium at ${chromiumPath} (apt-get install chromium).`);
 
 const env = { PORT: "0", METRICS_PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET };
