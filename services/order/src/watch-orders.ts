@@ -71,6 +71,12 @@ export async function* watchOrders(req: WatchOrdersRequest, ctx: HandlerContext,
     let cursor = req.afterEventId === 0n ? latest : req.afterEventId;
     // A resume point beyond what was ever written is not ours (another database): reload.
     let reset = req.afterEventId > latest;
+    // A heartbeat at once says the stream is live — its "now" is read, so a change committed
+    // from here on will arrive — and lets an edge that waits for the first message answer.
+    if (!reset) {
+      yield signalEvent(OrderEventType.HEARTBEAT);
+      lastSentAt = Date.now();
+    }
     while (!ended()) {
       if (reset) {
         reset = false;

@@ -46,6 +46,7 @@ export function record(client: OrderClient, request: MessageInitShape<typeof Wat
 }
 
 /** The stream has read its starting point once a first HEARTBEAT (or any event) arrived. */
+/** Whether the stream has said it is live (its first message is a heartbeat sent once it has read where "now" is). */
 export function isLive(stream: RecordedStream): boolean {
   return stream.events.length > 0;
 }

@@ -107,9 +107,11 @@ describe.each(engines)("WatchOrders on %s", (_engine, database) => {
     const [{ latest }] = (await service.db.query<{ latest: string }>("SELECT pruned_through::text AS latest FROM order_events_watermark")) as [{ latest: string }];
 
     const stream = watching(alice, { userId: 1, afterEventId: 1n });
-    await expect.poll(() => stream.events.length).toBeGreaterThan(0);
-    expect(stream.events[0]).toMatchObject({ type: OrderEventType.RESET, id: BigInt(latest) });
-    expect(stream.events[0]!.order).toBeUndefined();
+    // After the live signal (a heartbeat), the RESET comes first.
+    const firstSaid = () => stream.events.find((e) => e.type !== OrderEventType.HEARTBEAT);
+    await expect.poll(() => firstSaid()).toBeDefined();
+    expect(firstSaid()).toMatchObject({ type: OrderEventType.RESET, id: BigInt(latest) });
+    expect(firstSaid()!.order).toBeUndefined();
     const later = await alice.createOrder({ userId: 1, itemId: 2, amount: 3 });
     await expect.poll(() => stream.changes().length).toBe(1);
     expect(describeChanges(stream.changes())).toEqual([["PLACED", later.id, OrderStatus.PLACED]]);
@@ -200,7 +202,8 @@ describe("WatchOrders as the Worker will call it: Connect streaming over plain f
         buffered = new Uint8Array([...buffered, ...value]);
       }
     };
-    // The first event arrives while the response is still open…
+    // First the live signal, then the first event, while the response is still open…
+    expect(await nextFrame()).toMatchObject({ flags: 0, json: { type: "ORDER_EVENT_TYPE_HEARTBEAT" } });
     expect(await nextFrame()).toMatchObject({ flags: 0, json: { id: String(BigInt(firstId) + 1n), type: "ORDER_EVENT_TYPE_PLACED", order: { id: placed.id } } });
     // …and so does one placed after it was read.
     const later = await alice.createOrder({ userId: 1, itemId: 2, amount: 2 });
@@ -250,6 +253,7 @@ describe("WatchOrders access and limits", () => {
     const service = await start({}, { WATCH_HEARTBEAT_MS: "5000", WATCH_IDLE_LIMIT_MS: "60000", WATCH_MAX_LIFETIME_MS: "1000" });
     const alice = orderClient(protocols[0][1](service.url, { sub: 1 }));
     const stream = watching(alice, { userId: 1 });
+    await expect.poll(() => isLive(stream)).toBe(true);
     const placed = await alice.createOrder({ userId: 1, itemId: 1, amount: 1 });
     expect(await stream.ended).toEqual({});
     expect(stream.events.at(-1)?.type).toBe(OrderEventType.RECONNECT);
