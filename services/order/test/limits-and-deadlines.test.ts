@@ -67,7 +67,7 @@ describe("deadlines into PostgreSQL", () => {
       expect(Date.now() - started).toBeLessThan(1_500);
       // The server gave up on the statement: no session is left waiting on the lock.
       await expect
-        .poll(() => observer.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%FROM items WHERE id%' AND state = 'active' AND pid <> pg_backend_pid()").then((r) => r[0]!.n), {
+        .poll(() => observer.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%FROM items WHERE id%' AND state = 'active' AND pid <> pg_backend_pid()").then((r) => r[0]!.n), {
           timeout: 2_000,
         })
         .toBe(0);

@@ -146,7 +146,7 @@ describe("WatchOrders when the LISTEN connection is lost (PostgreSQL)", () => {
     const stream = watching(alice, { userId: 1, afterEventId: BigInt(id) });
     await expect.poll(() => stream.changes().length).toBe(1);
 
-    const listener = "SELECT pid FROM pg_stat_activity WHERE query = 'LISTEN \"order_events\"' AND pid <> pg_backend_pid()";
+    const listener = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN \"order_events\"' AND pid <> pg_backend_pid()";
     const [old] = await service.db.query<{ pid: number }>(listener);
     expect(old).toBeDefined();
     await service.db.query(`SELECT pg_terminate_backend(pid) FROM (${listener}) l`);

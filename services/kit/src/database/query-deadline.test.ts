@@ -29,7 +29,7 @@ describe("query deadlines on PostgreSQL", () => {
   });
 
   const sleeping = () =>
-    observer.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'");
+    observer.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep%' AND state = 'active'");
 
   it("cancels a statement still running at the caller's deadline: DEADLINE_EXCEEDED, and the server stops working on it", async () => {
     const started = Date.now();
