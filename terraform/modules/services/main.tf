@@ -44,6 +44,9 @@ locals {
       "/orders.v1.OrderService/CancelOrder",
       "/orders.v1.OrderService/ListItems",
       "/orders.v1.OrderService/GetItem",
+      # Server stream behind GET /api/users/{user_id}/orders:watch (heartbeats every 15 s keep it
+      # inside the ALB's idle timeout).
+      "/orders.v1.OrderService/WatchOrders",
     ]
   }
 

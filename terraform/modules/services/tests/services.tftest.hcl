@@ -212,9 +212,9 @@ run "the_alb_forwards_only_the_public_rpcs" {
   assert {
     condition = toset(flatten([for r in aws_lb_listener_rule.route : one(one(r.condition).path_pattern).values if r.action[0].target_group_arn == aws_lb_target_group.service["order"].arn])) == toset([
       "/orders.v1.OrderService/GetOrder", "/orders.v1.OrderService/CancelOrder",
-      "/orders.v1.OrderService/ListItems", "/orders.v1.OrderService/GetItem",
+      "/orders.v1.OrderService/ListItems", "/orders.v1.OrderService/GetItem", "/orders.v1.OrderService/WatchOrders",
     ])
-    error_message = "The order target group gets exactly GetOrder, CancelOrder, ListItems and GetItem."
+    error_message = "The order target group gets exactly GetOrder, CancelOrder, ListItems, GetItem and WatchOrders."
   }
   assert {
     condition = alltrue([
