@@ -142,11 +142,22 @@ describe("GET /api/users/{userId}/orders:watch through workerd", () => {
   });
 
   it("a client that goes away is seen as a cancelled call at the order service", async () => {
-    const canceled = async () => {
-      const scrape = parsePrometheusText(await (await fetch(order.metricsUrl!)).text());
-      return scrape.value("rpc_server_requests_total", { rpc: "orders.v1.OrderService/WatchOrders", code: "canceled" }) ?? 0;
-    };
-    const before = await canceled();
+    const scrape = async () => parsePrometheusText(await (await fetch(order.metricsUrl!)).text());
+    const canceled = async () => (await scrape()).value("rpc_server_requests_total", { rpc: "orders.v1.OrderService/WatchOrders", code: "canceled" }) ?? 0;
+    // Earlier tests' streams end asynchronously: wait until none is open and their count has settled.
+    await expect.poll(async () => (await scrape()).value("order_event_subscriptions") ?? 0, { timeout: 5_000 }).toBe(0);
+    let before = await canceled();
+    await expect
+      .poll(
+        async () => {
+          const now = await canceled();
+          const settled = now === before;
+          before = now;
+          return settled;
+        },
+        { interval: 250, timeout: 5_000 },
+      )
+      .toBe(true);
     const stream = await watch(1, petar);
     await stream.next();
     stream.close();
