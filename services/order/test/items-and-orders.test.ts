@@ -1,22 +1,14 @@
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { grpc, messageOf, usePostgresCluster, TEST_SERVICE_TOKEN_SECRET, violationsOf, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { grpc, messageOf, TEST_SERVICE_TOKEN_SECRET, violationsOf } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderServiceDefinition } from "../src/index.ts";
 import { grpcJsClients } from "../../user/test/grpc-js-clients.ts";
+import { databaseEngines } from "./database-engines.ts";
 
 // The order service's public RPCs as a plain @grpc/grpc-js client sees them, on
 // embedded PGlite and on a real PostgreSQL server. User ids are trusted here (the
 // user service checks them), so tests use users of their own (100+).
-let cluster: PostgresCluster;
-beforeAll(async () => {
-  cluster = await usePostgresCluster();
-});
-afterAll(() => cluster?.stop());
-
-const engines = [
-  ["PGlite", async () => ({ PGLITE_DATA_DIR: "memory://" })],
-  ["PostgreSQL", async () => ({ DATABASE_URL: await cluster.createDatabase("orders_api") })],
-] as const;
+const engines = databaseEngines("orders_api");
 
 describe.each(engines)("items and orders on %s", (_engine, database) => {
   let service: RunningService;

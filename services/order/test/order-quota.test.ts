@@ -1,21 +1,13 @@
 // The per-user quota of placed orders (MAX_PLACED_ORDERS_PER_USER): one account cannot make
 // her user's reply, or her order list, grow without bound. Real order service, PGlite and PostgreSQL.
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { errorInfoOf, grpc, messageOf, testServiceEnv, usePostgresCluster, type PostgresCluster } from "@grpc-edge/service-kit/testing";
+import { errorInfoOf, grpc, messageOf, testServiceEnv } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderServiceDefinition } from "../src/index.ts";
 import { grpcJsClients } from "../../user/test/grpc-js-clients.ts";
+import { databaseEngines } from "./database-engines.ts";
 
-let cluster: PostgresCluster;
-beforeAll(async () => {
-  cluster = await usePostgresCluster();
-});
-afterAll(() => cluster?.stop());
-
-const engines = [
-  ["PGlite", async () => ({ PGLITE_DATA_DIR: "memory://" })],
-  ["PostgreSQL", async () => ({ DATABASE_URL: await cluster.createDatabase("orders_quota") })],
-] as const;
+const engines = databaseEngines("orders_quota");
 
 describe.each(engines)("MAX_PLACED_ORDERS_PER_USER=2 on %s", (_engine, database) => {
   let service: RunningService;
