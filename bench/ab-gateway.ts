@@ -4,14 +4,14 @@
 // that wrangler.toml, as the benchmark runs it), in front of the same services
 // (PostgreSQL, small set); wrk runs alternate A B A B. Reports throughput and workerd
 // process CPU per request, and checks that both answer the same.
-//   node bench/ab-gateway.ts /path/to/other/wrangler.toml [--scenario getUser] [--duration 5] [--rounds 3]
+//   node bench/ab-gateway.ts /path/to/other/wrangler.toml [--scenario getUser|listUsers|createOrder|healthz] [--duration 5] [--rounds 3]
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startPostgresCluster } from "@grpc-edge/service-kit/testing";
 import { buildBundle } from "./gateway-bundle.ts";
-import { runLoad } from "./load-generator.ts";
+import { authorizationFor, runLoad } from "./load-generator.ts";
 import { scenarioNames, type ScenarioName } from "./options.ts";
 import { cpuBetween, cpuSnapshot, single } from "./process-stats.ts";
 import { median } from "./results.ts";
@@ -28,9 +28,9 @@ const { values, positionals } = parseArgs({
     rounds: { type: "string", default: "3" },
   },
 });
-const scenario = values.scenario as ScenarioName;
-if (positionals.length !== 1 || !scenarioNames.includes(scenario)) {
-  process.stderr.write("usage: node bench/ab-gateway.ts <other wrangler.toml> [--scenario getUser] [--duration 5] [--rounds 3]\n");
+const scenario = values.scenario as ScenarioName | "healthz";
+if (positionals.length !== 1 || !(scenario === "healthz" || scenarioNames.includes(scenario))) {
+  process.stderr.write("usage: node bench/ab-gateway.ts <other wrangler.toml> [--scenario getUser|listUsers|createOrder|healthz] [--duration 5] [--rounds 3]\n");
   process.exit(2);
 }
 
@@ -56,8 +56,10 @@ try {
     cleanups.push(() => gateways[label].stop());
     process.stderr.write(`${label}: ${toml}, bundle ${(bundle.code.length / 1024).toFixed(1)} KiB\n`);
   }
+  // The same request as the load's (an admin's token, one request id) must get the same answer from both.
+  const headers = { authorization: await authorizationFor("gateway"), "x-request-id": "ab-gateway-check" };
   const bodies = await Promise.all((["A", "B"] as const).map(async (l) => {
-    const res = await fetch(`${gateways[l].url}/api/users/1`);
+    const res = await fetch(`${gateways[l].url}${scenario === "healthz" ? "/healthz" : "/api/users/1"}`, { headers });
     return `${res.status} ${await res.text()}`;
   }));
   if (bodies[0] !== bodies[1]) throw new Error(`A and B answer differently:\nA ${bodies[0]}\nB ${bodies[1]}`);

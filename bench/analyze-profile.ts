@@ -2,6 +2,7 @@
 // (self time) and by package, idle time left out.
 //   node bench/analyze-profile.ts <file.cpuprofile> [--top 30]
 import { readFileSync } from "node:fs";
+import { SourceMap } from "node:module";
 
 interface CallFrame {
   functionName: string;
@@ -82,6 +83,18 @@ export function analyze(profile: CpuProfile, mapPosition?: MapPosition): { total
   const list = (m: Map<string, number>) =>
     [...m].map(([name, us]) => ({ name, selfMs: us / 1000, share: busyUs ? us / busyUs : 0 })).sort((a, b) => b.selfMs - a.selfMs);
   return { totalMs: busyUs / 1000, idleMs: idleUs / 1000, byFunction: list(fn), byPackage: list(pkg) };
+}
+
+/** Names a minified bundle's frames (`bundleFile`, e.g. index.js) by the source map written beside it. */
+export function sourceMapped(bundleFile: string, sourceMapJson: string): MapPosition {
+  const sourceMap = new SourceMap(JSON.parse(sourceMapJson));
+  return (url, line, column) => {
+    if (!url.endsWith(bundleFile)) return undefined;
+    // Node ≥ 20 also returns the original identifier, which @types/node does not declare yet.
+    const entry = sourceMap.findEntry(line, column) as { originalSource?: string; originalLine?: number; name?: string };
+    if (entry.originalSource === undefined || entry.originalLine === undefined) return undefined;
+    return { source: entry.originalSource, line: entry.originalLine, ...(entry.name ? { name: entry.name } : {}) };
+  };
 }
 
 if (import.meta.main) {

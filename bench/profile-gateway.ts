@@ -5,12 +5,12 @@
 // over one wrk run and summarises it.
 //   node bench/profile-gateway.ts [--scenario getUser] [--duration 6] [--miniflare [--no-assets]] [--out file.cpuprofile]
 import { rmSync, writeFileSync } from "node:fs";
-import { SourceMap } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { freePort, startPostgresCluster } from "@grpc-edge/service-kit/testing";
-import { analyze, type CpuProfile } from "./analyze-profile.ts";
+import { analyze, sourceMapped, type CpuProfile } from "./analyze-profile.ts";
+import { cdp } from "./inspector-session.ts";
 import { buildBundle, runBundle } from "./gateway-bundle.ts";
 import { runLoad } from "./load-generator.ts";
 import type { ScenarioName } from "./options.ts";
@@ -28,29 +28,6 @@ const { values } = parseArgs({
     top: { type: "string", default: "25" },
   },
 });
-
-/** Minimal Chrome DevTools Protocol client over the global WebSocket. */
-async function cdp(url: string) {
-  const ws = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    ws.addEventListener("open", resolve, { once: true });
-    ws.addEventListener("error", reject, { once: true });
-  });
-  let id = 0;
-  const pending = new Map<number, (result: unknown) => void>();
-  ws.addEventListener("message", (event) => {
-    const msg = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: unknown };
-    if (msg.id !== undefined) pending.get(msg.id)?.(msg.error ? Promise.reject(new Error(JSON.stringify(msg.error))) : msg.result);
-  });
-  return {
-    send: <T>(method: string, params: object = {}) =>
-      new Promise<T>((resolve) => {
-        pending.set(++id, resolve as (r: unknown) => void);
-        ws.send(JSON.stringify({ id, method, params }));
-      }),
-    close: () => ws.close(),
-  };
-}
 
 const temp = benchTempDir();
 const cluster = await startPostgresCluster();
@@ -107,14 +84,7 @@ try {
   const file = values.out ?? join(temp, "gateway.cpuprofile");
   writeFileSync(file, JSON.stringify(profile));
   // The bundle is minified: name frames by the source map wrangler wrote beside it.
-  const sourceMap = new SourceMap(JSON.parse(bundle.sourceMap));
-  const summary = analyze(profile, (url, line, column) => {
-    if (!url.endsWith("index.js")) return undefined;
-    // Node ≥ 20 also returns the original identifier, which @types/node does not declare yet.
-    const entry = sourceMap.findEntry(line, column) as { originalSource?: string; originalLine?: number; name?: string };
-    if (entry.originalSource === undefined || entry.originalLine === undefined) return undefined;
-    return { source: entry.originalSource, line: entry.originalLine, ...(entry.name ? { name: entry.name } : {}) };
-  });
+  const summary = analyze(profile, sourceMapped("index.js", bundle.sourceMap));
   const top = Number(values.top);
   const row = (h: { name: string; selfMs: number; share: number }) => `${h.selfMs.toFixed(0).padStart(7)} ms ${(h.share * 100).toFixed(1).padStart(5)}%  ${h.name}`;
   process.stdout.write(

@@ -10,6 +10,7 @@ import { authFailureLimit } from "./middleware/auth-failure-limit.ts";
 import { authenticate, type AuthenticateOptions } from "./middleware/authenticate.ts";
 import { corsAllowList } from "./middleware/cors-allow-list.ts";
 import { edgeCache, type EdgeCacheOptions } from "./middleware/edge-cache.ts";
+import { strongEtag } from "./cache/strong-etag.ts";
 import { entityTags } from "./middleware/entity-tags.ts";
 import { idempotencyKey } from "./middleware/idempotency-key.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
@@ -102,7 +103,9 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
   app.use(entityTags());
 
   // 4. Liveness of the Worker itself: no upstream call.
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  // A constant answer, tagged once: not re-hashed by entity-tags.ts on every probe.
+  let healthzEtag: Promise<string> | undefined;
+  app.get("/healthz", async (c) => c.body(HEALTHZ_BODY, 200, { "Content-Type": "application/json", ETag: await (healthzEtag ??= strongEtag(utf8.encode(HEALTHZ_BODY))) }));
   app.all("/healthz", onlyMethods(["GET", "HEAD"]));
   // The same descriptors, as OpenAPI 3.1 (the docs UI under /docs reads it); built on first use.
   let openapi: object | undefined;
@@ -134,6 +137,9 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
   app.all("*", transcodingHandler({ bindings, transport, maxBodyBytes }));
   return app;
 }
+
+const HEALTHZ_BODY = JSON.stringify({ status: "ok" });
+const utf8 = new TextEncoder();
 
 /** Catch-all for a known path: registered after its real routes, so only other methods land here. */
 function onlyMethods(allow: readonly string[]): Handler<AppEnv> {

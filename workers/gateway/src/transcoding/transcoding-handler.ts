@@ -1,4 +1,3 @@
-import type { JsonValue } from "@bufbuild/protobuf";
 import { reflect } from "@bufbuild/protobuf/reflect";
 import { Code, ConnectError, createContextValues, type Transport } from "@connectrpc/connect";
 import { IDEMPOTENT_REPLAYED_HEADER } from "@grpc-edge/proto/shared-names";
@@ -19,6 +18,10 @@ import { requestMessage } from "./request-message.ts";
 import { FIELDS_PARAM, parseFields, resourceShape, selectFields, setReadMask, type FieldSelection } from "./partial-response.ts";
 import { responseJson } from "./response-json.ts";
 import { locationOf } from "./success-response.ts";
+import { strongEtag } from "../cache/strong-etag.ts";
+import { carriesEtag } from "../middleware/entity-tags.ts";
+
+const utf8 = new TextEncoder();
 
 export interface TranscodingOptions {
   bindings: readonly HttpBinding[];
@@ -87,6 +90,9 @@ export function transcodingHandler({ bindings, transport, maxBodyBytes }: Transc
     if (status === 204) return c.body(null, 204);
     if (location !== undefined) c.header("Location", locationOf(location, response.message, binding.method.output));
     const json = responseJson(binding, response.message);
-    return c.json((selection === undefined ? json : selectFields(json, selection)) as Exclude<JsonValue, undefined>, status);
+    const answer = utf8.encode(JSON.stringify(selection === undefined ? json : selectFields(json, selection)));
+    // Tagged from the bytes in hand: entity-tags.ts would have to copy the answer and read it back.
+    const etag = carriesEtag(c.req.method, status) ? await strongEtag(answer) : undefined;
+    return c.body(answer as Uint8Array<ArrayBuffer>, status, etag === undefined ? { "Content-Type": "application/json" } : { "Content-Type": "application/json", ETag: etag });
   };
 }

@@ -1,4 +1,4 @@
-import { fromBinary, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { create, fromBinary, isMessage, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
@@ -8,10 +8,10 @@ import {
   type UnaryRequest,
   type UnaryResponse,
 } from "@connectrpc/connect";
-import { runUnaryCall } from "@connectrpc/connect/protocol";
 import { codeFromHttpStatus, errorFromJsonBytes, parseContentType } from "@connectrpc/connect/protocol-connect";
 import type { UpstreamFetcher } from "../context/app-env.ts";
 import { MAX_UPSTREAM_BODY_BYTES, readBoundedBody } from "./read-bounded-body.ts";
+import { runUnary, type UnaryFn } from "./run-unary.ts";
 import { upstreamFetcherKey } from "./upstream-fetcher.ts";
 
 type FetchFn = (url: string, init: RequestInit) => Promise<Response>;
@@ -35,8 +35,8 @@ export interface FetchTransportOptions {
  * machinery (async iterables, envelopes, compression), which was a fifth of the
  * Worker's JS time.
  *
- * What stays connect's own: runUnaryCall (interceptors, the deadline and caller-abort
- * signal, the DEADLINE_EXCEEDED / CANCELED codes) and the Connect error JSON parser.
+ * What stays connect's own: the interceptor chain and the Connect error JSON parser;
+ * the deadline and caller-abort signal are run-unary.ts's.
  *
  * Not @connectrpc/connect-web: it hard-codes `redirect: "error"`, which workerd rejects.
  * The gateway calls no streaming RPC; `stream()` rejects with UNIMPLEMENTED.
@@ -44,6 +44,11 @@ export interface FetchTransportOptions {
 export function createFetchTransport(options: FetchTransportOptions): Transport {
   const { defaultTimeoutMs, interceptors = [] } = options;
   const baseUrl = options.baseUrl.replace(/\/?$/, "/");
+  const maxResponseBytes = options.maxResponseBytes ?? MAX_UPSTREAM_BODY_BYTES;
+  // The chain is the same for every call: built once, not per request.
+  const sendOne: UnaryFn = (req) => send(req, fetchOf(req.contextValues.get(upstreamFetcherKey), options.fetch), maxResponseBytes);
+  // The first interceptor is the outermost, as in connect's applyInterceptors.
+  const next = interceptors.reduceRight<UnaryFn>((inner, interceptor) => interceptor(inner as never) as never, sendOne);
   return {
     unary(method, signal, timeoutMs, header, input, contextValues) {
       // connect's rule: undefined takes the default, zero or less means no deadline.
@@ -52,11 +57,9 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
       if (deadlineMs !== undefined) reqHeader.set("connect-timeout-ms", String(deadlineMs));
       reqHeader.set("content-type", "application/proto");
       reqHeader.set("connect-protocol-version", "1");
-      return runUnaryCall({
-        interceptors,
-        signal,
-        timeoutMs: deadlineMs,
-        req: {
+      return runUnary(
+        next,
+        {
           stream: false,
           service: method.parent,
           method,
@@ -64,10 +67,12 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
           url: `${baseUrl}${method.parent.typeName}/${method.name}`,
           header: reqHeader,
           contextValues: contextValues ?? createContextValues(),
-          message: input,
+          // Callers may pass an init object (createClient does): a message, as runUnaryCall made it.
+          message: isMessage(input, method.input) ? input : create(method.input, input),
         },
-        next: (req) => send(req, fetchOf(req.contextValues.get(upstreamFetcherKey), options.fetch), options.maxResponseBytes ?? MAX_UPSTREAM_BODY_BYTES),
-      });
+        signal,
+        deadlineMs,
+      );
     },
     stream() {
       return Promise.reject(new ConnectError("streaming RPCs are not supported by the gateway's transport", Code.Unimplemented));

@@ -10,9 +10,10 @@ import { problemTypes } from "../errors/problem-types.ts";
 export const MAX_UPSTREAM_BODY_BYTES = 4 * 1024 * 1024;
 
 /**
- * The whole body of an upstream answer, read chunk by chunk and abandoned (the stream
- * cancelled) as soon as it passes `maxBytes`, or at once when Content-Length says it will:
- * a 502 problem of its own type, never an out-of-memory isolate.
+ * The whole body of an upstream answer: at once when Content-Length is within `maxBytes`,
+ * refused when it is over; without one, read chunk by chunk and abandoned (the stream
+ * cancelled) as soon as it passes `maxBytes`. Over it: a 502 problem of its own type,
+ * never an out-of-memory isolate.
  */
 export async function readBoundedBody(res: Response, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(res.headers.get("content-length") ?? NaN);
@@ -21,6 +22,8 @@ export async function readBoundedBody(res: Response, maxBytes: number): Promise<
     throw tooLarge(maxBytes);
   }
   if (res.body === null) return new Uint8Array(0);
+  // A declared length frames the body (HTTP/1.1 reads no more than it): one native read.
+  if (Number.isFinite(declared)) return new Uint8Array(await res.arrayBuffer());
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
