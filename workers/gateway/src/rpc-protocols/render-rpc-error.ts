@@ -35,9 +35,8 @@ export function rpcErrorResponse(protocol: RpcProtocol, code: Code, message: str
   }
   const error = { code: codeToString(code), message };
   if (protocol.stream === true) {
-    // The edge's headers (Retry-After, WWW-Authenticate) also as the end message's metadata, where clients look for trailers.
-    const metadata = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), [value]]));
-    const end = new TextEncoder().encode(JSON.stringify({ error, metadata }));
+    // The edge's headers (Retry-After, WWW-Authenticate) stay headers: clients merge them into the error's metadata.
+    const end = new TextEncoder().encode(JSON.stringify({ error }));
     return new Response(encodeEnvelope(endStreamFlag, end), { status: 200, headers: { ...headers, "Content-Type": connectStreamType(protocol.binary) } });
   }
   return new Response(JSON.stringify(error), {
