@@ -54,8 +54,9 @@ function onlyEnvelope(body: Uint8Array): Uint8Array {
   if (body.byteLength < 5) throw invalid("the request has no message envelope");
   const flags = body[0]!;
   const length = new DataView(body.buffer, body.byteOffset, body.byteLength).getUint32(1);
+  if (flags & ~0b1) throw invalid("the request must be exactly one message envelope (its flags are not a message's)");
   if (flags & 0b1) throw compressed();
-  if (flags !== 0 || body.byteLength !== 5 + length) throw invalid("the request must be exactly one message envelope");
+  if (body.byteLength !== 5 + length) throw invalid("the request must be exactly one message envelope");
   return body.subarray(5);
 }
 
