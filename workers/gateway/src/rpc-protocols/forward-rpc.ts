@@ -7,7 +7,7 @@ import { anonymousCaller } from "../auth/caller.ts";
 import { importServiceTokenKey } from "../auth/service-token.ts";
 import type { AppEnv } from "../context/app-env.ts";
 import { unauthenticated } from "../errors/gateway-error.ts";
-import { grpcWebTrailerStatus } from "./grpc-web-trailer.ts";
+import { grpcWebTrailerStatus } from "../streaming/grpc-web-trailer.ts";
 import { rpcErrorResponse } from "./render-rpc-error.ts";
 import { grpcWebType, type RpcProtocol } from "./rpc-protocol.ts";
 import { rpcDeadlineMs } from "./rpc-deadline.ts";

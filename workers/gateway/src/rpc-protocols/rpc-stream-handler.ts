@@ -16,7 +16,7 @@ import { decodeRpcRequest } from "./decode-rpc-request.ts";
 import { grpcWebType, isSupportedRequestType, rpcPathOf, rpcProtocolOf } from "./rpc-protocol.ts";
 import { rpcDeadlineMs } from "./rpc-deadline.ts";
 import type { PublicStreamRpc } from "./rpc-protocols-handler.ts";
-import { encodeStreamEnd, readStreamEnd, trailerEnd, type FramedProtocol, type StreamEnd } from "./stream-end.ts";
+import { encodeStreamEnd, readStreamEnd, trailerEnd, type FramedProtocol, type StreamEnd } from "../streaming/stream-end.ts";
 import { answerHeaders, fetchUpstream, upstreamRpcRequest } from "./upstream-rpc-request.ts";
 
 export interface RpcStreamOptions {

@@ -12,7 +12,7 @@ import { createRouter } from "../transcoding/create-router.ts";
 import type { HttpBinding } from "../transcoding/http-bindings.ts";
 import { requestMessage } from "../transcoding/request-message.ts";
 import { pathToJson, validateMessage } from "../validation/index.ts";
-import { readStreamEnd } from "../rpc-protocols/stream-end.ts";
+import { readStreamEnd } from "./stream-end.ts";
 import { encodeEnvelope, endStreamFlag, envelopeReader, type Envelope } from "./connect-envelopes.ts";
 import { eventStreamType, formatStreamMessage, ndjsonType, streamFormatOf, streamPreamble } from "./event-stream-format.ts";
 import type { StreamSlots } from "./stream-slots.ts";

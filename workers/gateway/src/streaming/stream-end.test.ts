@@ -1,6 +1,6 @@
 import { Code } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { encodeEnvelope } from "../streaming/connect-envelopes.ts";
+import { encodeEnvelope } from "./connect-envelopes.ts";
 import { encodeStreamEnd, readStreamEnd, trailerEnd, type FramedProtocol, type StreamEnd } from "./stream-end.ts";
 
 const text = (flags: number, payload: string) => ({ flags, data: new TextEncoder().encode(payload) });

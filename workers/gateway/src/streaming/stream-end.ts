@@ -1,6 +1,6 @@
 import { Code } from "@connectrpc/connect";
 import { codeFromString, codeToString } from "@connectrpc/connect/protocol-connect";
-import { encodeEnvelope, endStreamFlag, type Envelope } from "../streaming/connect-envelopes.ts";
+import { encodeEnvelope, endStreamFlag, type Envelope } from "./connect-envelopes.ts";
 import { formatGrpcWebTrailer, grpcWebTrailerFlag, parseGrpcWebTrailer } from "./grpc-web-trailer.ts";
 
 /** How a stream ended: "ok", or an error's code and message. */
