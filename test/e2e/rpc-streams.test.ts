@@ -215,7 +215,17 @@ describe("WatchOrders at the RPC path: what the edge adds", () => {
   });
 });
 
-describe("the access log records the status gRPC-Web carries in its trailers", () => {
+describe("the access log records how a call really ended", () => {
+  it("a REST event stream's line is written when it ends, as canceled when the client went away", async () => {
+    const abort = new AbortController();
+    const res = await fetch(`${gateway.url}/api/users/1/orders:watch`, { headers: { ...petar, "x-request-id": "sse-gone-1" }, signal: abort.signal });
+    expect(res.status).toBe(200);
+    await res.body!.getReader().read();
+    expect(lineOf("sse-gone-1")).toBeUndefined();
+    abort.abort();
+    await expect.poll(() => lineOf("sse-gone-1")).toMatchObject({ path: "/api/users/1/orders:watch", status: 200, rpcCode: "canceled" });
+  });
+
   it("a unary gRPC-Web call refused by the service is logged with the service's code, not ok", async () => {
     const users = createClient(UserService, createGrpcWebTransport({ baseUrl: gateway.url }));
     const err = await users.getUserById({ id: 2 }, { headers: petar }).catch((e: unknown) => e);

@@ -112,6 +112,18 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, s
         if (err !== undefined) throw refusal(err, caller.authenticated, record);
       }
       record("ok");
+      // The access log waits for the stream's end, and records how it ended.
+      let settle!: () => void;
+      c.set("streamEnded", new Promise<void>((resolve) => (settle = resolve)));
+      const done = (code: string) => {
+        record(code);
+        finish();
+        settle();
+      };
+      const endCode = (envelope: Envelope) => {
+        const err = endError(envelope);
+        return err === undefined ? "ok" : codeToString(err.code);
+      };
 
       // From here on the answer is 200: what goes wrong is written into the stream.
       const format = streamFormatOf(c.req.header("accept"));
@@ -136,7 +148,7 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, s
           if (first.flags & endStreamFlag) {
             ended = true;
             controller.close();
-            finish();
+            done(endCode(first));
           }
         },
         async pull(controller) {
@@ -152,7 +164,7 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, s
           if (envelope === undefined || envelope.flags & endStreamFlag) {
             ended = true;
             controller.close();
-            finish();
+            done(envelope === undefined ? "unavailable" : endCode(envelope));
           }
         },
         async cancel() {
@@ -160,7 +172,7 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, s
           ended = true;
           upstream.abort(new ConnectError("the client went away", Code.Canceled));
           await reader.cancel();
-          finish();
+          done("canceled");
         },
       });
       return new Response(stream, {
