@@ -156,7 +156,7 @@ describe("WatchOrders at the RPC path: what the edge adds", () => {
     await expect.poll(() => accessLines().slice(linesBefore).find((line) => line.path === watchPath)).toMatchObject({ status: 200, rpcCode: "canceled" });
   });
 
-  it("gRPC-Web text: the request and every frame of the answer in base64", async () => {
+  it("gRPC-Web text: the request in base64, and the answer's frames in base64 as they come (the first: a heartbeat)", async () => {
     const message = toBinary(WatchOrdersRequestSchema, create(WatchOrdersRequestSchema, { userId: 1 }));
     const request = new Uint8Array(5 + message.byteLength);
     new DataView(request.buffer).setUint32(1, message.byteLength);
