@@ -23,9 +23,11 @@ import { createOpenApiDocument } from "./openapi/index.ts";
 import { DOCS_METHODS, DOCS_PATH_PATTERNS } from "./routing/docs-assets.ts";
 import type { RpcForwarder } from "./rpc-protocols/forward-rpc.ts";
 import { renderRpcError } from "./rpc-protocols/render-rpc-error.ts";
-import { serverStreamHandler, type ServerStreamOptions } from "./streaming/server-stream-handler.ts";
 import { rpcPathOf } from "./rpc-protocols/rpc-protocol.ts";
-import { markRpcReads, publicRpcs, rpcProtocolsHandler } from "./rpc-protocols/rpc-protocols-handler.ts";
+import { markRpcReads, publicRpcs, publicStreamRpcs, rpcProtocolsHandler } from "./rpc-protocols/rpc-protocols-handler.ts";
+import { rpcStreamHandler } from "./rpc-protocols/rpc-stream-handler.ts";
+import { serverStreamHandler, type ServerStreamOptions } from "./streaming/server-stream-handler.ts";
+import { StreamSlots } from "./streaming/stream-slots.ts";
 import type { SpanExporter } from "./tracing/gateway-span.ts";
 import { httpBindings, transcodingHandler } from "./transcoding/index.ts";
 
@@ -45,8 +47,11 @@ export interface AppOptions {
   cache?: EdgeCacheOptions;
   /** Connect and gRPC-Web at the public RPCs' paths, sent on by this (rpc-protocols/); without it, REST only. */
   rpcForwarder?: RpcForwarder;
-  /** Server-streaming RPCs' GET bindings as Server-Sent Events (streaming/); without it, not served. */
-  streams?: Omit<ServerStreamOptions, "bindings">;
+  /**
+   * Server-streaming RPCs' GET bindings as Server-Sent Events (streaming/), and with
+   * rpcForwarder at their RPC paths for Connect and gRPC-Web too; without it, not served.
+   */
+  streams?: ServerStreamOptions;
 }
 
 export interface EdgeOptions extends AuthenticateOptions {
@@ -95,6 +100,7 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
   const bindings = httpBindings(services);
   const streamBindings = streams === undefined ? [] : httpBindings(services, "server_streaming");
   const rpcs = publicRpcs(bindings);
+  const streamRpcs = publicStreamRpcs(streamBindings);
 
   // 2. Before anything reads the request: size sanity, then CORS (a preflight carries no token).
   app.use(requestLimits());
@@ -120,7 +126,7 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
   }
 
   // 5. The API: who is calling (writes need a token), how often, and a sane Idempotency-Key.
-  if (rpcForwarder !== undefined) app.use(markRpcReads(rpcs));
+  if (rpcForwarder !== undefined) app.use(markRpcReads(new Map([...rpcs, ...streamRpcs])));
   if (edge !== undefined) {
     // Before any token work: a network flooding bad tokens is refused here.
     app.use(authFailureLimit({ blockSeconds: edge.authFailurePeriodSeconds }));
@@ -128,8 +134,12 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
     app.use(rateLimit({ retryAfterSeconds: edge.rateLimitPeriodSeconds }));
   }
   app.use(idempotencyKey());
-  // Streams before the edge cache, which buffers what it stores.
-  if (streams !== undefined) app.use(serverStreamHandler({ ...streams, bindings: streamBindings }));
+  // Streams before the edge cache, which buffers what it stores; one count of open streams per caller for both.
+  if (streams !== undefined) {
+    const slots = new StreamSlots(streams.maxStreamsPerCaller);
+    app.use(serverStreamHandler({ ...streams, bindings: streamBindings, slots }));
+    if (rpcForwarder !== undefined) app.use(rpcStreamHandler({ ...streams, streams: streamRpcs, slots, maxBodyBytes }));
+  }
   // 6. After authentication: cached reads are filed per caller.
   if (cache !== undefined) app.use(edgeCache(cache));
   // 7. Connect and gRPC-Web at the RPC paths; REST → RPC → REST everywhere else.

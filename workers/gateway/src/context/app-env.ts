@@ -63,6 +63,11 @@ export interface AppEnv {
     authz?: EdgeAuthz;
     /** A Connect or gRPC-Web call of a read RPC (rpc-protocols/): anonymous callers may make it, as a REST GET. */
     rpcRead?: true;
+    /**
+     * A streamed answer's end (its last frame sent, or the client gone): the access log
+     * waits for it, so that its line has the stream's final status (c.var.upstream.code).
+     */
+    streamEnded?: Promise<void>;
     /** A write made over Connect or gRPC-Web: the REST path and answer (proto3 JSON) the edge cache invalidates by. */
     rpcWrite?: { path: string; answer: unknown };
   };

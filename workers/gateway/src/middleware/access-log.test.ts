@@ -5,7 +5,11 @@ import { mintJwt, TEST_JWT } from "../../test/jwt-test-kit.ts";
 import { createFixtureUserService } from "../../test/user-fixtures.ts";
 import { createJwtVerifier } from "../auth/jwt-verifier.ts";
 import { createApp } from "../create-app.ts";
-import type { AccessLogEntry } from "./access-log.ts";
+import { Hono } from "hono";
+import type { AppEnv } from "../context/app-env.ts";
+import { accessLog, type AccessLogEntry } from "./access-log.ts";
+import { requestId } from "./request-id.ts";
+import { traceContext } from "./trace-context.ts";
 import { publishedServices } from "../routing/published-services.ts";
 
 describe("access log", () => {
@@ -76,5 +80,27 @@ describe("access log", () => {
       expect(line).not.toContain(forged.split(".")[2]!);
       expect(line).not.toContain("@");
     }
+  });
+});
+
+describe("access log of a streamed answer", () => {
+  it("waits for the stream's end (c.var.streamEnded) and records how it ended, not how it began", async () => {
+    const logs: AccessLogEntry[] = [];
+    const app = new Hono<AppEnv>();
+    app.use(requestId());
+    app.use(traceContext(undefined));
+    app.use(accessLog((entry) => logs.push(entry)));
+    let endStream: () => void = () => {};
+    app.post("/orders.v1.OrderService/WatchOrders", (c) => {
+      const upstream = { rpc: "orders.v1.OrderService/WatchOrders", route: c.req.path, spanId: "00f067aa0ba902b7", startMs: 0, endMs: 0, code: "ok" };
+      c.set("upstream", upstream);
+      c.set("streamEnded", new Promise<void>((resolve) => (endStream = () => (c.set("upstream", { ...upstream, code: "canceled" }), resolve()))));
+      return c.body("frames…");
+    });
+    const res = await app.request("/orders.v1.OrderService/WatchOrders", { method: "POST", headers: { "x-request-id": "s-1" } });
+    expect(res.status).toBe(200);
+    expect(logs).toEqual([]);
+    endStream();
+    await expect.poll(() => logs).toEqual([expect.objectContaining({ requestId: "s-1", status: 200, rpcCode: "canceled" })]);
   });
 });

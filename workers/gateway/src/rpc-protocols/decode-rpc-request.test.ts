@@ -54,6 +54,19 @@ describe("decodeRpcRequest", () => {
     expect(await refusal(decodeRpcRequest(new Request(`${url}?encoding=json&message=%7B%7D`), GetItemRequestSchema, { kind: "connect", binary: false, get: true }))).toMatchObject({ status: 400 });
   });
 
+  it("Connect streaming: one enveloped message in the codec's form, the envelope forwarded as it came", async () => {
+    const jsonStream: RpcProtocol = { kind: "connect", binary: false, get: false, stream: true };
+    const binaryStream: RpcProtocol = { kind: "connect", binary: true, get: false, stream: true };
+    const json7 = envelope(new TextEncoder().encode('{"id":7}'));
+    expect(await decodeRpcRequest(post(json7), GetItemRequestSchema, jsonStream)).toEqual({ message: expect.objectContaining({ id: 7 }), body: json7 });
+    expect((await decodeRpcRequest(post(envelope(item7)), GetItemRequestSchema, binaryStream)).message.id).toBe(7);
+    // A message without its envelope, two messages, a compressed one (per message, as Connect streaming compresses).
+    expect(await refusal(decodeRpcRequest(post('{"id":7}'), GetItemRequestSchema, jsonStream))).toMatchObject({ status: 400, message: /exactly one/ });
+    expect(await refusal(decodeRpcRequest(post(Uint8Array.from([...json7, ...json7])), GetItemRequestSchema, jsonStream))).toMatchObject({ status: 400 });
+    expect(await refusal(decodeRpcRequest(post(envelope(item7, 1)), GetItemRequestSchema, binaryStream))).toMatchObject({ status: 501 });
+    expect(await refusal(decodeRpcRequest(post(envelope(item7), { "connect-content-encoding": "gzip" }), GetItemRequestSchema, binaryStream))).toMatchObject({ status: 501 });
+  });
+
   it("refuses compressed requests (the edge must read what it validates) and bodies over the limit", async () => {
     expect(await refusal(decodeRpcRequest(post(envelope(item7, 1)), GetItemRequestSchema, grpcWeb))).toMatchObject({ status: 501 });
     expect(await refusal(decodeRpcRequest(post(item7, { "content-encoding": "gzip" }), GetItemRequestSchema, binary))).toMatchObject({ status: 501 });

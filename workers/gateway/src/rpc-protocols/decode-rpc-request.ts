@@ -28,21 +28,36 @@ export async function decodeRpcRequest<I extends DescMessage>(request: Request, 
     const bytes = query.get("base64") === "1" ? decodeBase64(text) : new TextEncoder().encode(text);
     return { message: parse(schema, bytes, protocol.binary), body: undefined };
   }
-  const encoding = request.headers.get(protocol.kind === "connect" ? "content-encoding" : "grpc-encoding") ?? "identity";
+  const encoding = request.headers.get(encodingHeaderOf(protocol)) ?? "identity";
   if (encoding !== "identity") throw compressed();
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
   const raw = request.body === null ? new Uint8Array(0) : await readAtMost(request.body, maxBytes);
-  if (protocol.kind === "connect") return { message: parse(schema, raw, protocol.binary), body: raw };
+  if (protocol.kind === "connect" && protocol.stream !== true) return { message: parse(schema, raw, protocol.binary), body: raw };
 
-  const body = protocol.text ? decodeBase64(new TextDecoder().decode(raw)) : raw;
-  // One envelope: a flags byte (0: uncompressed message), a 4-byte big-endian length, the message.
-  if (body.byteLength < 5) throw invalid("the gRPC-Web request has no message envelope");
+  const body = protocol.kind === "grpc-web" && protocol.text ? decodeBase64(new TextDecoder().decode(raw)) : raw;
+  return { message: parse(schema, onlyEnvelope(body), protocol.kind === "grpc-web" || protocol.binary), body };
+}
+
+/** Where the protocol names a request's compression: Connect streaming compresses per message. */
+function encodingHeaderOf(protocol: RpcProtocol): string {
+  if (protocol.kind === "grpc-web") return "grpc-encoding";
+  return protocol.stream === true ? "connect-content-encoding" : "content-encoding";
+}
+
+/**
+ * The message of a body that is one envelope — a flags byte (0: an uncompressed
+ * message), a 4-byte big-endian length, the message — as gRPC-Web requests and Connect
+ * streaming requests of unary and server-streaming methods are.
+ */
+function onlyEnvelope(body: Uint8Array): Uint8Array {
+  if (body.byteLength < 5) throw invalid("the request has no message envelope");
   const flags = body[0]!;
   const length = new DataView(body.buffer, body.byteOffset, body.byteLength).getUint32(1);
+  if (flags & ~0b1) throw invalid("the request must be exactly one message envelope (its flags are not a message's)");
   if (flags & 0b1) throw compressed();
-  if (flags !== 0 || body.byteLength !== 5 + length) throw invalid("a unary gRPC-Web request is exactly one message envelope");
-  return { message: parse(schema, body.subarray(5), true), body };
+  if (body.byteLength !== 5 + length) throw invalid("the request must be exactly one message envelope");
+  return body.subarray(5);
 }
 
 function parse<I extends DescMessage>(schema: I, bytes: Uint8Array, binary: boolean): MessageShape<I> {

@@ -4,16 +4,14 @@ import { Code } from "@connectrpc/connect";
 import { codeFromHttpStatus, codeToString } from "@connectrpc/connect/protocol-connect";
 import type { Context } from "hono";
 import { anonymousCaller } from "../auth/caller.ts";
-import { importServiceTokenKey, signServiceToken } from "../auth/service-token.ts";
+import { importServiceTokenKey } from "../auth/service-token.ts";
 import type { AppEnv } from "../context/app-env.ts";
 import { unauthenticated } from "../errors/gateway-error.ts";
-import { randomId } from "../tracing/random-id.ts";
-import { formatTraceparent } from "../tracing/traceparent.ts";
-import { forwardedHeaders } from "../transport/forwarded-headers.ts";
-import { grpcWebTrailerStatus } from "./grpc-web-trailer.ts";
+import { grpcWebTrailerStatus } from "../streaming/grpc-web-trailer.ts";
 import { rpcErrorResponse } from "./render-rpc-error.ts";
-import type { RpcProtocol } from "./rpc-protocol.ts";
+import { grpcWebType, type RpcProtocol } from "./rpc-protocol.ts";
 import { rpcDeadlineMs } from "./rpc-deadline.ts";
+import { answerHeaders, fetchUpstream, upstreamRpcRequest } from "./upstream-rpc-request.ts";
 
 export interface RpcForwarderOptions {
   /** Base URL of the service the routing table picks for a method (routing/upstream-routes.ts). */
@@ -32,9 +30,6 @@ export interface ForwardedRpc {
 
 export type RpcForwarder = (c: Context<AppEnv>, rpc: ForwardedRpc) => Promise<Response>;
 
-// What of the service's answer reaches the caller: the protocol's own headers, nothing of the service's host.
-const passedResponseHeader = /^(?:content-type|grpc-status|grpc-message|grpc-status-details-bin|trailer-.*|grpc-edge-.*)$/;
-
 /**
  * Sends a decoded, validated and authorized RPC on in the caller's own protocol and
  * bytes, signed with a service token for the caller, with the caller's deadline capped
@@ -48,49 +43,24 @@ export function createRpcForwarder({ baseUrlOf, serviceTokenSecret, upstreamTime
     key ??= importServiceTokenKey(serviceTokenSecret);
     const caller = c.get("caller") ?? anonymousCaller();
     const deadlineMs = rpcDeadlineMs(c.req.raw.headers, protocol, upstreamTimeoutMs);
-    const trace = c.get("trace");
-    const spanId = randomId(8);
-    const headers = new Headers(forwardedHeaders(c.req.raw));
-    headers.set("authorization", `Bearer ${await signServiceToken(await key, caller.sub === undefined ? { scope: caller.scope } : { sub: caller.sub, scope: caller.scope })}`);
-    headers.set("x-request-id", c.get("requestId"));
-    headers.set("traceparent", formatTraceparent(trace.traceId, spanId, trace.sampled));
-    if (trace.tracestate !== undefined) headers.set("tracestate", trace.tracestate);
-    headers.set("accept-encoding", "identity");
-    if (protocol.kind === "grpc-web") {
-      headers.set("content-type", "application/grpc-web+proto");
-      headers.set("x-grpc-web", "1");
-      headers.set("grpc-timeout", `${deadlineMs}m`);
-    } else {
-      if (!protocol.get) headers.set("content-type", protocol.binary ? "application/proto" : "application/json");
-      headers.set("connect-protocol-version", "1");
-      headers.set("connect-timeout-ms", String(deadlineMs));
-    }
-    const url = new URL(c.req.url);
-    const target = `${baseUrlOf(method).replace(/\/?$/, "")}/${method.parent.typeName}/${method.name}${protocol.kind === "connect" && protocol.get ? url.search : ""}`;
-    const rpc = `${method.parent.typeName}/${method.name}`;
+    // The caller going away cancels the call; a service that outlives the deadline is cut a little after it.
+    const signal = AbortSignal.any([c.req.raw.signal, AbortSignal.timeout(deadlineMs + 250)]);
+    const upstream = await upstreamRpcRequest(c, { method, protocol, body, baseUrl: baseUrlOf(method), key: await key, deadlineMs, signal });
     const startMs = Date.now();
-    const record = (code: Code | "ok") => c.set("upstream", { rpc, route: url.pathname, spanId, startMs, endMs: Date.now(), code: code === "ok" ? "ok" : codeToString(code) });
-    const fetcher = c.env?.SERVICES;
-    const init: RequestInit = {
-      method: protocol.kind === "connect" && protocol.get ? "GET" : "POST",
-      headers,
-      body: body ?? null,
-      redirect: "manual",
-      // The caller going away cancels the call; a service that outlives the deadline is cut a little after it.
-      signal: AbortSignal.any([c.req.raw.signal, AbortSignal.timeout(deadlineMs + 250)]),
-    };
+    const record = (code: Code | "ok") =>
+      c.set("upstream", { rpc: upstream.rpc, route: new URL(c.req.url).pathname, spanId: upstream.spanId, startMs, endMs: Date.now(), code: code === "ok" ? "ok" : codeToString(code) });
     let res: Response;
     try {
-      res = await (fetcher !== undefined ? fetcher.fetch(target, init) : fetch(target, init));
+      res = await fetchUpstream(c, upstream);
     } catch {
-      const code = init.signal!.aborted && !c.req.raw.signal.aborted ? Code.DeadlineExceeded : Code.Unavailable;
+      const code = signal.aborted && !c.req.raw.signal.aborted ? Code.DeadlineExceeded : Code.Unavailable;
       record(code);
       return rpcErrorResponse(protocol, code, code === Code.DeadlineExceeded ? "An upstream service did not answer in time." : "An upstream service is unavailable; retry shortly.", { "X-Request-Id": c.get("requestId") });
     }
-    // gRPC-Web carries the status in a trailer frame after the body: read whole (a unary
-    // answer is small) where it matters — text mode re-encodes it anyway, and an
-    // anonymous caller's PERMISSION_DENIED becomes UNAUTHENTICATED below.
-    const buffered = protocol.kind === "grpc-web" && (protocol.text || !caller.authenticated) ? new Uint8Array(await res.arrayBuffer()) : undefined;
+    // gRPC-Web carries the status in a trailer frame after the message: read whole (a
+    // unary answer is one message) so that the access log records it, text mode
+    // re-encodes it, and an anonymous caller's PERMISSION_DENIED becomes UNAUTHENTICATED below.
+    const buffered = protocol.kind === "grpc-web" ? new Uint8Array(await res.arrayBuffer()) : undefined;
     const code = answeredCode(res, protocol, buffered);
     record(code);
     // Forbidden to nobody in particular: signing in may help (as REST's 401 with a challenge).
@@ -98,19 +68,16 @@ export function createRpcForwarder({ baseUrlOf, serviceTokenSecret, upstreamTime
       await res.body?.cancel().catch(() => {});
       throw unauthenticated("missing");
     }
-    const out = new Headers();
-    res.headers.forEach((value, name) => {
-      if (passedResponseHeader.test(name)) out.set(name, value);
-    });
+    const out = answerHeaders(res);
     if (protocol.kind === "grpc-web" && protocol.text) {
-      out.set("content-type", "application/grpc-web-text+proto");
+      out.set("content-type", grpcWebType(true));
       return new Response(base64Encode(buffered!), { status: res.status, headers: out });
     }
     return new Response(buffered ?? res.body, { status: res.status, headers: out });
   };
 }
 
-/** The answer's code: from its head, or a buffered gRPC-Web body's trailer (unbuffered, its trailer goes on unread). */
+/** The answer's code: from its head, or a gRPC-Web body's trailer frame. */
 function answeredCode(res: Response, protocol: RpcProtocol, buffered: Uint8Array | undefined): Code | "ok" {
   if (protocol.kind === "grpc-web") {
     const fromTrailer = buffered === undefined ? undefined : grpcWebTrailerStatus(buffered);

@@ -3,11 +3,13 @@ import { codeFromString, codeToHttpStatus, codeToString } from "@connectrpc/conn
 import type { Context } from "hono";
 import type { AppEnv } from "../context/app-env.ts";
 import { problemFromError } from "../errors/problem-from-error.ts";
-import { rpcProtocolOf, type RpcProtocol } from "./rpc-protocol.ts";
+import { encodeEnvelope, endStreamFlag } from "../streaming/connect-envelopes.ts";
+import { connectStreamType, grpcWebType, rpcProtocolOf, type RpcProtocol } from "./rpc-protocol.ts";
 
 /**
  * An error at an RPC path, in the caller's protocol: Connect's error JSON with the code's
- * HTTP status, or a gRPC-Web "trailers-only" answer (HTTP 200, Grpc-Status and
+ * HTTP status, Connect streaming's end-of-stream message (HTTP 200: its clients read the
+ * code from there, not from the status), or a gRPC-Web "trailers-only" answer (HTTP 200, Grpc-Status and
  * Grpc-Message headers, no body). Same code, message and headers (Retry-After,
  * WWW-Authenticate) as the problem+json a REST caller gets for the same failure.
  */
@@ -25,13 +27,19 @@ export function rpcErrorResponse(protocol: RpcProtocol, code: Code, message: str
       status: 200,
       headers: {
         ...headers,
-        "Content-Type": protocol.text ? "application/grpc-web-text+proto" : "application/grpc-web+proto",
+        "Content-Type": grpcWebType(protocol.text),
         "Grpc-Status": String(code),
         "Grpc-Message": encodeURIComponent(message),
       },
     });
   }
-  return new Response(JSON.stringify({ code: codeToString(code), message }), {
+  const error = { code: codeToString(code), message };
+  if (protocol.stream === true) {
+    // The edge's headers (Retry-After, WWW-Authenticate) stay headers: clients merge them into the error's metadata.
+    const end = new TextEncoder().encode(JSON.stringify({ error }));
+    return new Response(encodeEnvelope(endStreamFlag, end), { status: 200, headers: { ...headers, "Content-Type": connectStreamType(protocol.binary) } });
+  }
+  return new Response(JSON.stringify(error), {
     status: codeToHttpStatus(code),
     headers: { ...headers, "Content-Type": "application/json" },
   });

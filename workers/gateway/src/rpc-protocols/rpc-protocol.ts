@@ -1,10 +1,18 @@
 /**
  * The RPC protocols the edge speaks besides REST, told apart the way their clients
  * announce them: Connect unary (POST with application/json or application/proto, or
- * GET with ?connect=v1) and gRPC-Web (application/grpc-web[+proto], base64 "text" mode
- * as application/grpc-web-text[+proto]).
+ * GET with ?connect=v1), Connect streaming (application/connect+json or +proto: enveloped
+ * messages, an end-of-stream message last) and gRPC-Web (application/grpc-web[+proto],
+ * base64 "text" mode as application/grpc-web-text[+proto]; the same framing for unary
+ * and streaming calls).
  */
-export type RpcProtocol = { kind: "connect"; binary: boolean; get: boolean } | { kind: "grpc-web"; text: boolean };
+export type RpcProtocol = { kind: "connect"; binary: boolean; get: boolean; stream?: boolean } | { kind: "grpc-web"; text: boolean };
+
+/** gRPC-Web's media type as the edge answers it (and sends it on: binary). */
+export const grpcWebType = (text: boolean) => (text ? "application/grpc-web-text+proto" : "application/grpc-web+proto");
+
+/** Connect streaming's media type for a codec (also the answer's). */
+export const connectStreamType = (binary: boolean) => (binary ? "application/connect+proto" : "application/connect+json");
 
 // "/user.v1.UserService/GetUserById": a dotted service name, then a method name.
 const rpcPath = /^\/([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\/([A-Za-z_]\w*)$/;
@@ -22,13 +30,20 @@ export function rpcProtocolOf(request: Request): RpcProtocol {
   const mediaType = mediaTypeOf(request);
   if (mediaType === "application/grpc-web-text" || mediaType === "application/grpc-web-text+proto") return { kind: "grpc-web", text: true };
   if (mediaType === "application/grpc-web" || mediaType === "application/grpc-web+proto") return { kind: "grpc-web", text: false };
+  if (mediaType.startsWith("application/connect+")) return { kind: "connect", binary: mediaType === connectStreamType(true), get: false, stream: true };
   if (request.method === "GET") return { kind: "connect", binary: new URL(request.url).searchParams.get("encoding") === "proto", get: true };
   return { kind: "connect", binary: mediaType === "application/proto", get: false };
 }
 
-/** Whether a Connect POST carries one of Connect's unary media types (else: unsupported). */
-export function isSupportedRequestType(request: Request, protocol: RpcProtocol): boolean {
-  if (protocol.kind === "grpc-web" || protocol.get) return true;
+/**
+ * Whether a request carries a media type for the kind of method it calls (else:
+ * unsupported): gRPC-Web frames both kinds alike; Connect has unary media types for
+ * unary methods and streaming ones for streaming methods.
+ */
+export function isSupportedRequestType(request: Request, protocol: RpcProtocol, streaming = false): boolean {
+  if (protocol.kind === "grpc-web") return true;
+  if (streaming) return protocol.stream === true && mediaTypeOf(request) === connectStreamType(protocol.binary);
+  if (protocol.get) return true;
   const mediaType = mediaTypeOf(request);
   return mediaType === "application/json" || mediaType === "application/proto";
 }

@@ -32,11 +32,28 @@ export function publicRpcs(bindings: readonly HttpBinding[]): Map<string, Public
   return rpcs;
 }
 
+export interface PublicStreamRpc {
+  method: DescMethod;
+  /** Published as a REST GET: anonymous callers may open it, as the GET. */
+  read: boolean;
+}
+
+/** The server-streaming RPCs with a REST binding (httpBindings(services, "server_streaming")), by "package.Service/Method". */
+export function publicStreamRpcs(streamBindings: readonly HttpBinding[]): Map<string, PublicStreamRpc> {
+  const streams = new Map<string, PublicStreamRpc>();
+  for (const { method, httpMethod } of streamBindings) {
+    const path = `${method.parent.typeName}/${method.name}`;
+    streams.set(path, { method: method as DescMethod, read: (streams.get(path)?.read ?? false) || httpMethod === "GET" });
+  }
+  return streams;
+}
+
 /**
  * Marks a request to a read RPC before authentication, which lets anonymous callers
- * make reads only: the same rule as REST, where it goes by the HTTP method.
+ * make reads only: the same rule as REST, where it goes by the HTTP method (a stream
+ * published as a REST GET is a read too).
  */
-export function markRpcReads(rpcs: ReadonlyMap<string, PublicRpc>): MiddlewareHandler<AppEnv> {
+export function markRpcReads(rpcs: ReadonlyMap<string, PublicRpc | PublicStreamRpc>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const path = rpcPathOf(c.req.path);
     if (path !== undefined && rpcs.get(path)?.read === true) c.set("rpcRead", true);

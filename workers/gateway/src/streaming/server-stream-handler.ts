@@ -1,30 +1,36 @@
 import { toJson, type DescMethod, type JsonValue } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { codeFromString, codeToString, errorFromJsonBytes } from "@connectrpc/connect/protocol-connect";
+import { codeToString, errorFromJsonBytes } from "@connectrpc/connect/protocol-connect";
 import type { MiddlewareHandler } from "hono";
 import { anonymousCaller } from "../auth/caller.ts";
 import { importServiceTokenKey, signServiceToken } from "../auth/service-token.ts";
 import type { AppEnv } from "../context/app-env.ts";
-import { GatewayError, invalidInput, methodNotAllowed, unauthenticated } from "../errors/gateway-error.ts";
-import { problemTypes } from "../errors/problem-types.ts";
+import { invalidInput, methodNotAllowed, unauthenticated } from "../errors/gateway-error.ts";
 import { randomId } from "../tracing/random-id.ts";
 import { formatTraceparent } from "../tracing/traceparent.ts";
 import { createRouter } from "../transcoding/create-router.ts";
 import type { HttpBinding } from "../transcoding/http-bindings.ts";
 import { requestMessage } from "../transcoding/request-message.ts";
 import { pathToJson, validateMessage } from "../validation/index.ts";
+import { readStreamEnd } from "./stream-end.ts";
 import { encodeEnvelope, endStreamFlag, envelopeReader, type Envelope } from "./connect-envelopes.ts";
 import { eventStreamType, formatStreamMessage, ndjsonType, streamFormatOf, streamPreamble } from "./event-stream-format.ts";
-import { StreamSlots } from "./stream-slots.ts";
+import type { StreamSlots } from "./stream-slots.ts";
+import { takeStreamSlot } from "./take-stream-slot.ts";
 
 export interface ServerStreamOptions {
-  /** The server-streaming RPCs' REST bindings (httpBindings(services, "server_streaming")). */
-  bindings: readonly HttpBinding[];
   /** Base URL of the service the routing table picks for a method. */
   baseUrlOf: (method: DescMethod) => string;
   serviceTokenSecret: string;
   /** Open streams per caller in one isolate; more: 429. */
   maxStreamsPerCaller: number;
+}
+
+export interface ServerStreamHandlerOptions extends Omit<ServerStreamOptions, "maxStreamsPerCaller"> {
+  /** The server-streaming RPCs' REST bindings (httpBindings(services, "server_streaming")). */
+  bindings: readonly HttpBinding[];
+  /** The callers' open streams, shared with the RPC paths' streams (rpc-protocols/rpc-stream-handler.ts). */
+  slots: StreamSlots;
 }
 
 export const defaultMaxStreamsPerCaller = 5;
@@ -40,9 +46,8 @@ const decoder = new TextDecoder();
  * limits, not by UPSTREAM_TIMEOUT_MS. Every error until the first message is problem+json;
  * a client that goes away cancels the upstream call.
  */
-export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, maxStreamsPerCaller }: ServerStreamOptions): MiddlewareHandler<AppEnv> {
+export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, slots }: ServerStreamHandlerOptions): MiddlewareHandler<AppEnv> {
   const router = createRouter(bindings);
-  const slots = new StreamSlots(maxStreamsPerCaller);
   let key: Promise<CryptoKey> | undefined;
   return async (c, next) => {
     const route = router.route(c.req.method, c.req.path);
@@ -61,11 +66,7 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, m
     if (violations.length > 0) throw invalidInput(violations.map((v) => ({ field: pathToJson(v.path), message: v.message })));
 
     const caller = c.get("caller") ?? anonymousCaller();
-    const slotKey = caller.sub !== undefined ? `user:${caller.sub}` : `ip:${c.req.header("cf-connecting-ip") ?? "unknown"}`;
-    const release = slots.take(slotKey);
-    if (release === undefined) {
-      throw new GatewayError(problemTypes.rateLimited, `at most ${maxStreamsPerCaller} open streams per caller`, { headers: { "Retry-After": "5" } });
-    }
+    const release = takeStreamSlot(c, slots);
     const upstream = new AbortController();
     const clientGone = () => upstream.abort(new ConnectError("the client went away", Code.Canceled));
     c.req.raw.signal.addEventListener("abort", clientGone, { once: true });
@@ -111,6 +112,18 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, m
         if (err !== undefined) throw refusal(err, caller.authenticated, record);
       }
       record("ok");
+      // The access log waits for the stream's end, and records how it ended.
+      let settle!: () => void;
+      c.set("streamEnded", new Promise<void>((resolve) => (settle = resolve)));
+      const done = (code: string) => {
+        record(code);
+        finish();
+        settle();
+      };
+      const endCode = (envelope: Envelope) => {
+        const err = endError(envelope);
+        return err === undefined ? "ok" : codeToString(err.code);
+      };
 
       // From here on the answer is 200: what goes wrong is written into the stream.
       const format = streamFormatOf(c.req.header("accept"));
@@ -135,7 +148,7 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, m
           if (first.flags & endStreamFlag) {
             ended = true;
             controller.close();
-            finish();
+            done(endCode(first));
           }
         },
         async pull(controller) {
@@ -151,7 +164,7 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, m
           if (envelope === undefined || envelope.flags & endStreamFlag) {
             ended = true;
             controller.close();
-            finish();
+            done(envelope === undefined ? "unavailable" : endCode(envelope));
           }
         },
         async cancel() {
@@ -159,7 +172,7 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, m
           ended = true;
           upstream.abort(new ConnectError("the client went away", Code.Canceled));
           await reader.cancel();
-          finish();
+          done("canceled");
         },
       });
       return new Response(stream, {
@@ -176,9 +189,8 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, m
 
 /** The error an end-of-stream envelope carries, or undefined for a clean end. */
 function endError(envelope: Envelope): ConnectError | undefined {
-  const json = JSON.parse(decoder.decode(envelope.data) || "{}") as { error?: { code?: string; message?: string } };
-  if (json.error === undefined) return undefined;
-  return new ConnectError(json.error.message ?? "", codeFromString(json.error.code ?? "") ?? Code.Unknown);
+  const end = readStreamEnd("connect", envelope);
+  return end === undefined || end.code === "ok" ? undefined : new ConnectError(end.message, end.code);
 }
 
 /** Forbidden to nobody in particular: signing in may help (REST's 401), as for unary calls. */
