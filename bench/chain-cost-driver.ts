@@ -37,7 +37,8 @@ function upstreamFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Re
   if (body === undefined) return Promise.resolve(new Response(`{"code":"unimplemented","message":"${rpc}"}`, { status: 404, headers: { "content-type": "application/json" } }));
   upstreamCalls++;
   void init;
-  return Promise.resolve(new Response(body, { headers: { "content-type": "application/proto" } }));
+  // As connect-node answers a unary call: sized.
+  return Promise.resolve(new Response(body, { headers: { "content-type": "application/proto", "content-length": String(body.byteLength) } }));
 }
 
 interface Scenario {

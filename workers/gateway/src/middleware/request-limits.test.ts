@@ -23,4 +23,13 @@ describe("requestLimits", () => {
     expect(res.status).toBe(431);
     expect(await res.json()).toMatchObject({ status: 431, type: "https://grpc-edge.dev/problems/request-header-fields-too-large" });
   });
+
+  it("counts UTF-8 bytes, not characters, right at the header limit", async () => {
+    // 16 KiB: "é" is two bytes, so 8,000 of them are 16,000 bytes — under with a short name, over with more.
+    const value = "é".repeat(8000);
+    const sized = (padding: number) => ({ "x-a": value, "x-b": "b".repeat(padding) });
+    const overhead = "x-a".length + "x-b".length;
+    expect((await app.request("/x", { headers: sized(16 * 1024 - 16_000 - overhead) })).status).toBe(200);
+    expect((await app.request("/x", { headers: sized(16 * 1024 - 16_000 - overhead + 1) })).status).toBe(431);
+  });
 });

@@ -14,6 +14,7 @@ export const DEFAULT_MAX_URL_BYTES = 2048;
 export const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
 
 const encoder = new TextEncoder();
+const utf8Bytes = (text: string) => encoder.encode(text).byteLength;
 
 /**
  * Sanity limits on what no legitimate client of this API sends: the longest real URL
@@ -22,14 +23,20 @@ const encoder = new TextEncoder();
  */
 export function requestLimits({ maxUrlBytes = DEFAULT_MAX_URL_BYTES, maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES }: RequestLimitsOptions = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (encoder.encode(c.req.url).byteLength > maxUrlBytes) {
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: encode only what could be over the limit.
+    const url = c.req.url;
+    if (url.length * 3 > maxUrlBytes && utf8Bytes(url) > maxUrlBytes) {
       throw new GatewayError(problemTypes.uriTooLong, `the request URL must be at most ${maxUrlBytes} bytes`);
     }
-    let headerBytes = 0;
-    c.req.raw.headers.forEach((value, name) => {
-      headerBytes += name.length + encoder.encode(value).byteLength;
-    });
-    if (headerBytes > maxHeaderBytes) {
+    let names = 0;
+    let values = 0;
+    const all: string[] = [];
+    for (const [name, value] of c.req.raw.headers) {
+      names += name.length;
+      values += value.length;
+      all.push(value);
+    }
+    if (names + values * 3 > maxHeaderBytes && names + all.reduce((sum, value) => sum + utf8Bytes(value), 0) > maxHeaderBytes) {
       throw new GatewayError(problemTypes.requestHeaderFieldsTooLarge, `the request headers must be at most ${maxHeaderBytes} bytes in total`);
     }
     await next();

@@ -15,6 +15,7 @@ import { createRouter } from "./create-router.ts";
 import type { HttpBinding } from "./http-bindings.ts";
 import { readJsonBody } from "./read-json-body.ts";
 import { requestMessage } from "./request-message.ts";
+import { requestUrlParts } from "./request-url.ts";
 import { FIELDS_PARAM, parseFields, resourceShape, selectFields, setReadMask, type FieldSelection } from "./partial-response.ts";
 import { responseJson } from "./response-json.ts";
 import { locationOf } from "./success-response.ts";
@@ -38,15 +39,15 @@ export interface TranscodingOptions {
 export function transcodingHandler({ bindings, transport, maxBodyBytes }: TranscodingOptions): Handler<AppEnv> {
   const router = createRouter(bindings);
   return async (c) => {
-    const url = new URL(c.req.url);
-    const route = router.route(c.req.method, url.pathname);
+    const { pathname, search } = requestUrlParts(c.req.url);
+    const route = router.route(c.req.method, pathname);
     if (route.kind === "not-found") throw new GatewayError(problemTypes.notFound, `no route for ${c.req.method} ${c.req.path}`);
     if (route.kind === "method-not-allowed") throw methodNotAllowed(c.req.method, route.allow);
     const { binding, vars } = route;
 
     const body = binding.body.kind === "none" ? undefined : await readJsonBody(c.req.raw, maxBodyBytes);
     // ?fields= (partial response, AIP-157) is the edge's own on every GET, not a request field.
-    const query = new URLSearchParams(url.searchParams);
+    const query = new URLSearchParams(search);
     let selection: FieldSelection | undefined;
     const shape = binding.httpMethod === "GET" ? resourceShape(binding) : undefined;
     if (shape !== undefined && query.has(FIELDS_PARAM)) {
