@@ -16,8 +16,8 @@ import type { HttpBinding } from "./http-bindings.ts";
 import { readJsonBody } from "./read-json-body.ts";
 import { requestMessage } from "./request-message.ts";
 import { requestUrlParts } from "./request-url.ts";
-import { FIELDS_PARAM, parseFields, resourceShape, selectFields, setReadMask, type FieldSelection } from "./partial-response.ts";
-import { responseJson } from "./response-json.ts";
+import { FIELDS_PARAM, parseFields, resourceShape, setReadMask, type FieldSelection } from "./partial-response.ts";
+import { responseJsonText } from "./response-json.ts";
 import { locationOf } from "./success-response.ts";
 import { strongEtag } from "../cache/strong-etag.ts";
 import { carriesEtag } from "../middleware/entity-tags.ts";
@@ -90,8 +90,7 @@ export function transcodingHandler({ bindings, transport, maxBodyBytes }: Transc
     const { status, location } = binding.success;
     if (status === 204) return c.body(null, 204);
     if (location !== undefined) c.header("Location", locationOf(location, response.message, binding.method.output));
-    const json = responseJson(binding, response.message);
-    const answer = utf8.encode(JSON.stringify(selection === undefined ? json : selectFields(json, selection)));
+    const answer = utf8.encode(responseJsonText(binding, response.message, selection));
     // Tagged from the bytes in hand: entity-tags.ts would have to copy the answer and read it back.
     const etag = carriesEtag(c.req.method, status) ? await strongEtag(answer) : undefined;
     return c.body(answer as Uint8Array<ArrayBuffer>, status, etag === undefined ? { "Content-Type": "application/json" } : { "Content-Type": "application/json", ETag: etag });

@@ -12,6 +12,7 @@ import { codeFromHttpStatus, errorFromJsonBytes, parseContentType } from "@conne
 import type { UpstreamFetcher } from "../context/app-env.ts";
 import { MAX_UPSTREAM_BODY_BYTES, readBoundedBody } from "./read-bounded-body.ts";
 import { runUnary, type UnaryFn } from "./run-unary.ts";
+import { rememberUpstreamBytes } from "./upstream-bytes.ts";
 import { upstreamFetcherKey } from "./upstream-fetcher.ts";
 
 type FetchFn = (url: string, init: RequestInit) => Promise<Response>;
@@ -156,6 +157,7 @@ async function send<I extends DescMessage, O extends DescMessage>(
   } catch (cause) {
     throw new ConnectError(`parse binary: ${cause instanceof Error ? cause.message : String(cause)}`, Code.Internal);
   }
+  rememberUpstreamBytes(message, bytes);
   return { stream: false, service: req.service, method, header, trailer, message };
 }
 
