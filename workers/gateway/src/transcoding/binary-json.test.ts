@@ -5,7 +5,7 @@ import { OrderSchema, OrderStatus } from "@grpc-edge/proto/orders/v1";
 import { GetAllUsersResponseSchema, GetUserResponseSchema } from "@grpc-edge/proto/user/v1";
 import { describe, expect, it } from "vitest";
 import { publishedServices } from "../routing/published-services.ts";
-import { binaryJsonWriter } from "./binary-json.ts";
+import { binaryJsonWriter, utcDateTime } from "./binary-json.ts";
 import { httpBindings } from "./http-bindings.ts";
 
 /** What the gateway answered before: the decoded message through protobuf-es. */
@@ -23,7 +23,7 @@ function prng(seed: number): () => number {
   };
 }
 
-const strings = ["", "a", "Zoë", "quote \" back\\slash", "tab\tnew\nline", "\u0000\u001f", "emoji 🎉", "</script>"];
+const strings = ["", "a", "\uFEFFbom first", "x".repeat(70), "ü".repeat(40), "Zoë", "quote \" back\\slash", "tab\tnew\nline", "\u0000\u001f", "emoji 🎉", "</script>"];
 
 /** Fills some fields of `message` with random values of their kinds (and leaves others unset). */
 function fill(message: ReflectMessage, random: () => number, depth: number): void {
@@ -102,6 +102,13 @@ describe("binaryJsonWriter", () => {
       fill(message, prng(seed), 0);
       expect(writer(toBinary(schema, message.message)), `seed ${seed}`).toBe(reference(schema, message.message));
     }
+  });
+
+  it("writes dates like toISOString over the whole range Timestamp JSON allows", () => {
+    const random = prng(7);
+    const samples = [-62_135_596_800, 253_402_300_799, 0, -1, 951_782_400, 951_868_799, 4_107_542_400, -2_208_988_800];
+    for (let i = 0; i < 2000; i++) samples.push(Math.floor(-62_135_596_800 + random() * (253_402_300_799 + 62_135_596_800)));
+    for (const seconds of samples) expect(utcDateTime(seconds), String(seconds)).toBe(new Date(seconds * 1000).toISOString().slice(0, 19));
   });
 
   const order = create(OrderSchema, { id: 5, userId: 2, item: { id: 3, name: "Hammer" }, amount: 1, status: OrderStatus.CANCELLED, orderDate: { seconds: 1_767_225_600n, nanos: 120_000_000 } });

@@ -1,5 +1,5 @@
 import { ScalarType, type DescEnum, type DescField, type DescMessage } from "@bufbuild/protobuf";
-import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
+import { WireType } from "@bufbuild/protobuf/wire";
 import { FeatureSet_FieldPresence } from "@bufbuild/protobuf/wkt";
 
 /**
@@ -55,8 +55,7 @@ export function binaryJsonWriter(desc: DescMessage): BinaryJsonWriter | undefine
   if (plan === null) return undefined;
   return (bytes) => {
     try {
-      const reader = new BinaryReader(bytes);
-      const json = readMessage(plan, reader, bytes.byteLength);
+      const json = readMessage(plan, { buf: bytes, pos: 0, lo: 0, hi: 0 }, bytes.byteLength);
       return json === BAIL ? undefined : json;
     } catch {
       // Truncated or malformed: the decoder's own error is the one to report.
@@ -118,35 +117,128 @@ function enumNamesOf(desc: DescEnum): Map<number, string> | null {
   return new Map(desc.values.map((value) => [value.number, JSON.stringify(value.jsonName)]));
 }
 
-function readMessage(plan: MessagePlan, reader: BinaryReader, end: number): string | typeof BAIL {
+/** Where the one pass is: the bytes, the position, and the last varint read (lo and hi 32 bits). */
+interface Cursor {
+  buf: Uint8Array;
+  pos: number;
+  lo: number;
+  hi: number;
+}
+
+// protobuf-es decodes strings so too: a leading U+FEFF is text, not a byte-order mark.
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true, fatal: false });
+const TWO_32 = 4294967296;
+
+/** Reads a varint into cur.lo and cur.hi (unsigned 32-bit halves); throws past the end or over 10 bytes. */
+function varint(cur: Cursor): void {
+  const { buf } = cur;
+  let lo = 0;
+  let hi = 0;
+  for (let shift = 0; shift < 28; shift += 7) {
+    const b = buf[cur.pos++];
+    if (b === undefined) throw new RangeError("truncated varint");
+    lo |= (b & 0x7f) << shift;
+    if (b < 0x80) {
+      cur.lo = lo >>> 0;
+      cur.hi = 0;
+      return;
+    }
+  }
+  let b = buf[cur.pos++];
+  if (b === undefined) throw new RangeError("truncated varint");
+  lo |= (b & 0x0f) << 28;
+  hi = (b & 0x7f) >> 4;
+  if (b >= 0x80) {
+    for (let shift = 3; ; shift += 7) {
+      b = buf[cur.pos++];
+      if (b === undefined || shift > 31) throw new RangeError("bad varint");
+      hi |= (b & 0x7f) << shift;
+      if (b < 0x80) break;
+    }
+  }
+  cur.lo = lo >>> 0;
+  cur.hi = hi >>> 0;
+}
+
+function int64Text(cur: Cursor, kind: "int64" | "uint64" | "sint64"): string {
+  const { lo, hi } = cur;
+  if (kind === "sint64") {
+    const zigzag = (BigInt(hi) << 32n) | BigInt(lo);
+    return `"${(zigzag >> 1n) ^ -(zigzag & 1n)}"`;
+  }
+  if (hi === 0) return `"${lo}"`;
+  const value = (BigInt(hi) << 32n) | BigInt(lo);
+  return `"${kind === "int64" ? BigInt.asIntN(64, value) : value}"`;
+}
+
+/** A string field as JSON: short ASCII without escapes is copied as is, anything else decoded and quoted. */
+function stringJson(cur: Cursor, end: number): string {
+  const { buf } = cur;
+  const start = cur.pos;
+  cur.pos = end;
+  if (end - start <= 64) {
+    let text = "";
+    let i = start;
+    for (; i < end; i++) {
+      const b = buf[i]!;
+      if (b >= 0x80 || b < 0x20 || b === 0x22 || b === 0x5c) break;
+      text += String.fromCharCode(b);
+    }
+    if (i === end) return `"${text}"`;
+  }
+  return JSON.stringify(utf8.decode(buf.subarray(start, end)));
+}
+
+/** The end of a length-delimited field starting at cur.pos; throws when it runs past `limit`. */
+function delimitedEnd(cur: Cursor, limit: number): number {
+  varint(cur);
+  const end = cur.pos + cur.lo;
+  if (cur.hi !== 0 || end > limit) throw new RangeError("field runs past its message");
+  return end;
+}
+
+function skipField(cur: Cursor, wireType: number, limit: number): void {
+  if (wireType === WireType.Varint) varint(cur);
+  else if (wireType === WireType.Bit64) cur.pos += 8;
+  else if (wireType === WireType.LengthDelimited) cur.pos = delimitedEnd(cur, limit);
+  else if (wireType === WireType.Bit32) cur.pos += 4;
+  // Groups: gone from proto3 and editions' default encoding; the decoder takes them.
+  else throw new RangeError("group or unknown wire type");
+  if (cur.pos > limit) throw new RangeError("field runs past its message");
+}
+
+function readMessage(plan: MessagePlan, cur: Cursor, end: number): string | typeof BAIL {
   const values: (string | string[] | undefined)[] = new Array(plan.fields.length);
-  while (reader.pos < end) {
-    const [number, wireType] = reader.tag();
+  while (cur.pos < end) {
+    varint(cur);
+    const number = cur.lo >>> 3;
+    const wireType = cur.lo & 7;
     const index = plan.byNumber.get(number);
     if (index === undefined) {
-      reader.skip(wireType, number);
+      skipField(cur, wireType, end);
       continue;
     }
     const field = plan.fields[index]!;
     if (field.repeated && wireType === WireType.LengthDelimited && isPackable(field.kind)) {
-      const packedEnd = reader.uint32() + reader.pos;
+      const packedEnd = delimitedEnd(cur, end);
       const list = (values[index] ??= []) as string[];
-      while (reader.pos < packedEnd) {
-        const value = readValue(field, reader);
+      while (cur.pos < packedEnd) {
+        const value = readValue(field, cur, packedEnd);
         if (value === BAIL) return BAIL;
         list.push(value);
       }
+      if (cur.pos !== packedEnd) return BAIL;
       continue;
     }
     if (wireType !== wireTypeOf(field.kind)) return BAIL;
-    const value = readValue(field, reader);
+    const value = readValue(field, cur, end);
     if (value === BAIL) return BAIL;
     if (field.repeated) ((values[index] ??= []) as string[]).push(value);
     // A second occurrence of a message is merged into the first by protobuf: not written here.
     else if (values[index] !== undefined && (field.kind === "message" || field.kind === "timestamp")) return BAIL;
     else values[index] = value;
   }
-  if (reader.pos !== end) return BAIL;
+  if (cur.pos !== end) return BAIL;
   let json = "{";
   for (let i = 0; i < plan.fields.length; i++) {
     const field = plan.fields[i]!;
@@ -166,54 +258,79 @@ function wireTypeOf(kind: Kind): WireType {
   return isPackable(kind) ? WireType.Varint : WireType.LengthDelimited;
 }
 
-function readValue(field: FieldPlan, reader: BinaryReader): string | typeof BAIL {
+function readValue(field: FieldPlan, cur: Cursor, limit: number): string | typeof BAIL {
+  if (field.kind === "string") return stringJson(cur, delimitedEnd(cur, limit));
+  if (field.kind === "message") return readMessage(field.message!, cur, delimitedEnd(cur, limit));
+  if (field.kind === "timestamp") return readTimestamp(cur, delimitedEnd(cur, limit));
+  varint(cur);
+  if (cur.pos > limit) throw new RangeError("varint runs past its message");
   switch (field.kind) {
     case "int32":
-      return String(reader.int32());
+      return String(cur.lo | 0);
     case "uint32":
-      return String(reader.uint32());
+      return String(cur.lo);
     case "sint32":
-      return String(reader.sint32());
-    case "int64":
-      return `"${reader.int64()}"`;
-    case "uint64":
-      return `"${reader.uint64()}"`;
-    case "sint64":
-      return `"${reader.sint64()}"`;
+      return String((cur.lo >>> 1) ^ -(cur.lo & 1));
     case "bool":
-      return reader.bool() ? "true" : "false";
-    case "string":
-      return JSON.stringify(reader.string());
+      return cur.lo !== 0 || cur.hi !== 0 ? "true" : "false";
     case "enum":
-      return field.enumNames!.get(reader.int32()) ?? BAIL;
-    case "message":
-      return readMessage(field.message!, reader, reader.uint32() + reader.pos);
-    case "timestamp":
-      return readTimestamp(reader, reader.uint32() + reader.pos);
+      return field.enumNames!.get(cur.lo | 0) ?? BAIL;
+    default:
+      return int64Text(cur, field.kind);
   }
 }
 
 // protobuf-es's range for Timestamp JSON: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
-const timestampMsMin = Date.parse("0001-01-01T00:00:00Z");
-const timestampMsMax = Date.parse("9999-12-31T23:59:59Z");
+const timestampSecondsMin = Date.parse("0001-01-01T00:00:00Z") / 1000;
+const timestampSecondsMax = Date.parse("9999-12-31T23:59:59Z") / 1000;
 
-function readTimestamp(reader: BinaryReader, end: number): string | typeof BAIL {
+function readTimestamp(cur: Cursor, end: number): string | typeof BAIL {
   let seconds = 0;
   let nanos = 0;
-  while (reader.pos < end) {
-    const [number, wireType] = reader.tag();
-    if (number === 1 && wireType === WireType.Varint) seconds = Number(reader.int64());
-    else if (number === 2 && wireType === WireType.Varint) nanos = reader.int32();
-    else if (number === 1 || number === 2) return BAIL;
-    else reader.skip(wireType, number);
+  while (cur.pos < end) {
+    varint(cur);
+    const number = cur.lo >>> 3;
+    const wireType = cur.lo & 7;
+    if ((number === 1 || number === 2) && wireType !== WireType.Varint) return BAIL;
+    if (number === 1) {
+      varint(cur);
+      seconds = (cur.hi | 0) * TWO_32 + cur.lo;
+    } else if (number === 2) {
+      varint(cur);
+      nanos = cur.lo | 0;
+    } else skipField(cur, wireType, end);
   }
-  if (reader.pos !== end) return BAIL;
-  const ms = seconds * 1000;
-  if (ms < timestampMsMin || ms > timestampMsMax || nanos < 0 || nanos > 999_999_999) return BAIL;
+  if (cur.pos !== end) return BAIL;
+  if (seconds < timestampSecondsMin || seconds > timestampSecondsMax || nanos < 0 || nanos > 999_999_999) return BAIL;
   let fraction = "Z";
   if (nanos > 0) {
     const digits = String(nanos + 1_000_000_000).slice(1);
     fraction = digits.endsWith("000000") ? `.${digits.slice(0, 3)}Z` : digits.endsWith("000") ? `.${digits.slice(0, 6)}Z` : `.${digits}Z`;
   }
-  return `"${new Date(ms).toISOString().replace(".000Z", fraction)}"`;
+  return `"${utcDateTime(seconds)}${fraction}"`;
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * "YYYY-MM-DDTHH:MM:SS" of seconds since the epoch, years 1–9999, by integer arithmetic
+ * (days to civil date as in Howard Hinnant's chrono algorithms) instead of a Date and
+ * toISOString per timestamp.
+ */
+export function utcDateTime(seconds: number): string {
+  const days = Math.floor(seconds / 86_400);
+  const secondOfDay = seconds - days * 86_400;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(secondOfDay / 3600);
+  const minute = Math.floor((secondOfDay % 3600) / 60);
+  const second = secondOfDay % 60;
+  return `${String(year).padStart(4, "0")}-${pad2(month)}-${pad2(day)}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}`;
 }
