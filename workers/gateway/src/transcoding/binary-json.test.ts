@@ -143,6 +143,7 @@ describe("binaryJsonWriter", () => {
     ["an enum value the schema does not name", new BinaryWriter().tag(6, WireType.Varint).int32(77).finish()],
     ["a wire type that does not match the field", new BinaryWriter().tag(1, WireType.LengthDelimited).string("x").finish()],
     ["a truncated message", toBinary(OrderSchema, order).subarray(0, 9)],
+    ["a string that is not UTF-8 (protobuf-es refuses it)", new BinaryWriter().tag(3, WireType.LengthDelimited).bytes(new BinaryWriter().tag(2, WireType.LengthDelimited).bytes(new Uint8Array([0x61, 0xc3, 0x28])).finish()).finish()],
     ["a timestamp out of JSON's range", new BinaryWriter().tag(4, WireType.LengthDelimited).bytes(new BinaryWriter().tag(1, WireType.Varint).int64(-62_135_596_801n).finish()).finish()],
   ])("leaves %s to the decoder: undefined", (_, bytes) => {
     expect(binaryJsonWriter(OrderSchema)!(bytes)).toBeUndefined();

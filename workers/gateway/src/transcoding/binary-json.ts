@@ -49,10 +49,18 @@ const scalarKinds = new Map<ScalarType, Kind>([
   [ScalarType.STRING, "string"],
 ]);
 
-/** A writer for `desc`, or undefined when some field of it has a JSON form this does not write. */
+const writers = new WeakMap<DescMessage, BinaryJsonWriter | null>();
+
+/** A writer for `desc` (made once per type), or undefined when some field of it has a JSON form this does not write. */
 export function binaryJsonWriter(desc: DescMessage): BinaryJsonWriter | undefined {
+  let writer = writers.get(desc);
+  if (writer === undefined) writers.set(desc, (writer = writerOf(desc)));
+  return writer ?? undefined;
+}
+
+function writerOf(desc: DescMessage): BinaryJsonWriter | null {
   const plan = planOf(desc);
-  if (plan === null) return undefined;
+  if (plan === null) return null;
   return (bytes) => {
     try {
       const json = readMessage(plan, { buf: bytes, pos: 0, lo: 0, hi: 0 }, bytes.byteLength);
@@ -125,8 +133,9 @@ interface Cursor {
   hi: number;
 }
 
-// protobuf-es decodes strings so too: a leading U+FEFF is text, not a byte-order mark.
-const utf8 = new TextDecoder("utf-8", { ignoreBOM: true, fatal: false });
+// As protobuf-es decodes proto3 strings: invalid UTF-8 is an error (the decoder then
+// reports it), and a leading U+FEFF is text, not a byte-order mark.
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
 const TWO_32 = 4294967296;
 
 /** Reads a varint into cur.lo and cur.hi (unsigned 32-bit halves); throws past the end or over 10 bytes. */

@@ -1,6 +1,6 @@
 import { toJson, type JsonValue, type JsonWriteOptions, type Message } from "@bufbuild/protobuf";
-import { upstreamBytesOf } from "../transport/upstream-bytes.ts";
-import { binaryJsonWriter, type BinaryJsonWriter } from "./binary-json.ts";
+import type { UnaryResponse } from "@connectrpc/connect";
+import { upstreamJsonOf } from "../transport/upstream-json.ts";
 import type { HttpBinding } from "./http-bindings.ts";
 import { selectFields, type FieldSelection } from "./partial-response.ts";
 
@@ -16,21 +16,14 @@ export function responseJson(binding: HttpBinding, response: Message): JsonValue
   return (json as Record<string, JsonValue>)[binding.responseBody.jsonName] ?? null;
 }
 
-const writers = new WeakMap<HttpBinding, BinaryJsonWriter | null>();
-
 /**
- * The response body's text. A whole answer (no `response_body`, no ?fields=) is written
- * from the upstream's bytes in one pass when its type allows (binary-json.ts: the same
- * text); anything else, and bytes it leaves alone, through responseJson.
+ * The response body's text: a whole answer (no `response_body`, no ?fields=) is the text
+ * the transport wrote from the upstream's bytes (transport/upstream-json.ts: the same
+ * text); anything else, or an answer without one, through responseJson.
  */
-export function responseJsonText(binding: HttpBinding, response: Message, selection: FieldSelection | undefined): string {
-  if (selection === undefined && binding.responseBody === undefined) {
-    let writer = writers.get(binding);
-    if (writer === undefined) writers.set(binding, (writer = binaryJsonWriter(binding.method.output) ?? null));
-    const bytes = upstreamBytesOf(response);
-    const text = writer === null || bytes === undefined ? undefined : writer(bytes);
-    if (text !== undefined) return text;
-  }
-  const json = responseJson(binding, response);
+export function responseJsonText(binding: HttpBinding, response: UnaryResponse, selection: FieldSelection | undefined): string {
+  const text = selection === undefined && binding.responseBody === undefined ? upstreamJsonOf(response) : undefined;
+  if (text !== undefined) return text;
+  const json = responseJson(binding, response.message);
   return JSON.stringify(selection === undefined ? json : selectFields(json, selection));
 }

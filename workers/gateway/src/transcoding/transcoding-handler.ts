@@ -90,7 +90,7 @@ export function transcodingHandler({ bindings, transport, maxBodyBytes }: Transc
     const { status, location } = binding.success;
     if (status === 204) return c.body(null, 204);
     if (location !== undefined) c.header("Location", locationOf(location, response.message, binding.method.output));
-    const answer = utf8.encode(responseJsonText(binding, response.message, selection));
+    const answer = utf8.encode(responseJsonText(binding, response, selection));
     // Tagged from the bytes in hand: entity-tags.ts would have to copy the answer and read it back.
     const etag = carriesEtag(c.req.method, status) ? await strongEtag(answer) : undefined;
     return c.body(answer as Uint8Array<ArrayBuffer>, status, etag === undefined ? { "Content-Type": "application/json" } : { "Content-Type": "application/json", ETag: etag });

@@ -1,4 +1,4 @@
-import { create, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary, toJson } from "@bufbuild/protobuf";
 import { ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import {
   Code,
@@ -16,6 +16,7 @@ import { createFetchTransport } from "./create-fetch-transport.ts";
 import { RetryBudget } from "./retry-budget.ts";
 import { closedPortUrl, startServer, type Handler, type TestServer } from "../../test/http-test-kit.ts";
 import { retryInterceptor } from "./retry-interceptor.ts";
+import { upstreamJsonOf } from "./upstream-json.ts";
 
 // `signal` is the one fetch() was given: Node's Request follows it only through a WeakRef
 // that garbage collection may clear, so `req.signal` alone can miss the abort.
@@ -178,6 +179,20 @@ describe("createFetchTransport over HTTP", () => {
       ["grpc-edge-cost", "3"],
       ["x-b", "b"],
     ]);
+  });
+
+  it("keeps the REST JSON written from the answer's bytes, the message decoded only when read", async () => {
+    const res = await unary(reply(200, { "Content-Type": "application/proto" }, okBytes));
+    expect(upstreamJsonOf(res)).toBe(JSON.stringify(toJson(GetUserResponseSchema, fromBinary(GetUserResponseSchema, okBytes), { alwaysEmitImplicit: true })));
+    expect(res.message.user?.id).toBe(7);
+  });
+
+  it("decodes at once an answer the one-pass writer leaves alone (a message sent twice is merged)", async () => {
+    const part = (user: object) => toBinary(GetUserResponseSchema, create(GetUserResponseSchema, { user }));
+    const twice = new Uint8Array([...part({ id: 7 }), ...part({ firstName: "Ann" })]);
+    const res = await unary(reply(200, { "Content-Type": "application/proto" }, twice));
+    expect(upstreamJsonOf(res)).toBeUndefined();
+    expect(res.message.user).toMatchObject({ id: 7, firstName: "Ann" });
   });
 
   it("sends the Connect unary request on the wire", async () => {

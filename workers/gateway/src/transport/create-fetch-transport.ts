@@ -12,7 +12,8 @@ import { codeFromHttpStatus, errorFromJsonBytes, parseContentType } from "@conne
 import type { UpstreamFetcher } from "../context/app-env.ts";
 import { MAX_UPSTREAM_BODY_BYTES, readBoundedBody } from "./read-bounded-body.ts";
 import { runUnary, type UnaryFn } from "./run-unary.ts";
-import { rememberUpstreamBytes } from "./upstream-bytes.ts";
+import { rememberUpstreamJson } from "./upstream-json.ts";
+import { binaryJsonWriter } from "../transcoding/binary-json.ts";
 import { upstreamFetcherKey } from "./upstream-fetcher.ts";
 
 type FetchFn = (url: string, init: RequestInit) => Promise<Response>;
@@ -151,14 +152,31 @@ async function send<I extends DescMessage, O extends DescMessage>(
   }
 
   const bytes = await readBoundedBody(res, maxResponseBytes);
-  let message: MessageShape<O>;
+  // Most answers become REST JSON as they are: written from the bytes in one pass, which
+  // also proves them well-formed; the message is decoded only if something reads it.
+  const json = binaryJsonWriter(method.output)?.(bytes);
+  if (json === undefined) return { stream: false, service: req.service, method, header, trailer, message: decodeAnswer(method.output, bytes) };
+  let message: MessageShape<O> | undefined;
+  const response: UnaryResponse<I, O> = {
+    stream: false,
+    service: req.service,
+    method,
+    header,
+    trailer,
+    get message() {
+      return (message ??= decodeAnswer(method.output, bytes));
+    },
+  };
+  rememberUpstreamJson(response, json);
+  return response;
+}
+
+function decodeAnswer<O extends DescMessage>(output: O, bytes: Uint8Array): MessageShape<O> {
   try {
-    message = fromBinary(method.output, bytes);
+    return fromBinary(output, bytes);
   } catch (cause) {
     throw new ConnectError(`parse binary: ${cause instanceof Error ? cause.message : String(cause)}`, Code.Internal);
   }
-  rememberUpstreamBytes(message, bytes);
-  return { stream: false, service: req.service, method, header, trailer, message };
 }
 
 /** Connect unary sends trailers as `trailer-`-prefixed headers. */
