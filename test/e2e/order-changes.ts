@@ -69,12 +69,14 @@ export function changesSeen(events: readonly StreamEvent[]): Change[] {
 export function expectFaithfulLog(events: readonly StreamEvent[]): void {
   const changes = events.filter((e) => e.event === "placed" || e.event === "cancelled");
   const ids = changes.map((e) => BigInt(e.ownId ?? "-1"));
-  expect(ids.every((id, i) => id > 0n && (i === 0 || id > ids[i - 1]!)), `event ids ${ids.join(",")}`).toBe(true);
-  const placedAt = new Map<number, number>();
-  changesSeen(changes).forEach(([event, orderId], i) => {
-    if (event === "placed") placedAt.set(orderId, i);
-    else expect(placedAt.get(orderId), `order ${orderId} cancelled before placed`).toBeLessThan(i);
-  });
+  expect(ids.filter((id, i) => id <= 0n || (i > 0 && id <= ids[i - 1]!)), "event ids out of order or repeated").toEqual([]);
+  const placed = new Set<number>();
+  const cancelledFirst: number[] = [];
+  for (const [event, orderId] of changesSeen(changes)) {
+    if (event === "placed") placed.add(orderId);
+    else if (!placed.has(orderId)) cancelledFirst.push(orderId);
+  }
+  expect(cancelledFirst, "orders whose cancellation came without their placement before it").toEqual([]);
 }
 
 /** Sorts changes by order id, then placed before cancelled: a set to compare with changesReported. */

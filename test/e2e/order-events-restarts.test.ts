@@ -1,11 +1,13 @@
-// SIGTERM of the order service under open Server-Sent Events streams, through the edge: real
+// Restarts of the order service under open Server-Sent Events streams, through the edge: real
 // workerd, both services as processes (`node services/<name>/src/main.ts`), the order service
 // on a PostgreSQL database of the run's cluster. Three SSE clients (two of one user, one of
 // another) stream GET /api/users/{userId}/orders:watch; SIGTERM ends each stream with a
 // `reconnect` event and a clean end; while no order service is up a reconnect is a 503
 // problem+json; a new process on the same port and database takes over, the clients reconnect
 // with Last-Event-ID, and over the whole run each received exactly the changes the REST API
-// reports for its user — none lost, none repeated.
+// reports for its user — none lost, none repeated. A SIGKILL instead (the stream breaks off
+// with no RECONNECT from the service) ends the stream with `event: error` (unavailable) and a
+// clean end, and the client resumes just the same.
 import { usePostgresCluster } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearerFor } from "../../workers/gateway/test/jwt-test-kit.ts";
@@ -53,7 +55,7 @@ async function connect(w: Watcher): Promise<void> {
   await expect.poll(() => stream.comments, { timeout: 5_000 }).toBeGreaterThan(0);
 }
 
-describe("SIGTERM of the order service under SSE streams at the edge", { timeout: 60_000 }, () => {
+describe("restarts of the order service under SSE streams at the edge", { timeout: 60_000 }, () => {
   it("ends each stream with event: reconnect and a clean end; after a restart the clients resume from Last-Event-ID without losing or repeating a change", async () => {
     const petar = await bearerFor("1");
     const jovan = await bearerFor("2");
@@ -115,12 +117,39 @@ describe("SIGTERM of the order service under SSE streams at the edge", { timeout
     for (const w of watchers) await expect.poll(() => changesOf(w), { timeout: 5_000 }).toBe(w.userId === 1 ? 5 : 3);
 
     for (const w of watchers) {
-      expectFaithfulLog(received(w));
       expect(byOrder(changesSeen(received(w)))).toEqual(await expected(w.userId));
+      expectFaithfulLog(received(w));
       // Exactly one reconnect, which came between the two connections.
       expect(received(w).filter((e) => e.event !== "placed" && e.event !== "cancelled").map((e) => e.event)).toEqual(["reconnect"]);
       current(w).close();
     }
     expect((await expected(1)).length + (await expected(2)).length).toBe(8);
+  });
+
+  it("SIGKILL instead: the stream ends with event: error (unavailable) and a clean end; the client resumes on the next process without loss or repeat", async () => {
+    const petar = await bearerFor("1");
+    const watcher: Watcher = { userId: 1, auth: petar, connections: [] };
+    const made = new Set<number>();
+    const place = async () => made.add(await placeOrder(gateway.url, petar, 1));
+    await connect(watcher);
+    await place();
+    await expect.poll(() => changesSeen(received(watcher)).length, { timeout: 5_000 }).toBe(1);
+
+    const old = order;
+    await old.kill();
+    expect(await current(watcher).ended).toEqual({ clean: true });
+    const last = current(watcher).events.at(-1)!;
+    expect([last.event, last.ownId]).toEqual(["error", undefined]);
+    expect(JSON.parse(last.data)).toMatchObject({ code: "unavailable" });
+
+    order = await spawnService("order", { ...orderEnv, DATABASE_URL: orderDbUrl }, old.port);
+    await expect.poll(async () => (await fetch(`${gateway.url}/api/users/1/orders`, { headers: petar }).then((r) => r.arrayBuffer().then(() => r.status))), { timeout: 10_000 }).toBe(200);
+    await place();
+    await connect(watcher);
+    await place();
+    await expect.poll(() => changesSeen(received(watcher)).length, { timeout: 5_000 }).toBe(3);
+    current(watcher).close();
+    expect(byOrder(changesSeen(received(watcher)))).toEqual(changesReported(await restOrders(gateway.url, petar, 1), made));
+    expectFaithfulLog(received(watcher));
   });
 });
