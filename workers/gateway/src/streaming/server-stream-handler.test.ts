@@ -56,14 +56,14 @@ async function watch(services: UpstreamFetcher, accept = "text/event-stream"): P
 }
 
 /** The error the handler throws (to the app's problem+json renderer) before the first message. */
-async function refusal(services: UpstreamFetcher): Promise<unknown> {
+async function refusal(services: UpstreamFetcher, query = ""): Promise<unknown> {
   const gateway = app();
   let thrown: unknown;
   gateway.onError((err, c) => {
     thrown = err;
     return c.text("refused", 503);
   });
-  const res = await gateway.request("/api/users/1/orders:watch", {}, { SERVICES: services });
+  const res = await gateway.request(`/api/users/1/orders:watch${query}`, {}, { SERVICES: services });
   await res.text();
   return thrown;
 }
@@ -90,5 +90,9 @@ describe("serverStreamHandler: how a stream ends", () => {
     ["the body ends", "close"],
   ] as const)("%s before the first message: UNAVAILABLE (problem+json 503), not an internal error", async (_, end) => {
     expect(await refusal(upstream([], end))).toMatchObject({ code: Code.Unavailable });
+  });
+
+  it("?fields= is not a parameter of a stream (so /openapi.json does not offer it): 400 naming it", async () => {
+    expect(await refusal(upstream([heartbeat, cleanEnd], "close"), "?fields=id")).toMatchObject({ type: { status: 400 }, violations: [{ field: "fields" }] });
   });
 });
