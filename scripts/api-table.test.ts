@@ -18,7 +18,7 @@ const row = (method: string, path: string) => {
 describe("README REST API table", () => {
   it("has one row per google.api.http binding, then the gateway's own routes", () => {
     expect(rows).toHaveLength(httpBindings(servedServices).length + httpBindings(servedServices, "server_streaming").length + 3);
-    expect(tableBindings(servedServices).filter((b) => b.method.methodKind === "server_streaming")).not.toHaveLength(0);
+    expect(tableBindings(servedServices).filter((b) => (b.method as { methodKind: string }).methodKind === "server_streaming")).not.toHaveLength(0);
     for (const r of rows) expect(r.match(/(?<!\\)\|/g), r).toHaveLength(8);
     expect(rows.slice(-3).map((r) => r.split(" | ")[1])).toEqual(["`/healthz`", "`/openapi.json`", "`/docs/`"]);
   });
