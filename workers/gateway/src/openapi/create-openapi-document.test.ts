@@ -415,10 +415,10 @@ describe("a server stream's operation (GET /api/users/{userId}/orders:watch)", (
   const watch = operation(streamDoc, "get", "/api/users/{userId}/orders:watch");
 
   it("takes the path variable, the resume point as query or Last-Event-ID, and no ?fields= (the stream handler refuses it)", () => {
-    expect(watch.parameters.map((p: { name: string; in: string }) => `${p.in} ${p.name}`)).toEqual(["path userId", "query afterEventId", "header Last-Event-ID"]);
+    expect(watch.parameters.map((p) => `${p.in} ${p.name}`)).toEqual(["path userId", "query afterEventId", "header Last-Event-ID"]);
   });
 
   it("answers text/event-stream or NDJSON", () => {
-    expect(Object.keys(watch.responses["200"].content)).toEqual(["text/event-stream", "application/x-ndjson"]);
+    expect(Object.keys(watch.responses["200"]!.content as object)).toEqual(["text/event-stream", "application/x-ndjson"]);
   });
 });
