@@ -15,6 +15,7 @@ const faults = [
   "test/e2e/degradation.test.ts",
   "test/e2e/drain-under-load.test.ts",
   "test/e2e/order-events-restarts.test.ts",
+  "test/e2e/order-events-eventsource-drain.browser.test.ts",
   "test/e2e/exactly-once.test.ts",
   "test/e2e/deadlines.test.ts",
   "test/e2e/retries.test.ts",
