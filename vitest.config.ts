@@ -14,6 +14,8 @@ import { defineConfig } from "vitest/config";
 const faults = [
   "test/e2e/degradation.test.ts",
   "test/e2e/drain-under-load.test.ts",
+  "test/e2e/order-events-restarts.test.ts",
+  "test/e2e/order-events-eventsource-drain.browser.test.ts",
   "test/e2e/exactly-once.test.ts",
   "test/e2e/deadlines.test.ts",
   "test/e2e/retries.test.ts",

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { httpBindings } from "../workers/gateway/src/transcoding/index.ts";
 import { LibraryService } from "../workers/gateway/test/library-service.ts";
-import { apiTable, END, protoComments, readmeWithTable, servedServices, START } from "./api-table.ts";
+import { apiTable, END, protoComments, readmeWithTable, servedServices, START, tableBindings } from "./api-table.ts";
 
 const comments = protoComments();
 const table = apiTable(servedServices, comments);
@@ -17,7 +17,8 @@ const row = (method: string, path: string) => {
 
 describe("README REST API table", () => {
   it("has one row per google.api.http binding, then the gateway's own routes", () => {
-    expect(rows).toHaveLength(httpBindings(servedServices).length + 3);
+    expect(rows).toHaveLength(httpBindings(servedServices).length + httpBindings(servedServices, "server_streaming").length + 3);
+    expect(tableBindings(servedServices).filter((b) => (b.method as { methodKind: string }).methodKind === "server_streaming")).not.toHaveLength(0);
     for (const r of rows) expect(r.match(/(?<!\\)\|/g), r).toHaveLength(8);
     expect(rows.slice(-3).map((r) => r.split(" | ")[1])).toEqual(["`/healthz`", "`/openapi.json`", "`/docs/`"]);
   });
@@ -31,6 +32,12 @@ describe("README REST API table", () => {
     ["POST", "/api/users/{userId}/orders", ["`OrderService.CreateOrder`", "—", "`orders.v1.CreateOrderRequest` without `userId`"]],
     ["POST", "/api/orders/{id}:cancel", ["`OrderService.CancelOrder`", "—", "—", "`orders.v1.Order`", "Cancels a placed order; cancelling a cancelled order is a no-op."]],
     ["DELETE", "/api/users/{id}", ["`UserService.DeleteUser`", "—", "—", "`204` no body"]],
+    // A server stream, served as Server-Sent Events or NDJSON (workers/gateway/src/streaming/).
+    [
+      "GET",
+      "/api/users/{userId}/orders:watch",
+      ["`OrderService.WatchOrders`", "`afterEventId`", "—", "`text/event-stream` or `application/x-ndjson`: a stream of `orders.v1.OrderEvent`, resumed by `Last-Event-ID`"],
+    ],
   ])("%s %s: %j", (method, path, cells) => {
     expect(row(method, path).slice(2, 2 + cells.length)).toEqual(cells);
   });

@@ -77,6 +77,8 @@ function query(binding: HttpBinding): string {
 }
 
 function response(binding: HttpBinding): string {
+  // A server stream (workers/gateway/src/streaming/): one message per event, resumable.
+  if (isStream(binding)) return `${code("text/event-stream")} or ${code("application/x-ndjson")}: a stream of ${code(binding.method.output.typeName)}, resumed by ${code("Last-Event-ID")}`;
   // The declared success status (grpc_edge.api.v1.http_response); 200 goes without saying.
   const { status, location } = binding.success;
   if (status === 204) return "`204` no body";
@@ -86,9 +88,20 @@ function response(binding: HttpBinding): string {
   return `${code(String(status))} ${message}${location === undefined ? "" : `, ${code(`Location: ${location.source}`)}`}`;
 }
 
+const isStream = (binding: HttpBinding) => (binding.method as { methodKind: string }).methodKind === "server_streaming";
+
+/** Unary and server-streaming bindings (both in /openapi.json), in the order of the services and their RPCs. */
+export function tableBindings(services: readonly DescService[]): HttpBinding[] {
+  const position = (b: HttpBinding) => [services.indexOf(b.service), b.service.methods.indexOf(b.method as DescMethod), b.index];
+  return [...httpBindings(services), ...httpBindings(services, "server_streaming")].sort((a, b) => {
+    const [pa, pb] = [position(a), position(b)];
+    return pa[0]! - pb[0]! || pa[1]! - pb[1]! || pa[2]! - pb[2]!;
+  });
+}
+
 /** The markdown table: one row per binding (as in /openapi.json), then the gateway's own routes. */
 export function apiTable(services: readonly DescService[] = servedServices, comments: Comments = protoComments()): string {
-  const rows = httpBindings(services).map((b) => {
+  const rows = tableBindings(services).map((b) => {
     const what = comments(b.service, b.method) ?? fromName(b.method.name);
     const rpc = `${code(`${b.service.name}.${b.method.name}`)}`;
     return `| ${code(b.httpMethod)} | ${code(openApiPath(b))} | ${rpc} | ${query(b)} | ${body(b)} | ${response(b)} | ${cell(what)} |`;

@@ -409,3 +409,16 @@ describe("the documents agree with the gateway", () => {
     expect(res.status).toBe(valid ? 501 : 400);
   });
 });
+
+describe("a server stream's operation (GET /api/users/{userId}/orders:watch)", () => {
+  const streamDoc = createOpenApiDocument([...httpBindings(publishedServices), ...httpBindings(publishedServices, "server_streaming")]) as Doc;
+  const watch = operation(streamDoc, "get", "/api/users/{userId}/orders:watch");
+
+  it("takes the path variable, the resume point as query or Last-Event-ID, and no ?fields= (the stream handler refuses it)", () => {
+    expect(watch.parameters.map((p) => `${p.in} ${p.name}`)).toEqual(["path userId", "query afterEventId", "header Last-Event-ID"]);
+  });
+
+  it("answers text/event-stream or NDJSON", () => {
+    expect(Object.keys(watch.responses["200"]!.content as object)).toEqual(["text/event-stream", "application/x-ndjson"]);
+  });
+});

@@ -138,7 +138,9 @@ export function operationParameters(binding: HttpBinding, schemas: SchemaBuilder
     const skip = binding.body.kind === "field" ? binding.body.field : undefined;
     collectQuery(binding.method.input, "", bound, skip, schemas, parameters, []);
   }
-  if (binding.httpMethod === "GET" && resourceShape(binding) !== undefined) {
+  // Not for a server stream: the stream handler takes no partial-response parameter (a 400).
+  const stream = (binding.method as { methodKind: string }).methodKind === "server_streaming";
+  if (binding.httpMethod === "GET" && !stream && resourceShape(binding) !== undefined) {
     parameters.push({
       name: FIELDS_PARAM,
       in: "query",

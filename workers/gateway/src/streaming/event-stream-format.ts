@@ -28,3 +28,8 @@ export function formatStreamMessage(format: StreamFormat, json: JsonValue, name:
   if (name === "heartbeat") return ": heartbeat\n\n";
   return `${id === undefined ? "" : `id: ${id}\n`}event: ${name}\ndata: ${JSON.stringify(json)}\n\n`;
 }
+
+/** An error after the first message: an SSE `error` event (no id: nothing to resume after), or an NDJSON `{"error":…}` line. */
+export function formatStreamError(format: StreamFormat, error: { code: string; message: string }): string {
+  return format === "sse" ? `event: error\ndata: ${JSON.stringify(error)}\n\n` : `${JSON.stringify({ error })}\n`;
+}

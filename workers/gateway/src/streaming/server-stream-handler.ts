@@ -14,7 +14,7 @@ import { requestMessage } from "../transcoding/request-message.ts";
 import { pathToJson, validateMessage } from "../validation/index.ts";
 import { readStreamEnd } from "./stream-end.ts";
 import { encodeEnvelope, endStreamFlag, envelopeReader, type Envelope } from "./connect-envelopes.ts";
-import { eventStreamType, formatStreamMessage, ndjsonType, streamFormatOf, streamPreamble } from "./event-stream-format.ts";
+import { eventStreamType, formatStreamError, formatStreamMessage, ndjsonType, streamFormatOf, streamPreamble } from "./event-stream-format.ts";
 import type { StreamSlots } from "./stream-slots.ts";
 import { takeStreamSlot } from "./take-stream-slot.ts";
 
@@ -34,6 +34,9 @@ export interface ServerStreamHandlerOptions extends Omit<ServerStreamOptions, "m
 }
 
 export const defaultMaxStreamsPerCaller = 5;
+// What a client is told when the service's stream breaks off (its process died, its
+// connection was cut): not the clean end a service always announces with its end message.
+export const brokenOffError = { code: codeToString(Code.Unavailable), message: "the stream broke off upstream; reconnect and resume from the last event id" };
 // The request field a Last-Event-ID fills (WatchOrdersRequest.after_event_id).
 const resumeField = "afterEventId";
 const decoder = new TextDecoder();
@@ -105,8 +108,15 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, s
         throw refusal(err, caller.authenticated, record);
       }
       const reader = envelopeReader(res.body);
-      const first = await reader.next();
-      if (first === undefined) throw new ConnectError("the stream ended without its end", Code.Internal);
+      // Nothing before the body broke off or ended: the service went away (a 503 to retry), not a 500.
+      const first = await reader.next().catch((cause: unknown) => {
+        record("unavailable");
+        throw new ConnectError("the stream broke off upstream before its first message", Code.Unavailable, undefined, undefined, cause);
+      });
+      if (first === undefined) {
+        record("unavailable");
+        throw new ConnectError("the stream ended upstream before its first message", Code.Unavailable);
+      }
       if (first.flags & endStreamFlag) {
         const err = endError(first);
         if (err !== undefined) throw refusal(err, caller.authenticated, record);
@@ -131,9 +141,7 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, s
       const message = (envelope: Envelope): string | undefined => {
         if (envelope.flags & endStreamFlag) {
           const err = endError(envelope);
-          if (err === undefined) return undefined;
-          const json = { code: codeToString(err.code), message: err.rawMessage };
-          return format === "sse" ? `event: error\ndata: ${JSON.stringify(json)}\n\n` : `${JSON.stringify({ error: json })}\n`;
+          return err === undefined ? undefined : formatStreamError(format, { code: codeToString(err.code), message: err.rawMessage });
         }
         const json = JSON.parse(decoder.decode(envelope.data)) as JsonValue & { id?: string; type?: string };
         const name = typeof json.type === "string" ? json.type.replace(/^.*_TYPE_/, "").toLowerCase() : "message";
@@ -159,7 +167,8 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, s
           } catch {
             envelope = undefined;
           }
-          const text = envelope === undefined ? undefined : message(envelope);
+          // Without its end message (a read error, or a body that just stops) the stream broke off.
+          const text = envelope === undefined ? formatStreamError(format, brokenOffError) : message(envelope);
           if (text !== undefined) controller.enqueue(encoder.encode(text));
           if (envelope === undefined || envelope.flags & endStreamFlag) {
             ended = true;
