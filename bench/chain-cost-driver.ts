@@ -30,7 +30,7 @@ const replies: Record<string, Uint8Array> = {
 };
 
 let upstreamCalls = 0;
-function upstreamFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+function upstreamFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
   const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
   const rpc = new URL(url).pathname.slice(1);
   const body = replies[rpc];

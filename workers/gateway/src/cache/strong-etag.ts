@@ -3,7 +3,8 @@
  * 128 bits keep collisions out of reach while the header stays short.
  */
 export async function strongEtag(body: ArrayBuffer | Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
+  // A TextEncoder result is typed over ArrayBufferLike in some lib versions; it is never shared here.
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body as BufferSource));
   return `"${base64url(digest.subarray(0, 16))}"`;
 }
 
