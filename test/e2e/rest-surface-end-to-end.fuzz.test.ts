@@ -1,7 +1,7 @@
 // The REST fuzz test against the real thing: the gateway bundle in workerd, the user and
 // order services behind it (PGlite), real end-user tokens. Fewer cases than the in-memory
 // run (workers/gateway/src/rest-surface.fuzz.test.ts), the same invariant: no 5xx but
-// 503/504, every error problem JSON with the documented fields. FUZZ_RUNS / 10 cases.
+// 503/504, every error problem JSON with the documented fields. FUZZ_RUNS / 10 cases; FUZZ_SEED replays a run.
 import { orderServiceDefinition } from "@grpc-edge/order-service";
 import { startService, type RunningService } from "@grpc-edge/service-kit";
 import { testServiceEnv } from "@grpc-edge/service-kit/testing";
@@ -61,7 +61,8 @@ describe("the REST surface, fuzzed through workerd and the real services", () =>
         const problem = await insaneAnswer(req.method, res);
         expect(problem, `${req.method} ${req.target}`).toBeUndefined();
       }),
-      { numRuns: runs, endOnFailure: true },
+      // FUZZ_SEED replays a failing run (fast-check prints its seed).
+      { numRuns: runs, endOnFailure: true, ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}) },
     );
   }, 300_000);
 });

@@ -1,6 +1,6 @@
 import type { DescService } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
-import { Hono, type Handler } from "hono";
+import { Hono, type Context, type Handler } from "hono";
 import type { AppEnv } from "./context/app-env.ts";
 import { GatewayError, methodNotAllowed } from "./errors/gateway-error.ts";
 import { problemTypes } from "./errors/problem-types.ts";
@@ -23,7 +23,7 @@ import { createOpenApiDocument } from "./openapi/index.ts";
 import { DOCS_METHODS, DOCS_PATH_PATTERNS } from "./routing/docs-assets.ts";
 import type { RpcForwarder } from "./rpc-protocols/forward-rpc.ts";
 import { renderRpcError } from "./rpc-protocols/render-rpc-error.ts";
-import { rpcPathOf } from "./rpc-protocols/rpc-protocol.ts";
+import { isRpcCall, rpcPathOf } from "./rpc-protocols/rpc-protocol.ts";
 import { markRpcReads, publicRpcs, publicStreamRpcs, rpcProtocolsHandler } from "./rpc-protocols/rpc-protocols-handler.ts";
 import { rpcStreamHandler } from "./rpc-protocols/rpc-stream-handler.ts";
 import { serverStreamHandler, type ServerStreamOptions } from "./streaming/server-stream-handler.ts";
@@ -79,7 +79,12 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
   // The one error path: whatever is thrown becomes application/problem+json, never HTML.
   // Where the edge serves Connect and gRPC-Web, errors at an RPC path are in that protocol's format.
   const rpcErrors = !("configError" in options) && options.rpcForwarder !== undefined;
-  app.onError((err, c) => (rpcErrors && rpcPathOf(c.req.path) !== undefined ? renderRpcError(c, err) : renderProblem(c, err)));
+  const rpcServices = new Set("configError" in options ? [] : options.services.map((service) => service.typeName));
+  const isRpc = (c: Context<AppEnv>) => {
+    const path = rpcPathOf(c.req.path);
+    return path !== undefined && isRpcCall(c.req.raw, path, rpcServices);
+  };
+  app.onError((err, c) => (rpcErrors && isRpc(c) ? renderRpcError(c, err) : renderProblem(c, err)));
   app.notFound((c) => renderProblem(c, new GatewayError(problemTypes.notFound, `no route for ${c.req.method} ${c.req.path}`)));
 
   // 1. Every response, errors included: request id, trace context, Server-Timing, the access log, security headers.
@@ -143,7 +148,7 @@ export function createApp(options: AppOptions | BrokenConfig): Hono<AppEnv> {
   // 6. After authentication: cached reads are filed per caller.
   if (cache !== undefined) app.use(edgeCache(cache));
   // 7. Connect and gRPC-Web at the RPC paths; REST → RPC → REST everywhere else.
-  if (rpcForwarder !== undefined) app.use(rpcProtocolsHandler({ rpcs, forward: rpcForwarder, maxBodyBytes }));
+  if (rpcForwarder !== undefined) app.use(rpcProtocolsHandler({ rpcs, services: rpcServices, forward: rpcForwarder, maxBodyBytes }));
   app.all("*", transcodingHandler({ bindings, transport, maxBodyBytes }));
   return app;
 }

@@ -23,6 +23,20 @@ export function rpcPathOf(pathname: string): string | undefined {
   return match === null ? undefined : `${match[1]}/${match[2]}`;
 }
 
+/**
+ * Whether a request at an RPC-shaped path is an RPC call, whose errors are in its
+ * protocol's format: the path names a service of the contract (its internal RPCs are
+ * not_found in that format too), or the request speaks what only RPC clients send
+ * (gRPC-Web, Connect streaming or binary, a Connect GET). Anything else at such a path
+ * (`/openapi.json/x`) is REST's: 404 problem JSON.
+ */
+export function isRpcCall(request: Request, path: string, services: ReadonlySet<string>): boolean {
+  if (services.has(path.slice(0, path.indexOf("/")))) return true;
+  const mediaType = mediaTypeOf(request);
+  if (mediaType.startsWith("application/grpc-web") || mediaType.startsWith("application/connect+") || mediaType === "application/proto") return true;
+  return request.method === "GET" && new URL(request.url).searchParams.get("connect") === "v1";
+}
+
 const mediaTypeOf = (request: Request) => (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
 
 /** The protocol of a request to an RPC path; anything unrecognised answers in Connect's (JSON) format. */

@@ -8,7 +8,7 @@ import { pathToJson, validateMessage } from "../validation/index.ts";
 import { decodeRpcRequest } from "./decode-rpc-request.ts";
 import type { RpcForwarder } from "./forward-rpc.ts";
 import { restPathOf } from "./rest-path-of.ts";
-import { isSupportedRequestType, rpcPathOf, rpcProtocolOf } from "./rpc-protocol.ts";
+import { isRpcCall, isSupportedRequestType, rpcPathOf, rpcProtocolOf } from "./rpc-protocol.ts";
 import { writtenAnswer } from "./written-answer.ts";
 
 export interface PublicRpc {
@@ -63,6 +63,8 @@ export function markRpcReads(rpcs: ReadonlyMap<string, PublicRpc | PublicStreamR
 
 export interface RpcProtocolsOptions {
   rpcs: ReadonlyMap<string, PublicRpc>;
+  /** The contract's services ("package.Service"): an RPC path naming one is an RPC call even when it is not public. */
+  services: ReadonlySet<string>;
   forward: RpcForwarder;
   maxBodyBytes?: number;
 }
@@ -73,12 +75,15 @@ export interface RpcProtocolsOptions {
  * the whole middleware chain (authentication, rate limit, edge cache); any other path
  * goes on to REST. Unknown and internal RPCs alike are not_found.
  */
-export function rpcProtocolsHandler({ rpcs, forward, maxBodyBytes }: RpcProtocolsOptions): MiddlewareHandler<AppEnv> {
+export function rpcProtocolsHandler({ rpcs, services, forward, maxBodyBytes }: RpcProtocolsOptions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const path = rpcPathOf(c.req.path);
     if (path === undefined) return next();
     const rpc = rpcs.get(path);
-    if (rpc === undefined) throw new GatewayError(problemTypes.notFound, `no RPC ${path}`);
+    if (rpc === undefined) {
+      if (!isRpcCall(c.req.raw, path, services)) return next();
+      throw new GatewayError(problemTypes.notFound, `no RPC ${path}`);
+    }
     const protocol = rpcProtocolOf(c.req.raw);
     const allow = protocol.kind === "connect" && rpc.read ? ["POST", "GET"] : ["POST"];
     if (!allow.includes(c.req.method)) throw methodNotAllowed(c.req.method, allow);
