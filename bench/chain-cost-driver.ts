@@ -75,6 +75,9 @@ export default {
       lastBody = await res.text();
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     }
+    // Work the requests left behind (deadline timers firing later) is billed to the batch too.
+    const settleMs = Number(url.searchParams.get("settleMs") ?? "0");
+    if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
     return Response.json({ statuses: Object.fromEntries(statuses), upstreamCalls, lastBody });
   },
 };

@@ -1,6 +1,5 @@
 import { ScalarType, type DescEnum, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
-import { FeatureSet_FieldPresence } from "@bufbuild/protobuf/wkt";
 
 /**
  * Protobuf binary → the proto3 JSON text that `JSON.stringify(toJson(schema, message,
@@ -36,6 +35,9 @@ interface MessagePlan {
 }
 
 const BAIL = Symbol("bail");
+// google.protobuf.FeatureSet.FieldPresence.IMPLICIT (proto3's plain fields). Not imported from
+// @bufbuild/protobuf/wkt: in wrangler's bundle that pulled in every well-known type (~6 KiB gzip).
+const IMPLICIT_PRESENCE = 2;
 const plans = new WeakMap<DescMessage, MessagePlan | null>();
 
 const scalarKinds = new Map<ScalarType, Kind>([
@@ -94,7 +96,7 @@ function fieldPlanOf(field: DescField): FieldPlan | null {
   if (field.oneof !== undefined || field.fieldKind === "map") return null;
   const key = `${JSON.stringify(field.jsonName)}:`;
   const repeated = field.fieldKind === "list";
-  const implicit = field.presence === FeatureSet_FieldPresence.IMPLICIT;
+  const implicit = field.presence === IMPLICIT_PRESENCE;
   const scalar = field.fieldKind === "scalar" ? field.scalar : field.fieldKind === "list" && field.listKind === "scalar" ? field.scalar : undefined;
   const enumDesc = field.fieldKind === "enum" ? field.enum : field.fieldKind === "list" && field.listKind === "enum" ? field.enum : undefined;
   const messageDesc = field.fieldKind === "message" ? field.message : field.fieldKind === "list" && field.listKind === "message" ? field.message : undefined;
