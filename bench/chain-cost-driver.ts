@@ -11,6 +11,7 @@ import { GetAllUsersResponseSchema, GetUserResponseSchema, type User } from "@gr
 import gateway from "chain-cost:gateway";
 
 const placedAtMs = Date.UTC(2026, 0, 1);
+const utf8 = new TextEncoder();
 
 function ordersOf(userId: number): Order[] {
   return Array.from({ length: 10 }, (_, i) =>
@@ -69,7 +70,8 @@ export default {
     let lastBody = "";
     for (let i = 0; i < n; i++) {
       const headers: Record<string, string> = { authorization, "x-request-id": `chain-${i}` };
-      if (scenario.body !== undefined) headers["content-type"] = "application/json";
+      // As wrk sends a body: typed and sized.
+      if (scenario.body !== undefined) Object.assign(headers, { "content-type": "application/json", "content-length": String(utf8.encode(scenario.body).byteLength) });
       const req = new Request(`http://gateway.local${scenario.path}`, { method: scenario.method, headers, body: scenario.body ?? null });
       const res: Response = await gateway.fetch(req, env, ctx);
       lastBody = await res.text();
