@@ -38,10 +38,10 @@ export async function callUpstream<I extends DescMessage, O extends DescMessage>
   const startMs = Date.now();
   let code = "ok";
   try {
-    // No caller signal: workerd cancels a request's subrequests itself when its client goes
-    // away (request.signal fires only under the enable_request_signal flag), and linking one
-    // cost ~10 µs per call (bench/chain-cost.ts). No timeoutMs of its own: the transport's
-    // default deadline (UPSTREAM_TIMEOUT_MS) applies.
+    // No caller signal: workerd notices a client that went away only when it writes the
+    // answer (with or without enable_request_signal), so linking request.signal cancelled
+    // nothing and cost ~10 µs per call (bench/chain-cost.ts). What bounds an abandoned call is
+    // the transport's default deadline, UPSTREAM_TIMEOUT_MS (test/client-gone.workerd.test.ts).
     return await transport.unary(method, undefined, undefined, header, input, contextValues);
   } catch (err) {
     code = codeToString(err instanceof ConnectError ? err.code : Code.Unknown);
