@@ -13,7 +13,7 @@ import type { UpstreamFetcher } from "../context/app-env.ts";
 import { MAX_UPSTREAM_BODY_BYTES, readBoundedBody } from "./read-bounded-body.ts";
 import { runUnary, type UnaryFn } from "./run-unary.ts";
 import { rememberUpstreamJson } from "./upstream-json.ts";
-import { binaryJsonWriter } from "../transcoding/binary-json.ts";
+import { binaryJsonWriter } from "./binary-json.ts";
 import { upstreamFetcherKey } from "./upstream-fetcher.ts";
 
 type FetchFn = (url: string, init: RequestInit) => Promise<Response>;

@@ -2,7 +2,7 @@ import type { UnaryResponse } from "@connectrpc/connect";
 
 /**
  * The proto3 JSON text of an upstream answer, written by the transport straight from its
- * bytes (transcoding/binary-json.ts) where the message type allows: the REST answer is
+ * bytes (binary-json.ts) where the message type allows: the REST answer is
  * that text, and the message itself is decoded only if something reads it. Weak: gone
  * with the response.
  */

@@ -6,7 +6,7 @@ import { GetAllUsersResponseSchema, GetUserResponseSchema } from "@grpc-edge/pro
 import { describe, expect, it } from "vitest";
 import { publishedServices } from "../routing/published-services.ts";
 import { binaryJsonWriter, utcDateTime } from "./binary-json.ts";
-import { httpBindings } from "./http-bindings.ts";
+import { httpBindings } from "../transcoding/http-bindings.ts";
 
 /** What the gateway answered before: the decoded message through protobuf-es. */
 const reference = (schema: DescMessage, message: Message) => JSON.stringify(toJson(schema, message, { alwaysEmitImplicit: true }));
