@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { AppEnv, UpstreamFetcher } from "../context/app-env.ts";
 import { httpBindings } from "../transcoding/http-bindings.ts";
 import { encodeEnvelope, endStreamFlag } from "./connect-envelopes.ts";
-import { brokenOffError, serverStreamHandler } from "./server-stream-handler.ts";
+import { brokenOffError, serverStreamHandler, unreadableError } from "./server-stream-handler.ts";
 import { StreamSlots } from "./stream-slots.ts";
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
@@ -84,6 +84,14 @@ describe("serverStreamHandler: how a stream ends", () => {
     expect(brokenOffError.code).toBe("unavailable");
     const ndjson = await watch(upstream([heartbeat, placed], end), "application/x-ndjson");
     expect(ndjson.trimEnd().split("\n").map((line) => JSON.parse(line) as unknown).at(-1)).toEqual({ error: brokenOffError });
+  });
+
+  it("a message that is not JSON: an error event (internal) after the last good one, then the end — not a reset", async () => {
+    const garbage = encodeEnvelope(0, new TextEncoder().encode("{not json"));
+    const sse = await watch(upstream([heartbeat, placed, garbage, placed], "close"));
+    expect(sse.endsWith(`event: placed\ndata: {"id":"7","type":"ORDER_EVENT_TYPE_PLACED","order":{"id":3}}\n\nevent: error\ndata: ${JSON.stringify(unreadableError)}\n\n`)).toBe(true);
+    const ndjson = await watch(upstream([heartbeat, garbage], "close"), "application/x-ndjson");
+    expect(ndjson.trimEnd().split("\n").map((line) => JSON.parse(line) as unknown).at(-1)).toEqual({ error: unreadableError });
   });
 
   it.each([

@@ -37,6 +37,8 @@ export const defaultMaxStreamsPerCaller = 5;
 // What a client is told when the service's stream breaks off (its process died, its
 // connection was cut): not the clean end a service always announces with its end message.
 export const brokenOffError = { code: codeToString(Code.Unavailable), message: "the stream broke off upstream; reconnect and resume from the last event id" };
+// What a client is told when a message from the service is not JSON: the stream ends there.
+export const unreadableError = { code: codeToString(Code.Internal), message: "the service sent an event that is not JSON; reconnect and resume from the last event id" };
 // The request field a Last-Event-ID fills (WatchOrdersRequest.after_event_id).
 const resumeField = "afterEventId";
 const decoder = new TextDecoder();
@@ -143,20 +145,29 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, s
           const err = endError(envelope);
           return err === undefined ? undefined : formatStreamError(format, { code: codeToString(err.code), message: err.rawMessage });
         }
-        const json = JSON.parse(decoder.decode(envelope.data)) as JsonValue & { id?: string; type?: string };
+        let json: JsonValue & { id?: string; type?: string };
+        try {
+          json = JSON.parse(decoder.decode(envelope.data)) as typeof json;
+        } catch {
+          // Nothing more from this stream can be trusted: say so, and end it (see unreadable below).
+          unreadable = true;
+          return formatStreamError(format, unreadableError);
+        }
         const name = typeof json.type === "string" ? json.type.replace(/^.*_TYPE_/, "").toLowerCase() : "message";
         const id = typeof json.id === "string" && json.id !== "0" ? json.id : undefined;
         return formatStreamMessage(format, json, name, id);
       };
       let ended = false;
+      let unreadable = false;
       const stream = new ReadableStream<Uint8Array>({
         start(controller) {
           const preamble = streamPreamble(format) + (message(first) ?? "");
           if (preamble !== "") controller.enqueue(encoder.encode(preamble));
-          if (first.flags & endStreamFlag) {
+          if (first.flags & endStreamFlag || unreadable) {
             ended = true;
             controller.close();
-            done(endCode(first));
+            if (unreadable) upstream.abort();
+            done(unreadable ? unreadableError.code : endCode(first));
           }
         },
         async pull(controller) {
@@ -170,10 +181,11 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, s
           // Without its end message (a read error, or a body that just stops) the stream broke off.
           const text = envelope === undefined ? formatStreamError(format, brokenOffError) : message(envelope);
           if (text !== undefined) controller.enqueue(encoder.encode(text));
-          if (envelope === undefined || envelope.flags & endStreamFlag) {
+          if (envelope === undefined || envelope.flags & endStreamFlag || unreadable) {
             ended = true;
             controller.close();
-            done(envelope === undefined ? "unavailable" : endCode(envelope));
+            if (unreadable) upstream.abort();
+            done(envelope === undefined ? "unavailable" : unreadable ? unreadableError.code : endCode(envelope));
           }
         },
         async cancel() {
