@@ -155,6 +155,15 @@ describe("keyed order creations under order-service crashes", { timeout: 60_000 
       const code = await old.exited;
       faults.push(`${signal} ${what} at ${acked} acked (exit ${code})`);
     };
+    // A write committed whose answer has not reached its client: more stored orders than acks.
+    const committedUnacknowledged = async () => {
+      const giveUpAt = Date.now() + 15_000;
+      while (Date.now() < giveUpAt) {
+        const [row] = await lockDb.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE user_id = ANY($1::int[])", [userIds]);
+        if ((row?.n ?? 0) > acked) return;
+        await sleep(10);
+      }
+    };
     const chaos = async () => {
       // 1. SIGKILL mid-write: the orders table is locked, so the creates in flight have claimed
       //    their keys and wait to insert when the process dies. Their claims are left in flight
@@ -169,11 +178,12 @@ describe("keyed order creations under order-service crashes", { timeout: 60_000 
       await restartOrderService();
 
       // 2. SIGKILL after the commit, before the answer: the link to the order service delays
-      //    each chunk 300 ms, so answers of committed writes are still on the way when it dies
+      //    each chunk 300 ms, and the kill waits until the database holds a write no client
+      //    has been told of, so its answer is still on the way when the process dies
       //    (retries: the stored answer, replayed).
       await ackedAtLeast(25);
       await orderLink.setMode({ kind: "latency", perChunkMs: 300 });
-      await sleep(450);
+      await committedUnacknowledged();
       await kill("SIGKILL", "answers on the wire");
       await orderLink.setMode({ kind: "pass" });
       await sleep(300);
