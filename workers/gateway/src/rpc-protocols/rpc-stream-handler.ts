@@ -10,7 +10,7 @@ import { GatewayError, invalidInput, methodNotAllowed, unauthenticated } from ".
 import { problemTypes } from "../errors/problem-types.ts";
 import { encodeEnvelope, envelopeReader, type Envelope } from "../streaming/connect-envelopes.ts";
 import type { StreamSlots } from "../streaming/stream-slots.ts";
-import { takeStreamSlot } from "../streaming/take-stream-slot.ts";
+import { clientWentAway, openStreamScope } from "../streaming/stream-scope.ts";
 import { pathToJson, validateMessage } from "../validation/index.ts";
 import { decodeRpcRequest } from "./decode-rpc-request.ts";
 import { grpcWebType, isSupportedRequestType, rpcPathOf, rpcProtocolOf } from "./rpc-protocol.ts";
@@ -56,14 +56,7 @@ export function rpcStreamHandler({ streams, baseUrlOf, serviceTokenSecret, slots
     const violations = validateMessage(method.input, message);
     if (violations.length > 0) throw invalidInput(violations.map((v) => ({ field: pathToJson(v.path), message: v.message })));
 
-    const release = takeStreamSlot(c, slots);
-    const upstream = new AbortController();
-    const clientGone = () => upstream.abort(new ConnectError("the client went away", Code.Canceled));
-    c.req.raw.signal.addEventListener("abort", clientGone, { once: true });
-    const finish = () => {
-      c.req.raw.signal.removeEventListener("abort", clientGone);
-      release();
-    };
+    const { upstream, finish } = openStreamScope(c, slots);
     try {
       key ??= importServiceTokenKey(serviceTokenSecret);
       // A deadline only when the caller asks for one: UPSTREAM_TIMEOUT_MS would cut a healthy stream.
@@ -130,9 +123,10 @@ export function rpcStreamHandler({ streams, baseUrlOf, serviceTokenSecret, slots
         },
         async cancel() {
           // The client went away: cancel the upstream call (the service sees CANCELED).
-          upstream.abort(new ConnectError("the client went away", Code.Canceled));
+          const gone = clientWentAway();
+          upstream.abort(gone);
           await reader.cancel();
-          end(undefined, { code: Code.Canceled, message: "the client went away" });
+          end(undefined, { code: gone.code, message: gone.rawMessage });
         },
       });
       const headers = answerHeaders(res);

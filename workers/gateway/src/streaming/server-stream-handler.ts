@@ -16,7 +16,7 @@ import { readStreamEnd } from "./stream-end.ts";
 import { encodeEnvelope, endStreamFlag, envelopeReader, type Envelope } from "./connect-envelopes.ts";
 import { eventStreamType, formatStreamError, formatStreamMessage, ndjsonType, streamFormatOf, streamPreamble } from "./event-stream-format.ts";
 import type { StreamSlots } from "./stream-slots.ts";
-import { takeStreamSlot } from "./take-stream-slot.ts";
+import { clientWentAway, openStreamScope } from "./stream-scope.ts";
 
 export interface ServerStreamOptions {
   /** Base URL of the service the routing table picks for a method. */
@@ -71,14 +71,7 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, s
     if (violations.length > 0) throw invalidInput(violations.map((v) => ({ field: pathToJson(v.path), message: v.message })));
 
     const caller = c.get("caller") ?? anonymousCaller();
-    const release = takeStreamSlot(c, slots);
-    const upstream = new AbortController();
-    const clientGone = () => upstream.abort(new ConnectError("the client went away", Code.Canceled));
-    c.req.raw.signal.addEventListener("abort", clientGone, { once: true });
-    const finish = () => {
-      c.req.raw.signal.removeEventListener("abort", clientGone);
-      release();
-    };
+    const { upstream, finish } = openStreamScope(c, slots);
     try {
       key ??= importServiceTokenKey(serviceTokenSecret);
       const trace = c.get("trace");
@@ -191,7 +184,7 @@ export function serverStreamHandler({ bindings, baseUrlOf, serviceTokenSecret, s
         async cancel() {
           // The client went away: cancel the upstream call (the service sees CANCELED).
           ended = true;
-          upstream.abort(new ConnectError("the client went away", Code.Canceled));
+          upstream.abort(clientWentAway());
           await reader.cancel();
           done("canceled");
         },
