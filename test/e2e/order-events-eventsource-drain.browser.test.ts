@@ -5,28 +5,19 @@
 // reconnects by itself (retry:) with Last-Event-ID, reaches the new process and gets the order
 // placed meanwhile and later changes — each change once, ids without a gap.
 import { startFaultProxy, usePostgresCluster, type FaultProxy } from "@grpc-edge/service-kit/testing";
-import { existsSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { openPageEventSource } from "./page-event-source.ts";
+import { chromiumAvailable, launchChromium } from "../../workers/gateway/test/chromium-kit.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearerFor } from "../../workers/gateway/test/jwt-test-kit.ts";
 import { startGateway, type RunningGateway } from "../../workers/gateway/test/start-gateway.ts";
 import { cancelOrder, placeOrder } from "./order-changes.ts";
 import { killAllServices, spawnService, type ServiceProcess } from "./service-process.ts";
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = existsSync(chromiumPath);
-// A laptop without Chromium skips the page test; CI never does (.ci/run installs it).
-if (process.env.CI && !haveChromium) throw new Error(`CI needs Chromium at ${chromiumPath} for the EventSource test`);
-if (!haveChromium) console.warn(`[order-events-eventsource-drain.browser.test.ts] SKIPPED: no chromium at ${chromiumPath} (apt-get install chromium).`);
+const haveChromium = chromiumAvailable("order-events-eventsource-drain.browser.test.ts");
 
 // A heartbeat soon after subscribing: the edge answers with the stream's first message.
 const orderEnv = { WATCH_HEARTBEAT_MS: "300" };
-
-interface SeenEvent {
-  type: string;
-  lastEventId: string;
-  data: { type: string; order?: { id: number } };
-}
 
 describe.skipIf(!haveChromium)("EventSource in chromium across a rolling restart of the order service", () => {
   let orderDbUrl: string;
@@ -44,7 +35,7 @@ describe.skipIf(!haveChromium)("EventSource in chromium across a rolling restart
     // PUBLIC_READS (start-gateway's default): an EventSource cannot send a bearer token.
     [gateway, browser] = await Promise.all([
       startGateway({ userServiceUrl: user.url, orderServiceUrl: orderLink.url, vars: { EDGE_CACHE_TTL_SECONDS: "0" } }),
-      chromium.launch({ executablePath: chromiumPath, args: ["--headless", "--no-sandbox", "--disable-gpu"] }),
+      launchChromium(),
     ]);
     page = await (await browser.newContext()).newPage();
     // A page of the gateway whose CSP lets scripts connect to it (/healthz allows nothing).
@@ -57,26 +48,11 @@ describe.skipIf(!haveChromium)("EventSource in chromium across a rolling restart
     await killAllServices();
   });
 
-  const seen = () => page.evaluate(() => (window as unknown as { seen: SeenEvent[] }).seen);
-  const opens = () => page.evaluate(() => (window as unknown as { opens: number }).opens);
-  const types = async () => (await seen()).map((e) => e.type);
 
   it("ends the stream with reconnect on SIGTERM; the browser reconnects by itself with Last-Event-ID to the new process and loses or repeats nothing", { timeout: 60_000 }, async () => {
     const petar = await bearerFor("1");
-    await page.evaluate(() => {
-      const w = window as unknown as { seen: SeenEvent[]; opens: number };
-      w.seen = [];
-      w.opens = 0;
-      const source = new EventSource("/api/users/1/orders:watch");
-      source.onopen = () => (w.opens += 1);
-      for (const type of ["placed", "cancelled", "reconnect", "error", "reset"]) {
-        source.addEventListener(type, (e) => {
-          // EventSource's own "error" (a failed connection) is an Event without data.
-          if (!(e instanceof MessageEvent)) return;
-          w.seen.push({ type, lastEventId: e.lastEventId, data: JSON.parse(e.data as string) as SeenEvent["data"] });
-        });
-      }
-    });
+    const { seen, opens } = await openPageEventSource(page, "/api/users/1/orders:watch", ["placed", "cancelled", "reconnect", "error", "reset"]);
+    const types = async () => (await seen()).map((e) => e.type);
     await expect.poll(opens, { timeout: 5_000 }).toBe(1);
     const first = await placeOrder(gateway.url, petar, 1, 2);
     await expect.poll(types, { timeout: 5_000 }).toEqual(["placed"]);

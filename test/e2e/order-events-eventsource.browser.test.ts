@@ -7,25 +7,16 @@ import { orderServiceDefinition } from "@grpc-edge/order-service";
 import { startService, type RunningService } from "@grpc-edge/service-kit";
 import { TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import { userServiceDefinition } from "@grpc-edge/user-service";
-import { existsSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { openPageEventSource } from "./page-event-source.ts";
+import { chromiumAvailable, launchChromium } from "../../workers/gateway/test/chromium-kit.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintJwt } from "../../workers/gateway/test/jwt-test-kit.ts";
 import { startGateway, type RunningGateway } from "../../workers/gateway/test/start-gateway.ts";
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = existsSync(chromiumPath);
-// A laptop without Chromium skips the page test; CI never does (.ci/run installs it).
-if (process.env.CI && !haveChromium) throw new Error(`CI needs Chromium at ${chromiumPath} for the EventSource test`);
-if (!haveChromium) console.warn(`[order-events-eventsource.browser.test.ts] SKIPPED: no chromium at ${chromiumPath} (apt-get install chromium).`);
+const haveChromium = chromiumAvailable("order-events-eventsource.browser.test.ts");
 
 const env = { PORT: "0", METRICS_PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET };
-
-interface SeenEvent {
-  type: string;
-  lastEventId: string;
-  data: { type: string; order?: { id: number; status: string } };
-}
 
 describe.skipIf(!haveChromium)("EventSource in chromium", () => {
   let order: RunningService;
@@ -43,7 +34,7 @@ describe.skipIf(!haveChromium)("EventSource in chromium", () => {
     // PUBLIC_READS (start-gateway's default): an EventSource cannot send a bearer token.
     [gateway, browser] = await Promise.all([
       startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url }),
-      chromium.launch({ executablePath: chromiumPath, args: ["--headless", "--no-sandbox", "--disable-gpu"] }),
+      launchChromium(),
     ]);
     page = await (await browser.newContext()).newPage();
     // A page of the gateway whose CSP lets scripts connect to it (/healthz allows nothing).
@@ -57,27 +48,13 @@ describe.skipIf(!haveChromium)("EventSource in chromium", () => {
     await order?.stop(1_000);
   });
 
-  const seen = () => page.evaluate(() => (window as unknown as { seen: SeenEvent[] }).seen);
-  const opens = () => page.evaluate(() => (window as unknown as { opens: number }).opens);
   const place = async (itemId: number) => {
     const res = await fetch(`${gateway.url}/api/users/1/orders`, { method: "POST", headers: { ...petar, "content-type": "application/json" }, body: JSON.stringify({ itemId, amount: 1 }) });
     return (await res.json()) as { id: number };
   };
 
   it("receives placed and cancelled events, reconnects after the stream is dropped and resumes without loss or repeat", async () => {
-    await page.evaluate(() => {
-      const w = window as unknown as { seen: SeenEvent[]; opens: number };
-      w.seen = [];
-      w.opens = 0;
-      const source = new EventSource("/api/users/1/orders:watch");
-      source.onopen = () => (w.opens += 1);
-      for (const type of ["placed", "cancelled", "reconnect"]) {
-        source.addEventListener(type, (e) => {
-          const event = e as MessageEvent<string>;
-          w.seen.push({ type, lastEventId: event.lastEventId, data: JSON.parse(event.data) as SeenEvent["data"] });
-        });
-      }
-    });
+    const { seen, opens } = await openPageEventSource(page, "/api/users/1/orders:watch", ["placed", "cancelled", "reconnect"]);
     await expect.poll(opens, { timeout: 5_000 }).toBe(1);
     const first = await place(2);
     await expect.poll(async () => (await seen()).map((e) => e.type), { timeout: 5_000 }).toEqual(["placed"]);

@@ -4,7 +4,8 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { orderServiceDefinition } from "@grpc-edge/order-service";
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { parsePrometheusText, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
+import { TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
+import { settledWatchCancellations, watchCancellations } from "./watch-cancellations.ts";
 import { userServiceDefinition } from "@grpc-edge/user-service";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mintJwt } from "../../workers/gateway/test/jwt-test-kit.ts";
@@ -142,22 +143,8 @@ describe("GET /api/users/{userId}/orders:watch through workerd", () => {
   });
 
   it("a client that goes away is seen as a cancelled call at the order service", async () => {
-    const scrape = async () => parsePrometheusText(await (await fetch(order.metricsUrl!)).text());
-    const canceled = async () => (await scrape()).value("rpc_server_requests_total", { rpc: "orders.v1.OrderService/WatchOrders", code: "canceled" }) ?? 0;
-    // Earlier tests' streams end asynchronously: wait until none is open and their count has settled.
-    await expect.poll(async () => (await scrape()).value("order_event_subscriptions") ?? 0, { timeout: 5_000 }).toBe(0);
-    let before = await canceled();
-    await expect
-      .poll(
-        async () => {
-          const now = await canceled();
-          const settled = now === before;
-          before = now;
-          return settled;
-        },
-        { interval: 250, timeout: 5_000 },
-      )
-      .toBe(true);
+    const canceled = watchCancellations(order.metricsUrl!);
+    const before = await settledWatchCancellations(order.metricsUrl!);
     const stream = await watch(1, petar);
     await stream.next();
     stream.close();

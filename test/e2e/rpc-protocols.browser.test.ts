@@ -9,21 +9,17 @@ import { TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
 import { userServiceDefinition } from "@grpc-edge/user-service";
 import { Code } from "@connectrpc/connect";
 import { build } from "esbuild";
-import { existsSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { chromiumAvailable, launchChromium } from "../../workers/gateway/test/chromium-kit.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mintJwt } from "../../workers/gateway/test/jwt-test-kit.ts";
 import { startGateway, type RunningGateway } from "../../workers/gateway/test/start-gateway.ts";
 import type { PageStream, RpcPage, TransportKind } from "./rpc-browser-page.ts";
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = existsSync(chromiumPath);
-// A laptop without Chromium skips the page test; CI never does (.ci/run installs it).
-if (process.env.CI && !haveChromium) throw new Error(`CI needs Chromium at ${chromiumPath} for the connect-web page test`);
-if (!haveChromium) console.warn(`[rpc-protocols.browser.test.ts] SKIPPED: no chromium at ${chromiumPath} (apt-get install chromium).`);
+const haveChromium = chromiumAvailable("rpc-protocols.browser.test.ts");
 
 const env = { PORT: "0", METRICS_PORT: "0", PGLITE_DATA_DIR: "memory://", SEED_DEMO_DATA: "true", LOG_LEVEL: "silent", SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET };
 
@@ -65,7 +61,7 @@ describe.skipIf(!haveChromium)("connect-web in chromium, against the edge from a
     app = await serveApp(() => gateway.url);
     [gateway, browser] = await Promise.all([
       startGateway({ userServiceUrl: user.url, orderServiceUrl: order.url, vars: { PUBLIC_READS: "false", CORS_ALLOWED_ORIGINS: app.origin } }),
-      chromium.launch({ executablePath: chromiumPath, args: ["--headless", "--no-sandbox", "--disable-gpu"] }),
+      launchChromium(),
     ]);
     page = await (await browser.newContext()).newPage();
     await page.goto(`${app.origin}/`);

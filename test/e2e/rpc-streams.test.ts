@@ -9,7 +9,8 @@ import { orderServiceDefinition } from "@grpc-edge/order-service";
 import { OrderEventSchema, OrderEventType, OrderService, OrderStatus, WatchOrdersRequestSchema, type OrderEvent } from "@grpc-edge/proto/orders/v1";
 import { UserService } from "@grpc-edge/proto/user/v1";
 import { startService, type RunningService } from "@grpc-edge/service-kit";
-import { parsePrometheusText, TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
+import { TEST_SERVICE_TOKEN_SECRET } from "@grpc-edge/service-kit/testing";
+import { settledWatchCancellations, watchCancellations } from "./watch-cancellations.ts";
 import { userServiceDefinition } from "@grpc-edge/user-service";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mintJwt } from "../../workers/gateway/test/jwt-test-kit.ts";
@@ -129,24 +130,10 @@ describe.each(Object.entries(transports))("WatchOrders over %s through workerd â
 });
 
 describe("WatchOrders at the RPC path: what the edge adds", () => {
-  const scrape = async () => parsePrometheusText(await (await fetch(order.metricsUrl!)).text());
-  const canceled = async () => (await scrape()).value("rpc_server_requests_total", { rpc: "orders.v1.OrderService/WatchOrders", code: "canceled" }) ?? 0;
+  const canceled = () => watchCancellations(order.metricsUrl!)();
 
   it.each(Object.entries(transports))("a %s client that goes away is seen as a cancelled call at the order service, and logged as canceled", async (_, transport) => {
-    // Earlier tests' streams end asynchronously: wait until none is open and their count has settled.
-    await expect.poll(async () => (await scrape()).value("order_event_subscriptions") ?? 0, { timeout: 5_000 }).toBe(0);
-    let before = await canceled();
-    await expect
-      .poll(
-        async () => {
-          const now = await canceled();
-          const settled = now === before;
-          before = now;
-          return settled;
-        },
-        { interval: 250, timeout: 5_000 },
-      )
-      .toBe(true);
+    const before = await settledWatchCancellations(order.metricsUrl!);
     const linesBefore = accessLines().length;
     const stream = watch(transport(), 1, petar);
     await stream.next();

@@ -1,10 +1,10 @@
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { UserService } from "@grpc-edge/proto/user/v1";
 import type { HandlerContext } from "@connectrpc/connect";
-import { existsSync } from "node:fs";
 import http from "node:http";
 import type net from "node:net";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { chromiumAvailable, chromiumPath, launchChromium } from "./chromium-kit.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { create } from "@bufbuild/protobuf";
 import { UserSchema, type CreateUserRequest } from "@grpc-edge/proto/user/v1";
@@ -17,11 +17,7 @@ import { createFixtureUserService } from "./user-fixtures.ts";
 // bundle and assets in real workerd, in front of a real Connect server. Every request that
 // does not go to 127.0.0.1 is blocked and recorded: the page must work offline.
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = existsSync(chromiumPath);
-// A laptop without Chromium skips the page test; CI never does (.ci/run installs it).
-if (process.env.CI && !haveChromium) throw new Error(`CI needs Chromium at ${chromiumPath} for the /docs page test`);
-if (!haveChromium) console.warn(`[docs-page.browser.test.ts] SKIPPED: no chromium at ${chromiumPath} (apt-get install chromium; .ci/run installs it).`);
+const haveChromium = chromiumAvailable("docs-page.browser.test.ts");
 
 describe.skipIf(!haveChromium)(
   `/docs in chromium${haveChromium ? "" : ` (SKIPPED: no ${chromiumPath}; apt-get install chromium, as .ci/run does)`}`,
@@ -48,7 +44,7 @@ describe.skipIf(!haveChromium)(
       const start = performance.now();
       [gateway, browser] = await Promise.all([
         startGateway({ userServiceUrl: `http://127.0.0.1:${port}`, orderServiceUrl: `http://127.0.0.1:${port}` }),
-        chromium.launch({ executablePath: chromiumPath, args: ["--headless", "--no-sandbox", "--disable-gpu"] }),
+        launchChromium(),
       ]);
       timings.gatewayAndBrowserMs = performance.now() - start;
       const context = await browser.newContext();
