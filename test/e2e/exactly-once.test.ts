@@ -155,13 +155,19 @@ describe("keyed order creations under order-service crashes", { timeout: 60_000 
       const code = await old.exited;
       faults.push(`${signal} ${what} at ${acked} acked (exit ${code})`);
     };
-    // A write committed whose answer has not reached its client: more stored orders than acks.
-    const committedUnacknowledged = async () => {
+    const storedOrders = async () => {
+      const [row] = await lockDb.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE user_id = ANY($1::int[])", [userIds]);
+      return row?.n ?? 0;
+    };
+    // Waits for a write committed after `baseline` was counted. Counted once the slow link was
+    // in force, such a write's answer left the order service after it, so the link still holds
+    // it (comparing with the acks instead raced: a write answered just before the switch can
+    // still be on its way to the client, and killing then loses no answer).
+    const committedSince = async (baseline: number) => {
       const giveUpAt = Date.now() + 15_000;
       while (Date.now() < giveUpAt) {
-        const [row] = await lockDb.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE user_id = ANY($1::int[])", [userIds]);
-        if ((row?.n ?? 0) > acked) return;
-        await sleep(10);
+        if ((await storedOrders()) > baseline) return;
+        await sleep(5);
       }
     };
     const chaos = async () => {
@@ -178,12 +184,12 @@ describe("keyed order creations under order-service crashes", { timeout: 60_000 
       await restartOrderService();
 
       // 2. SIGKILL after the commit, before the answer: the link to the order service delays
-      //    each chunk 300 ms, and the kill waits until the database holds a write no client
-      //    has been told of, so its answer is still on the way when the process dies
-      //    (retries: the stored answer, replayed).
+      //    each chunk 400 ms, and the kill follows the first write committed after that, so
+      //    its answer is still on the link when the process dies (retries: the stored answer,
+      //    replayed).
       await ackedAtLeast(25);
-      await orderLink.setMode({ kind: "latency", perChunkMs: 300 });
-      await committedUnacknowledged();
+      await orderLink.setMode({ kind: "latency", perChunkMs: 400 });
+      await committedSince(await storedOrders());
       await kill("SIGKILL", "answers on the wire");
       await orderLink.setMode({ kind: "pass" });
       await sleep(300);
