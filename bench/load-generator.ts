@@ -23,6 +23,8 @@ export interface LoadSpec {
   threads: number;
   /** Overrides the path's credential: an end-user JWT for "direct"-shaped Connect calls sent to the gateway (rpc-vs-rest.ts). */
   authorization?: string;
+  /** If-None-Match on every REST GET (revalidations, measure-edge-cache.ts). */
+  ifNoneMatch?: string;
 }
 
 export interface LoadResult {
@@ -103,6 +105,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       BENCH_USERS: String(spec.users),
       BENCH_ITEMS: String(spec.items),
       BENCH_AUTHORIZATION: authorization,
+      BENCH_IF_NONE_MATCH: spec.ifNoneMatch ?? "",
     },
     timeout: (spec.durationSec + 30) * 1000,
     maxBuffer: 1 << 20,

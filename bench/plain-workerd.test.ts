@@ -4,13 +4,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BuiltBundle } from "./gateway-bundle.ts";
+import { startCacheBackend, type CacheBackend } from "./cache-backend.ts";
 import { problemLines, startPlainWorkerd, type PlainWorkerd } from "./plain-workerd.ts";
 
 // A stand-in for the dry-run bundle: a Worker that shows its bindings and calls
 // USER_SERVICE_URL, so the generated config is checked by workerd itself.
 const worker = `export default {
   async fetch(request, env) {
-    if (new URL(request.url).pathname === "/upstream") return new Response(await (await fetch(env.USER_SERVICE_URL)).text());
+    const path = new URL(request.url).pathname;
+    if (path === "/upstream") return new Response(await (await fetch(env.USER_SERVICE_URL)).text());
+    if (path === "/cache") {
+      if (env.EDGE_CACHE_TTL_SECONDS === undefined) return caches.default.match("https://cache-test.internal/").then(() => new Response("answered"), (e) => new Response(String(e)));
+      const key = "https://cache-test.internal/entry?q=1";
+      await caches.default.put(key, new Response("stored", { headers: { "cache-control": "max-age=60", "x-kept": "yes" } }));
+      const hit = await caches.default.match(key);
+      const deleted = await caches.default.delete(key);
+      const after = await caches.default.match(key);
+      return Response.json({ ttl: env.EDGE_CACHE_TTL_SECONDS ?? null, hit: hit ? [await hit.text(), hit.headers.get("x-kept")] : null, deleted, after: after === undefined ? null : "still there" });
+    }
     console.warn("a warning");
     return Response.json({ USER_SERVICE_URL: env.USER_SERVICE_URL, PUBLIC_READS: env.PUBLIC_READS, SECRET: env.SERVICE_TOKEN_SECRET, RATE_LIMITER: env.RATE_LIMITER ?? null });
   },
@@ -22,6 +33,7 @@ describe("startPlainWorkerd", () => {
   let upstream: Server;
   let upstreamUrl: string;
   let workerd: PlainWorkerd;
+  let cacheBackend: CacheBackend;
 
   beforeAll(async () => {
     writeFileSync(join(dir, "index.js"), worker);
@@ -38,11 +50,18 @@ describe("startPlainWorkerd", () => {
       wrangler: { compatibility_date: "2025-09-01", vars: { USER_SERVICE_URL: "http://127.0.0.1:9", PUBLIC_READS: "true" } },
       remove: () => {},
     };
-    workerd = await startPlainWorkerd(bundle, { vars: { USER_SERVICE_URL: upstreamUrl }, secrets: { SERVICE_TOKEN_SECRET: "s3cret" }, logFile: join(dir, "workerd.log") });
+    cacheBackend = await startCacheBackend();
+    workerd = await startPlainWorkerd(bundle, {
+      vars: { USER_SERVICE_URL: upstreamUrl },
+      secrets: { SERVICE_TOKEN_SECRET: "s3cret" },
+      logFile: join(dir, "workerd.log"),
+      edgeCache: { backend: cacheBackend.address, ttlSeconds: 30 },
+    });
   });
 
   afterAll(async () => {
     await workerd?.stop();
+    await cacheBackend?.stop();
     await new Promise((resolve) => upstream?.close(resolve));
     rmSync(dir, { recursive: true, force: true });
   });
@@ -60,6 +79,17 @@ describe("startPlainWorkerd", () => {
     const res = await fetch(`${workerd.constantUrl}/healthz`);
     expect(await res.text()).toBe("ok\n");
     expect(workerd.constantUrl).not.toBe(workerd.url);
+  });
+
+  it("gives the measured gateway no cache backend", async () => {
+    expect(await (await fetch(`${workerd.url}/cache`)).text()).toBe("Error: No Cache was configured");
+  });
+
+  it("runs the Worker again with its edge cache on, the Cache API answered by the backend outside the process", async () => {
+    expect(workerd.cachedUrl).toBeDefined();
+    const before = cacheBackend.stats();
+    expect(await (await fetch(`${workerd.cachedUrl}/cache`)).json()).toEqual({ ttl: "30", hit: ["stored", "yes"], deleted: true, after: null });
+    expect(cacheBackend.stats()).toEqual({ hits: before.hits + 1, misses: before.misses + 1, entries: 0 });
   });
 
   it("keeps the Worker's warnings in its log file", async () => {

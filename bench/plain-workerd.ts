@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { leftInFlight } from "@grpc-edge/service-kit/testing";
 import type { BuiltBundle } from "./gateway-bundle.ts";
-import { constantSocket, gatewaySettings, gatewaySocket, modulesOf, parseListenEvents, renderWorkerdConfig } from "./workerd-config.ts";
+import { cachedGatewaySocket, constantSocket, gatewaySettings, gatewaySocket, modulesOf, parseListenEvents, renderWorkerdConfig } from "./workerd-config.ts";
 
 const requireHere = createRequire(import.meta.url);
 
@@ -24,6 +24,8 @@ export interface PlainWorkerd {
   url: string;
   /** The constant-returning worker's origin (same process). */
   constantUrl: string;
+  /** The gateway with its edge cache on (same process), when `edgeCache` was given. */
+  cachedUrl?: string;
   pid: number;
   /** stdout and stderr: JSON log lines, one per console call. */
   logFile: string;
@@ -43,6 +45,8 @@ export interface PlainWorkerdOptions {
   /** Opens workerd's V8 inspector on 127.0.0.1:<port> (profile-gateway.ts). */
   inspectorPort?: number;
   readyTimeoutMs?: number;
+  /** Also runs the gateway with its edge cache on, the Cache API sent to this backend (cache-backend.ts). */
+  edgeCache?: { backend: string; ttlSeconds: number };
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -77,7 +81,7 @@ function listenPorts(child: ChildProcess, control: Readable, sockets: readonly s
 export async function startPlainWorkerd(bundle: BuiltBundle, options: PlainWorkerdOptions): Promise<PlainWorkerd> {
   const settings = gatewaySettings(bundle.wrangler, { vars: options.vars, secrets: Object.keys(options.secrets) });
   const configFile = join(bundle.dir, options.configName ?? "workerd.capnp");
-  writeFileSync(configFile, renderWorkerdConfig({ ...settings, modules: modulesOf(bundle.files, bundle.mainModule) }));
+  writeFileSync(configFile, renderWorkerdConfig({ ...settings, modules: modulesOf(bundle.files, bundle.mainModule), edgeCache: options.edgeCache }));
   const log = openSync(options.logFile, "a");
   const inspector = options.inspectorPort === undefined ? [] : [`--inspector-addr=127.0.0.1:${options.inspectorPort}`];
   const child = spawn(workerdBinary(), ["serve", configFile, "--control-fd=3", ...inspector], {
@@ -90,7 +94,8 @@ export async function startPlainWorkerd(bundle: BuiltBundle, options: PlainWorke
   const done = leftInFlight(exited(child));
   let ports: Map<string, number>;
   try {
-    ports = await listenPorts(child, child.stdio[3] as Readable, [gatewaySocket, constantSocket], options.readyTimeoutMs ?? 30_000);
+    const sockets = [gatewaySocket, constantSocket, ...(options.edgeCache === undefined ? [] : [cachedGatewaySocket])];
+    ports = await listenPorts(child, child.stdio[3] as Readable, sockets, options.readyTimeoutMs ?? 30_000);
   } catch (error) {
     child.kill("SIGKILL");
     await done;
@@ -101,6 +106,7 @@ export async function startPlainWorkerd(bundle: BuiltBundle, options: PlainWorke
   return {
     url: `http://127.0.0.1:${ports.get(gatewaySocket)}`,
     constantUrl: `http://127.0.0.1:${ports.get(constantSocket)}`,
+    ...(ports.has(cachedGatewaySocket) ? { cachedUrl: `http://127.0.0.1:${ports.get(cachedGatewaySocket)}` } : {}),
     pid: child.pid!,
     logFile: options.logFile,
     problems: (limit = 100) => problemLines(readFileSync(options.logFile, "utf8"), limit),

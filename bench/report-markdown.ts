@@ -162,6 +162,15 @@ export function renderMarkdown(r: BenchResults, options: { chartPath?: string; h
             `The difference is what the middleware chain costs before any work is done.`,
     );
   }
+  if (r.edgeCache) {
+    const e = r.edgeCache;
+    const versus = e.peerUncachedCpuUsPerRequest === undefined ? "" : `; the peer's uncached \`GET /api/users/{id}\` costs its process ${fmt(e.peerUncachedCpuUsPerRequest)} µs`;
+    parts.push(
+      `**Edge cache** (the gateway again in the same workerd with its edge cache on, the Cache API answered by a backend outside the process, as Cloudflare's cache is; ` +
+        `one caller reading \`GET /api/users/1\`, medians over ${e.rounds} rounds): a hit costs ${fmt(e.hit.workerdCpuUsPerRequest)} µs of workerd process CPU per request ` +
+        `(${fmt(e.hit.rps)} req/s, p50 ${ms(e.hit.p50Ms)} ms), a revalidation answered 304 ${fmt(e.notModified.workerdCpuUsPerRequest)} µs (${fmt(e.notModified.rps)} req/s)${versus}.`,
+    );
+  }
   if (r.internalRpcs.length) parts.push(`**Internal RPCs per REST request** (log lines with the request's \`x-request-id\`, both services):\n\n${rpcTable(r)}`);
   if (r.notes.length) parts.push(`**Notes**\n\n${r.notes.map((n) => `- ${n}`).join("\n")}`);
   return `${parts.join("\n\n")}\n`;

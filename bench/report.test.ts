@@ -7,6 +7,7 @@ import { renderMarkdown } from "./report-markdown.ts";
 import { summarize, type BenchResults, type MemoryResult, type RpcCountResult, type RunResult, type StartupResult } from "./results.ts";
 import { rpcLinesFor } from "./rpc-count.ts";
 import { evaluateTargets } from "./targets.ts";
+import { edgeCacheVersusPeer } from "./versus-peer.ts";
 
 function run(over: Partial<RunResult> & Pick<RunResult, "path" | "rps">): RunResult {
   const p99 = over.path === "gateway" ? 12 : 10;
@@ -218,6 +219,17 @@ describe("the Express + grpc-js peer in the report", () => {
     expect(byName("p99 ÷ peer (medians over rounds), GET /api/users/{id}")).toMatchObject({ met: false });
     expect(byName("Throughput ÷ peer, POST /api/users/{id}/orders")).toMatchObject({ met: undefined });
     expect(byName("Gateway GET /healthz ÷ a constant Worker, workerd process CPU")).toMatchObject({ goal: "≤ 1.5×", met: false, measured: "2.50× (200 vs 80 µs)" });
+  });
+
+  it("compares an edge-cache hit and a 304 with the peer's uncached read", () => {
+    const cost = { hit: { rps: 4000, p50Ms: 3, workerdCpuUsPerRequest: 60 }, notModified: { rps: 4200, p50Ms: 2.9, workerdCpuUsPerRequest: 100 }, rounds: 3 };
+    const edgeCache = edgeCacheVersusPeer(cost, r.runs, r.headline);
+    expect(edgeCache).toMatchObject({ peerUncachedCpuUsPerRequest: 250, hitVsPeerUncached: 0.24, notModifiedVsPeerUncached: 0.4 });
+    const withCache = { ...r, edgeCache, targets: evaluateTargets({ ...r, edgeCache }) };
+    const target = (name: string) => withCache.targets.find((t) => t.name === name);
+    expect(target("Gateway workerd process CPU of an edge-cache hit ÷ the peer's uncached GET /api/users/{id}")).toMatchObject({ goal: "≤ 0.3×", met: true, measured: "0.24× (60 vs 250 µs)" });
+    expect(target("Gateway workerd process CPU of a 304 (If-None-Match, from the edge cache) ÷ the peer's uncached GET /api/users/{id}")).toMatchObject({ met: false, measured: "0.40× (100 vs 250 µs)" });
+    expect(renderMarkdown(withCache)).toContain("a hit costs 60 µs of workerd process CPU per request (4,000 req/s, p50 3.00 ms), a revalidation answered 304 100 µs (4,200 req/s); the peer's uncached `GET /api/users/{id}` costs its process 250 µs.");
   });
 
   it("keeps the peer out of the services' idle-RSS target", () => {

@@ -87,6 +87,25 @@ export interface GatewayFloor {
   rounds?: number;
 }
 
+export interface EdgeCacheRun {
+  rps: number;
+  p50Ms: number;
+  /** workerd process CPU per request. */
+  workerdCpuUsPerRequest: number;
+}
+
+/** GET /api/users/1 answered by the edge cache (measure-edge-cache.ts), medians over rounds. */
+export interface EdgeCacheCost {
+  hit: EdgeCacheRun;
+  /** The same read with If-None-Match of the stored ETag: 304. */
+  notModified: EdgeCacheRun;
+  rounds: number;
+  /** The peer's uncached GET /api/users/{id}, peer process CPU per request (median over rounds). */
+  peerUncachedCpuUsPerRequest?: number;
+  hitVsPeerUncached?: number | null;
+  notModifiedVsPeerUncached?: number | null;
+}
+
 export interface BenchResults {
   /** 1: gateway in Miniflare, no peer; 2: plain workerd, with the Express + grpc-js peer. */
   schema: 1 | 2;
@@ -106,6 +125,7 @@ export interface BenchResults {
    * a request costs workerd before any transcoding or subrequest.
    */
   gatewayFloor?: GatewayFloor;
+  edgeCache?: EdgeCacheCost;
   /**
    * This gateway ÷ the Express + grpc-js peer per scenario on the headline configuration,
    * medians over rounds (versus-peer.ts): workerd process CPU ÷ peer process CPU per

@@ -2,7 +2,7 @@
 // small and a large data set, loaded with wrk directly (Connect), through the gateway
 // (REST, the dry-run bundle in one plain workerd) and through the Express + grpc-js
 // peer (bench/peers/), interleaved; the gateway's /healthz against a constant Worker
-// in the same workerd; plus bundle size, start-to-ready, idle RSS and internal RPCs
+// in the same workerd; an edge-cache hit and a 304 (measure-edge-cache.ts); plus bundle size, start-to-ready, idle RSS and internal RPCs
 // per request. Writes bench/results/<date>.{json,md,svg},
 // updates the README's bench section and prints the table. See bench/README.md.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -10,6 +10,8 @@ import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findPostgresBin, startPostgresCluster, type PostgresCluster } from "@grpc-edge/service-kit/testing";
 import { measureBundle } from "./bundle-size.ts";
+import { startCacheBackend, type CacheBackend } from "./cache-backend.ts";
+import { measureEdgeCache } from "./measure-edge-cache.ts";
 import { measureFloor } from "./measure-floor.ts";
 import { buildBundle, type BuiltBundle } from "./gateway-bundle.ts";
 import { authorizationFor, runLoad, wrkAvailable, type LoadSpec } from "./load-generator.ts";
@@ -26,7 +28,7 @@ import { benchTempDir, dataSet, seedPGlite, seedPostgres, type DatabaseLocation,
 import { buildServices } from "./service-command.ts";
 import { startServiceProcess, startStack, type Stack } from "./start-stack.ts";
 import { evaluateTargets, gatewayToDirect, pickHeadline } from "./targets.ts";
-import { compareWithPeer, edgeCpuOf, pickRatio } from "./versus-peer.ts";
+import { compareWithPeer, edgeCacheVersusPeer, edgeCpuOf, pickRatio } from "./versus-peer.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const t0 = performance.now();
@@ -169,12 +171,15 @@ async function main(): Promise<void> {
   const stacks: StackEntry[] = [];
   let cluster: PostgresCluster | undefined;
   let gatewayBundle: BuiltBundle | undefined;
+  let cacheBackend: CacheBackend | undefined;
   let failed = false;
 
   const cleanup = async () => {
     for (const s of stacks.splice(0)) await s.stack.stop().catch(() => {});
     await cluster?.stop().catch(() => {});
     cluster = undefined;
+    await cacheBackend?.stop();
+    cacheBackend = undefined;
     gatewayBundle?.remove();
   };
   process.once("SIGINT", () => {
@@ -225,6 +230,10 @@ async function main(): Promise<void> {
       startup.push(...(await measureStartup(opts, database, { order: await seed("order"), user: await seed("user") }, logDir)));
     }
 
+    // The headline stack's workerd also runs the gateway with its edge cache on (measure-edge-cache.ts).
+    const headline = pickHeadline(opts.databases, opts.dataSets);
+    cacheBackend = await startCacheBackend();
+    const edgeCacheOn = { backend: cacheBackend.address, ttlSeconds: 3_600 };
     const postmaster = cluster ? findPostmaster(Number(new URL(cluster.url).port)) : undefined;
     if (cluster && postmaster === undefined) notes.push("PostgreSQL's postmaster was not found: its CPU is not counted.");
     for (const database of opts.databases) {
@@ -233,7 +242,7 @@ async function main(): Promise<void> {
         progress(`starting the stack on ${database}, ${name} set`);
         const loc = locations.get(`${database}|${name}`)!;
         const prof = (service: string) => (opts.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${resolve(opts.cpuProfDir, `${database}-${name}-${service}`)}`] : []);
-        const stack = await startStack({ ...loc, bundle: gatewayBundle, logDir, tag: `${database}-${name}`, userNodeArgs: prof("user"), orderNodeArgs: prof("order"), extraEnv: opts.serviceEnv });
+        const stack = await startStack({ ...loc, bundle: gatewayBundle, logDir, tag: `${database}-${name}`, userNodeArgs: prof("user"), orderNodeArgs: prof("order"), extraEnv: opts.serviceEnv, edgeCache: database === headline.database && name === headline.dataSet ? edgeCacheOn : undefined });
         stacks.push({ database, set, stack, ...(database === "postgres" && postmaster !== undefined ? { db: withChildren(postmaster) } : {}) });
       }
     }
@@ -258,7 +267,6 @@ async function main(): Promise<void> {
     }
 
     // Internal RPCs per REST request, on the headline stack.
-    const headline = pickHeadline(opts.databases, opts.dataSets);
     const counted = stacks.find((s) => s.database === headline.database && s.set.name === headline.dataSet)!;
     const internalRpcs: RpcCountResult[] = [];
     for (const scenario of scenarioNames.filter((s) => opts.scenarios.includes(s))) {
@@ -277,6 +285,8 @@ async function main(): Promise<void> {
 
     // The floor: the gateway's own /healthz against the constant Worker, same workerd.
     const gatewayFloor = await measureFloor(counted.stack.gateway, opts, progress);
+    // Reads the edge cache answers: a hit and a 304, in the same workerd.
+    const edgeCacheCost = await measureEdgeCache(counted.stack.gateway, cacheBackend, opts, progress);
 
     // The load: per scenario (writes last, so reads see the seeded data), rounds of
     // every database × data set × path, direct and gateway back to back (A B A B).
@@ -326,7 +336,8 @@ async function main(): Promise<void> {
       throughputVsPeer: pickRatio(versusPeer, "throughput"),
       p99VsPeer: pickRatio(versusPeer, "p99"),
     };
-    const targets = evaluateTargets({ summaries, headline, bundleGzipKiB, startup, memory, internalRpcs, smallSetUsers, ...peerRatios, gatewayFloor });
+    const edgeCache = edgeCacheVersusPeer(edgeCacheCost, runs, headline);
+    const targets = evaluateTargets({ summaries, headline, bundleGzipKiB, startup, memory, internalRpcs, smallSetUsers, ...peerRatios, gatewayFloor, edgeCache });
     const ratio = gatewayToDirect(summaries, headline);
     results = {
       schema: 2,
@@ -341,6 +352,7 @@ async function main(): Promise<void> {
       bundleGzipKiB,
       bundle,
       gatewayFloor,
+      edgeCache,
       headline,
       startup,
       memory,

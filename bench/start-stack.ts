@@ -154,7 +154,7 @@ export function startGatewayProcess(
   services: { userUrl: string; orderUrl: string },
   logFile: string,
   tag: string,
-  options: { inspectorPort?: number } = {},
+  options: { inspectorPort?: number; edgeCache?: { backend: string; ttlSeconds: number } } = {},
 ): Promise<PlainWorkerd> {
   const { secrets, vars } = edgeSecrets();
   return startPlainWorkerd(bundle, {
@@ -194,6 +194,8 @@ export async function startStack(options: {
   extraEnv?: Record<string, string>;
   /** The services of another checkout (revision-services.ts); default: this one. */
   servicesRoot?: string;
+  /** workerd also runs the gateway with its edge cache on, against this Cache API backend (cache-backend.ts). */
+  edgeCache?: { backend: string; ttlSeconds: number };
 }): Promise<Stack> {
   const order = await startServiceProcess({
     service: "order",
@@ -215,7 +217,9 @@ export async function startStack(options: {
       extraEnv: options.extraEnv,
       root: options.servicesRoot,
     });
-    gateway = await startGatewayProcess(options.bundle, { userUrl: user.url, orderUrl: order.url }, join(options.logDir, `${options.tag}-workerd.log`), options.tag);
+    gateway = await startGatewayProcess(options.bundle, { userUrl: user.url, orderUrl: order.url }, join(options.logDir, `${options.tag}-workerd.log`), options.tag, {
+      edgeCache: options.edgeCache,
+    });
     const peer = await startPeerProcess(options.bundle, user.url, join(options.logDir, `${options.tag}-peer.log`));
     const [u, g] = [user, gateway];
     return {

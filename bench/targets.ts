@@ -1,7 +1,7 @@
 // The issue's targets, each judged met / missed from a run's numbers.
 import type { DatabaseKind, DataSetName } from "./options.ts";
 import type { ScenarioName } from "./options.ts";
-import { findSummary, requestLabel, type GatewayFloor, type MemoryResult, type RpcCountResult, type StartupResult, type Summary } from "./results.ts";
+import { findSummary, requestLabel, type EdgeCacheCost, type GatewayFloor, type MemoryResult, type RpcCountResult, type StartupResult, type Summary } from "./results.ts";
 
 export interface Target {
   name: string;
@@ -26,6 +26,7 @@ export interface TargetInput {
   throughputVsPeer?: Partial<Record<ScenarioName, number>>;
   p99VsPeer?: Partial<Record<ScenarioName, number>>;
   gatewayFloor?: GatewayFloor;
+  edgeCache?: EdgeCacheCost;
 }
 
 export const limits = {
@@ -42,6 +43,7 @@ export const limits = {
   throughputVsPeer: 1.0,
   p99VsPeer: 1.0,
   healthzVsConstant: 1.5,
+  edgeCacheVsPeerUncached: 0.3,
 } as const;
 
 /** Issue 11's ratios against the peer: which way each must go. */
@@ -203,6 +205,21 @@ export function evaluateTargets(input: TargetInput): Target[] {
             met: floor.healthzVsConstant <= limits.healthzVsConstant,
           },
     );
+  }
+  const cache = input.edgeCache;
+  if (cache !== undefined) {
+    for (const [which, label, r] of [
+      ["hit", "an edge-cache hit", cache.hitVsPeerUncached],
+      ["notModified", "a 304 (If-None-Match, from the edge cache)", cache.notModifiedVsPeerUncached],
+    ] as const) {
+      const name = `Gateway workerd process CPU of ${label} ÷ the peer's uncached ${requestLabel.getUser}`;
+      const goal = `≤ ${fmt(limits.edgeCacheVsPeerUncached, 1)}×`;
+      targets.push(
+        r === undefined || r === null || cache.peerUncachedCpuUsPerRequest === undefined
+          ? notMeasured(name, goal, "no peer getUser run")
+          : { name, goal, measured: `${ratio(r)} (${fmt(cache[which].workerdCpuUsPerRequest)} vs ${fmt(cache.peerUncachedCpuUsPerRequest)} µs)`, met: r <= limits.edgeCacheVsPeerUncached },
+      );
+    }
   }
   return targets;
 }

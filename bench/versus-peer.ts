@@ -3,7 +3,7 @@
 // peer's, on one database and data set. The runs are interleaved, so both sides saw
 // the same machine.
 import type { DatabaseKind, DataSetName, ScenarioName } from "./options.ts";
-import { median, type RunResult } from "./results.ts";
+import { median, type EdgeCacheCost, type RunResult } from "./results.ts";
 
 export interface PeerComparison {
   /** workerd process CPU per request ÷ the peer node process's. */
@@ -65,4 +65,17 @@ export function floorRatio(healthzCpu: readonly number[], constantCpu: readonly 
   if (healthzCpu.length === 0 || constantCpu.length === 0) return null;
   const r = ratioOfMedians(healthzCpu, constantCpu);
   return Number.isNaN(r) ? null : r;
+}
+
+/** An edge-cache hit and a 304 against the peer's uncached GET /api/users/{id} at `where` (edge process CPU, medians over rounds). */
+export function edgeCacheVersusPeer(cost: EdgeCacheCost, runs: readonly RunResult[], where: { database: DatabaseKind; dataSet: DataSetName }): EdgeCacheCost {
+  const peer = runs.filter((r) => r.database === where.database && r.dataSet === where.dataSet && r.scenario === "getUser" && r.path === "peer").map((r) => edgeCpuOf(r) ?? Number.NaN);
+  if (peer.length === 0 || !(median(peer) > 0)) return cost;
+  const versus = (us: number) => round3(us / median(peer));
+  return {
+    ...cost,
+    peerUncachedCpuUsPerRequest: Math.round(median(peer) * 10) / 10,
+    hitVsPeerUncached: versus(cost.hit.workerdCpuUsPerRequest),
+    notModifiedVsPeerUncached: versus(cost.notModified.workerdCpuUsPerRequest),
+  };
 }

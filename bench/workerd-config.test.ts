@@ -63,6 +63,28 @@ describe("renderWorkerdConfig", () => {
   });
 });
 
+describe("renderWorkerdConfig with the edge cache on", () => {
+  const config = renderWorkerdConfig({
+    ...gatewaySettings(wrangler, { vars: { EDGE_CACHE_TTL_SECONDS: "0" }, secrets: ["SERVICE_TOKEN_SECRET"] }),
+    modules: modulesOf(["index.js"], "index.js"),
+    edgeCache: { backend: "127.0.0.1:4500", ttlSeconds: 3600 },
+  });
+  const worker = (name: string) => config.slice(config.indexOf(`const ${name} :Workerd.Worker`)).split("\n);")[0]!;
+
+  it("runs the gateway a second time on a socket of its own, its Cache API sent to the backend outside the process", () => {
+    expect(config).toContain('(name = "cached", address = "127.0.0.1:0", http = (), service = "cachedGateway")');
+    expect(config).toContain('(name = "cacheBackend", external = (address = "127.0.0.1:4500", http = ()))');
+    expect(worker("cachedGateway")).toContain('cacheApiOutbound = "cacheBackend"');
+    expect(worker("cachedGateway")).toContain('(name = "EDGE_CACHE_TTL_SECONDS", text = "3600")');
+    expect(worker("cachedGateway")).toContain('(name = "SERVICE_TOKEN_SECRET", fromEnvironment = "SERVICE_TOKEN_SECRET")');
+  });
+
+  it("leaves the measured gateway uncached: no cache backend, its own TTL", () => {
+    expect(worker("gateway")).not.toContain("cacheApiOutbound");
+    expect(worker("gateway")).toContain('(name = "EDGE_CACHE_TTL_SECONDS", text = "0")');
+  });
+});
+
 describe("capnpText", () => {
   it("escapes quotes, backslashes and control characters, keeps UTF-8", () => {
     expect(capnpText('a"b\\c\td\x01é')).toBe('"a\\"b\\\\c\\td\\x01é"');

@@ -9,6 +9,7 @@
 --   BENCH_ITEMS     item ids for createOrder are drawn from 1..BENCH_ITEMS
 --   BENCH_AUTHORIZATION  Authorization header of every request: an admin end-user JWT
 --                   for the gateway, the service token the gateway would sign for direct calls
+--   BENCH_IF_NONE_MATCH  If-None-Match of every REST GET, when set (revalidations: 304s)
 -- The direct call carries the headers the gateway puts on its upstream call
 -- (x-request-id, a sampled W3C traceparent, connect-timeout-ms 3000), so that it is
 -- the very call the gateway makes and the difference is the gateway alone.
@@ -44,6 +45,10 @@ local authorization = os.getenv("BENCH_AUTHORIZATION")
 local connect_headers
 local json_headers = { ["Content-Type"] = "application/json", ["Authorization"] = authorization }
 local get_headers = { ["Authorization"] = authorization }
+local if_none_match = os.getenv("BENCH_IF_NONE_MATCH")
+if if_none_match ~= nil and if_none_match ~= "" then
+  get_headers["If-None-Match"] = if_none_match
+end
 
 function init(args)
   math.randomseed(os.time() * 1000 + (thread_id or 0) * 7919)
