@@ -28,8 +28,10 @@ describe.skipIf(!haveChromium)("EventSource in chromium", () => {
 
   beforeAll(async () => {
     // An idle limit the test can wait out (the service ends the stream with RECONNECT), and a
-    // heartbeat soon after subscribing: the edge answers with the stream's first message.
-    order = await startService(orderServiceDefinition, { ...env, WATCH_IDLE_LIMIT_MS: "1500", WATCH_HEARTBEAT_MS: "300" });
+    // heartbeat soon after subscribing: the edge answers with the stream's first message. The
+    // limit leaves a slow run time to place an order before a stream idles out: a stream that
+    // ends before its first event carries no id to resume from, and its successor starts afresh.
+    order = await startService(orderServiceDefinition, { ...env, WATCH_IDLE_LIMIT_MS: "3000", WATCH_HEARTBEAT_MS: "300" });
     user = await startService(userServiceDefinition, { ...env, ORDER_SERVICE_URL: order.url });
     // PUBLIC_READS (start-gateway's default): an EventSource cannot send a bearer token.
     [gateway, browser] = await Promise.all([
@@ -50,17 +52,21 @@ describe.skipIf(!haveChromium)("EventSource in chromium", () => {
 
   const place = async (itemId: number) => {
     const res = await fetch(`${gateway.url}/api/users/1/orders`, { method: "POST", headers: { ...petar, "content-type": "application/json" }, body: JSON.stringify({ itemId, amount: 1 }) });
-    return (await res.json()) as { id: number };
+    const body = (await res.json()) as { id: number };
+    expect(res.status, JSON.stringify(body)).toBe(201);
+    return body;
   };
 
   it("receives placed and cancelled events, reconnects after the stream is dropped and resumes without loss or repeat", async () => {
+    // The first write through a fresh stack is its slowest; made before any stream is open, it is in no stream.
+    await place(1);
     const { seen, opens } = await openPageEventSource(page, "/api/users/1/orders:watch", ["placed", "cancelled", "reconnect"]);
     await expect.poll(opens, { timeout: 5_000 }).toBe(1);
     const first = await place(2);
     await expect.poll(async () => (await seen()).map((e) => e.type), { timeout: 5_000 }).toEqual(["placed"]);
 
-    // Idle for 1.5 s: RECONNECT, the stream ends; an order placed before the browser is back…
-    await expect.poll(async () => (await seen()).map((e) => e.type), { timeout: 5_000 }).toEqual(["placed", "reconnect"]);
+    // Idle for 3 s: RECONNECT, the stream ends; an order placed before the browser is back…
+    await expect.poll(async () => (await seen()).map((e) => e.type), { timeout: 8_000 }).toEqual(["placed", "reconnect"]);
     const meanwhile = await place(3);
     // …arrives once it has reconnected (retry: 2000) with Last-Event-ID.
     await expect.poll(opens, { timeout: 6_000 }).toBe(2);
