@@ -29,6 +29,7 @@ const versionTtlSeconds = 86_400;
  * (browsers may keep them and revalidate with the ETag) and `X-Edge-Cache: HIT|MISS`.
  */
 export function edgeCache({ cache: cacheOf, ttlSeconds }: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
+  const identityHash = hashedIdentities();
   return async (c, next) => {
     const cache = ttlSeconds > 0 ? cacheOf() : undefined;
     if (cache === undefined || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
@@ -99,7 +100,24 @@ function versionKey(url: URL, tag: string): string {
   return `${keyOrigin}/${url.host}/version/${encodeURIComponent(tag)}`;
 }
 
-/** The identity, hashed: keys carry no user ids or scopes in the clear. */
-async function identityHash(c: Context<AppEnv>): Promise<string> {
-  return (await strongEtag(new TextEncoder().encode(cacheIdentity(c)))).replaceAll('"', "");
+/** Identities this isolate has hashed; the oldest is dropped beyond this. */
+const MAX_HASHED_IDENTITIES = 1_000;
+
+/**
+ * The caller's identity, hashed: keys carry no user ids or scopes in the clear. A caller
+ * reads again and again: each identity is hashed once per isolate, not once per request.
+ */
+function hashedIdentities(): (c: Context<AppEnv>) => Promise<string> {
+  const hashes = new Map<string, string>();
+  return async (c) => {
+    const identity = cacheIdentity(c);
+    const known = hashes.get(identity);
+    if (known !== undefined) return known;
+    const hash = (await strongEtag(utf8.encode(identity))).replaceAll('"', "");
+    if (hashes.size >= MAX_HASHED_IDENTITIES) hashes.delete(hashes.keys().next().value!);
+    hashes.set(identity, hash);
+    return hash;
+  };
 }
+
+const utf8 = new TextEncoder();
