@@ -63,6 +63,7 @@ export default defineConfig({
             "bench/**/*.test.ts",
             "terraform/**/*.test.ts",
             "proto/src/**/*.test.ts",
+            "test/images/docker-ignore.test.ts",
           ],
           exclude: [...kitDatabase, ...scriptStacks, ...ignored],
           pool: "threads",
@@ -84,7 +85,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["test/**/*.test.ts", "workers/gateway/test/**/*.test.ts", ...scriptStacks],
-          exclude: [...faults, "workers/gateway/test/jwt-verifier-jwks.test.ts", ...ignored],
+          exclude: [...faults, "workers/gateway/test/jwt-verifier-jwks.test.ts", "test/images/docker-ignore.test.ts", ...ignored],
           pool: "forks",
           globalSetup: [postgresSetup, gatewaySetup],
         },

@@ -1,26 +1,13 @@
 // Replays the stages of a service Dockerfile in temp folders: the same COPY
 // sources (the repository as build context, or an earlier stage with --from) and
-// RUN commands. What the install stage ends with is the /app the image's final
+// RUN commands, the context filtered by .dockerignore as Docker filters it. What the install stage ends with is the /app the image's final
 // stage copies and runs.
 import { execSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
+import { dockerIgnoreOf } from "./docker-ignore.ts";
 import type { Stage } from "./dockerfile.ts";
-
-function ignoredBy(root: string): (path: string) => boolean {
-  const patterns = readFileSync(join(root, ".dockerignore"), "utf8")
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith("#"));
-  return (path) =>
-    patterns.some((pattern) => {
-      const name = pattern.replace(/^\*\*\//, "");
-      const base = path.split("/").at(-1) ?? "";
-      if (name.startsWith("*.")) return base.endsWith(name.slice(1));
-      return path.split("/").includes(name);
-    });
-}
 
 /** A replayed stage: `dir` stands for its filesystem root, `appDir` for its last WORKDIR. */
 export interface ReplayedStage {
@@ -31,7 +18,7 @@ export interface ReplayedStage {
 /** Replays `stage`; `COPY --from=<name>` reads from `earlier[name]`, a stage replayed before. */
 export function replayStage(root: string, stage: Stage, earlier: Record<string, ReplayedStage> = {}): ReplayedStage {
   const dir = mkdtempSync(join(tmpdir(), "grpc-edge-image-"));
-  const ignored = ignoredBy(root);
+  const ignored = dockerIgnoreOf(root);
   let workdir = dir;
   for (const { keyword, args } of stage.instructions) {
     if (keyword === "WORKDIR") {
@@ -46,7 +33,7 @@ export function replayStage(root: string, stage: Stage, earlier: Record<string, 
         const destination = target.endsWith("/") || parts.length > 1 ? join(workdir, target, source.split("/").at(-1)!) : join(workdir, target);
         mkdirSync(dirname(destination), { recursive: true });
         if (from !== undefined) cpSync(join(earlier[from]!.dir, source), destination, { recursive: true });
-        else cpSync(join(root, source), destination, { recursive: true, filter: (src) => !ignored(src.slice(root.length + 1)) });
+        else cpSync(join(root, source), destination, { recursive: true, filter: (src) => !ignored(relative(root, src).split(sep).join("/")) });
       }
     } else if (keyword === "RUN") {
       // The build reaches the registry the way any npm call on this machine does
