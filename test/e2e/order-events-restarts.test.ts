@@ -7,7 +7,11 @@
 // with Last-Event-ID, and over the whole run each received exactly the changes the REST API
 // reports for its user — none lost, none repeated. A SIGKILL instead (the stream breaks off
 // with no RECONNECT from the service) ends the stream with `event: error` (unavailable) and a
-// clean end, and the client resumes just the same.
+// clean end, and the client resumes just the same. The same SIGTERM ends streams at the RPC
+// path (Connect and gRPC-Web through the Worker) with the RECONNECT message and a clean end.
+import { ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-web";
+import { OrderEventType, OrderService, type OrderEvent } from "@grpc-edge/proto/orders/v1";
 import { usePostgresCluster } from "@grpc-edge/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearerFor } from "../../workers/gateway/test/jwt-test-kit.ts";
@@ -55,6 +59,21 @@ async function connect(w: Watcher): Promise<void> {
   await expect.poll(() => stream.comments, { timeout: 5_000 }).toBeGreaterThan(0);
 }
 
+/** A WatchOrders stream at the Worker's RPC path: every message kept, and how it ended (never rejects). */
+function rpcWatch(transport: Transport, auth: Record<string, string>) {
+  const abort = new AbortController();
+  const messages: OrderEvent[] = [];
+  const ended = (async () => {
+    try {
+      for await (const message of createClient(OrderService, transport).watchOrders({ userId: 1 }, { headers: auth, signal: abort.signal })) messages.push(message);
+      return "clean";
+    } catch (err) {
+      return `error: ${ConnectError.from(err).code}`;
+    }
+  })();
+  return { messages, ended, close: () => abort.abort() };
+}
+
 describe("restarts of the order service under SSE streams at the edge", { timeout: 60_000 }, () => {
   it("ends each stream with event: reconnect and a clean end; after a restart the clients resume from Last-Event-ID without losing or repeating a change", async () => {
     const petar = await bearerFor("1");
@@ -79,6 +98,9 @@ describe("restarts of the order service under SSE streams at the edge", { timeou
 
     // Before: changes arrive live.
     for (const w of watchers) await connect(w);
+    // And at the RPC path, over Connect (JSON) and gRPC-Web, live once a heartbeat came through.
+    const rpcWatchers = [createConnectTransport({ baseUrl: gateway.url }), createGrpcWebTransport({ baseUrl: gateway.url })].map((t) => rpcWatch(t, petar));
+    for (const r of rpcWatchers) await expect.poll(() => r.messages.length, { timeout: 5_000 }).toBeGreaterThan(0);
     const early = await place(1);
     await place(1);
     const jovans = await place(2);
@@ -94,6 +116,11 @@ describe("restarts of the order service under SSE streams at the edge", { timeou
       expect(last.event).toBe("reconnect");
       expect(JSON.parse(last.data)).toMatchObject({ type: "ORDER_EVENT_TYPE_RECONNECT" });
       expect(last.ownId).toBeUndefined();
+    }
+    for (const r of rpcWatchers) {
+      expect(await r.ended).toBe("clean");
+      const kinds = r.messages.map((m) => m.type).filter((t) => t !== OrderEventType.HEARTBEAT);
+      expect(kinds).toEqual([OrderEventType.PLACED, OrderEventType.PLACED, OrderEventType.CANCELLED, OrderEventType.RECONNECT]);
     }
     expect(await old.exited).toBe(0);
     expect(old.output()).toContain('"drained":true');
