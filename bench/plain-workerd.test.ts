@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BuiltBundle } from "./gateway-bundle.ts";
 import { startCacheBackend, type CacheBackend } from "./cache-backend.ts";
 import { problemLines, startPlainWorkerd, type PlainWorkerd } from "./plain-workerd.ts";
+import { healthzHeaders } from "./workerd-config.ts";
 
 // A stand-in for the dry-run bundle: a Worker that shows its bindings and calls
 // USER_SERVICE_URL, so the generated config is checked by workerd itself.
@@ -79,6 +80,12 @@ describe("startPlainWorkerd", () => {
     const res = await fetch(`${workerd.constantUrl}/healthz`);
     expect(await res.text()).toBe("ok\n");
     expect(workerd.constantUrl).not.toBe(workerd.url);
+  });
+
+  it("answers with a constant and /healthz's headers on a socket of its own", async () => {
+    const res = await fetch(`${workerd.constantWithHeadersUrl}/healthz`);
+    expect(await res.text()).toBe('{"status":"ok"}');
+    for (const [name, value] of healthzHeaders) expect(res.headers.get(name), name).toBe(value);
   });
 
   it("gives the measured gateway no cache backend", async () => {

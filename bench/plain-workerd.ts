@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { leftInFlight } from "@grpc-edge/service-kit/testing";
 import type { BuiltBundle } from "./gateway-bundle.ts";
-import { cachedGatewaySocket, constantSocket, gatewaySettings, gatewaySocket, modulesOf, parseListenEvents, renderWorkerdConfig } from "./workerd-config.ts";
+import { cachedGatewaySocket, constantSocket, constantWithHeadersSocket, gatewaySettings, gatewaySocket, modulesOf, parseListenEvents, renderWorkerdConfig } from "./workerd-config.ts";
 
 const requireHere = createRequire(import.meta.url);
 
@@ -24,6 +24,8 @@ export interface PlainWorkerd {
   url: string;
   /** The constant-returning worker's origin (same process). */
   constantUrl: string;
+  /** The same constant sent with the headers of the gateway's /healthz (same process). */
+  constantWithHeadersUrl: string;
   /** The gateway with its edge cache on (same process), when `edgeCache` was given. */
   cachedUrl?: string;
   pid: number;
@@ -94,7 +96,7 @@ export async function startPlainWorkerd(bundle: BuiltBundle, options: PlainWorke
   const done = leftInFlight(exited(child));
   let ports: Map<string, number>;
   try {
-    const sockets = [gatewaySocket, constantSocket, ...(options.edgeCache === undefined ? [] : [cachedGatewaySocket])];
+    const sockets = [gatewaySocket, constantSocket, constantWithHeadersSocket, ...(options.edgeCache === undefined ? [] : [cachedGatewaySocket])];
     ports = await listenPorts(child, child.stdio[3] as Readable, sockets, options.readyTimeoutMs ?? 30_000);
   } catch (error) {
     child.kill("SIGKILL");
@@ -106,6 +108,7 @@ export async function startPlainWorkerd(bundle: BuiltBundle, options: PlainWorke
   return {
     url: `http://127.0.0.1:${ports.get(gatewaySocket)}`,
     constantUrl: `http://127.0.0.1:${ports.get(constantSocket)}`,
+    constantWithHeadersUrl: `http://127.0.0.1:${ports.get(constantWithHeadersSocket)}`,
     ...(ports.has(cachedGatewaySocket) ? { cachedUrl: `http://127.0.0.1:${ports.get(cachedGatewaySocket)}` } : {}),
     pid: child.pid!,
     logFile: options.logFile,

@@ -159,7 +159,11 @@ export function renderMarkdown(r: BenchResults, options: { chartPath?: string; h
         : `**Gateway floor**: its own \`GET /healthz\` (no upstream call) costs ${fmt(f.workerdCpuUsPerRequest)} µs of workerd process CPU per request ` +
             `(${fmt(f.rps)} req/s, p50 ${ms(f.p50Ms)} ms); a Worker that returns a constant, in the same workerd process, ${fmt(f.constantWorkerCpuUsPerRequest)} µs ` +
             `(${fmt(f.constantRps)} req/s): ${fmt(f.healthzVsConstant ?? undefined, 2)}× (medians over ${f.rounds ?? 1} round${f.rounds === 1 ? "" : "s"}). ` +
-            `The difference is what the middleware chain costs before any work is done.`,
+            (f.constantWithHeadersCpuUsPerRequest === undefined
+              ? `The difference is what the middleware chain costs before any work is done.`
+              : `The same constant sent with the ${f.headerCount} headers /healthz sends (security headers, ETag, request id, Server-Timing) costs ` +
+                `${fmt(f.constantWithHeadersCpuUsPerRequest)} µs; /healthz is ${fmt(f.healthzVsConstantWithHeaders ?? undefined, 2)}× that, ` +
+                `which is what the middleware chain costs before any work is done.`),
     );
   }
   if (r.edgeCache) {

@@ -84,6 +84,10 @@ export interface GatewayFloor {
   constantRps?: number;
   /** workerdCpuUsPerRequest ÷ constantWorkerCpuUsPerRequest. */
   healthzVsConstant?: number | null;
+  /** The constant Worker sending the headers /healthz sends (headerCount of them). */
+  constantWithHeadersCpuUsPerRequest?: number;
+  healthzVsConstantWithHeaders?: number | null;
+  headerCount?: number;
   rounds?: number;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { capnpText, gatewaySettings, modulesOf, parseListenEvents, renderWorkerdConfig } from "./workerd-config.ts";
+import { capnpText, constantWithHeadersSource, gatewaySettings, healthzHeaders, modulesOf, parseListenEvents, renderWorkerdConfig } from "./workerd-config.ts";
 
 // wrangler.toml as wrangler's reader returns it (compatibility settings and [vars]).
 const wrangler = {
@@ -57,9 +57,15 @@ describe("renderWorkerdConfig", () => {
     expect(config).toContain('globalOutbound = "loopback"');
   });
 
-  it("serves the gateway and the constant Worker on sockets of their own", () => {
+  it("serves the gateway and the constant Workers on sockets of their own", () => {
     expect(config).toMatch(/\(name = "gateway", address = "127\.0\.0\.1:0", http = \(\), service = "gateway"\)/);
     expect(config).toMatch(/\(name = "constant", address = "127\.0\.0\.1:0", http = \(\), service = "constant"\)/);
+    expect(config).toMatch(/\(name = "constant-headers", address = "127\.0\.0\.1:0", http = \(\), service = "constantHeaders"\)/);
+  });
+
+  it("sends the gateway's security headers from the floor Worker with headers, as the gateway's own module has them", () => {
+    expect(constantWithHeadersSource(healthzHeaders)).toContain('["X-Frame-Options","DENY"]');
+    expect(healthzHeaders.map(([name]) => name)).toEqual(expect.arrayContaining(["Content-Security-Policy", "ETag", "X-Request-Id", "Server-Timing"]));
   });
 });
 

@@ -3,10 +3,12 @@
 // [vars], secrets read from workerd's environment, no rate-limit binding, no cache
 // backend, no [assets] router in front (the API routes never reach it on Cloudflare
 // either, and it is not billed to the Worker). A second worker that answers every
-// request with a constant runs in the same process, on a socket of its own, as the floor;
+// request with a constant runs in the same process, on a socket of its own, as the floor
+// (and a third that sends the same constant with the headers of the gateway's /healthz);
 // optionally a third, the same gateway with its edge cache on and a Cache API backend
 // outside the process (cache-backend.ts), for the cost of a hit.
 // Syntax: workerd.capnp in the workerd npm package.
+import { EVERY_ANSWER } from "../workers/gateway/src/middleware/security-header-values.ts";
 
 /** What wrangler's config reader gives for the settings used here. */
 export interface WranglerSettings {
@@ -43,6 +45,26 @@ export const cachedGatewaySocket = "cached";
 
 /** The floor worker: no routing, no bindings, one constant answer. */
 export const constantWorkerSource = 'export default { fetch() { return new Response("ok\\n", { headers: { "content-type": "text/plain" } }); } };\n';
+
+export const constantWithHeadersSocket = "constant-headers";
+
+/**
+ * The headers of the gateway's `GET /healthz`, with values of their real length: its type
+ * and tag, the request id and Server-Timing, and the security headers every answer
+ * carries. measure-floor.ts checks the names against a real /healthz.
+ */
+export const healthzHeaders: readonly (readonly [string, string])[] = [
+  ["Content-Type", "application/json"],
+  ["ETag", `"${"x".repeat(22)}"`],
+  ["X-Request-Id", "00000000-0000-4000-8000-000000000000"],
+  ["Server-Timing", "total;dur=0"],
+  ...EVERY_ANSWER,
+];
+
+/** The floor worker again, its constant answer sent with `headers`: what those headers alone cost. */
+export function constantWithHeadersSource(headers: readonly (readonly [string, string])[]): string {
+  return `const headers = ${JSON.stringify(headers)};\nexport default { fetch() { return new Response('{"status":"ok"}', { headers }); } };\n`;
+}
 
 /** A capnp text literal (C-style escapes; non-ASCII stays UTF-8). */
 export function capnpText(value: string): string {
@@ -128,6 +150,7 @@ export function renderWorkerdConfig(input: WorkerdConfigInput): string {
   const services = [
     `(name = "gateway", worker = .gateway)`,
     `(name = "constant", worker = .constant)`,
+    `(name = "constantHeaders", worker = .constantHeaders)`,
     "# Upstream calls go to the services on this machine only (the default \"internet\" refuses loopback).",
     `(name = "loopback", network = (allow = ["local"]))`,
     ...(cache === undefined ? [] : [`(name = "cachedGateway", worker = .cachedGateway)`, `(name = "cacheBackend", external = (address = ${capnpText(cache.backend)}, http = ()))`]),
@@ -135,6 +158,7 @@ export function renderWorkerdConfig(input: WorkerdConfigInput): string {
   const sockets = [
     `(name = ${capnpText(gatewaySocket)}, address = "127.0.0.1:0", http = (), service = "gateway")`,
     `(name = ${capnpText(constantSocket)}, address = "127.0.0.1:0", http = (), service = "constant")`,
+    `(name = ${capnpText(constantWithHeadersSocket)}, address = "127.0.0.1:0", http = (), service = "constantHeaders")`,
     ...(cache === undefined ? [] : [`(name = ${capnpText(cachedGatewaySocket)}, address = "127.0.0.1:0", http = (), service = "cachedGateway")`]),
   ];
   const cachedWorker =
@@ -162,6 +186,12 @@ const gateway :Workerd.Worker = ${gatewayWorker(input.vars)};
 ${cachedWorker}
 const constant :Workerd.Worker = (
   modules = [(name = "constant.js", esModule = ${capnpText(constantWorkerSource)})],
+  compatibilityDate = ${capnpText(input.compatibilityDate)},
+  compatibilityFlags = ${list(flags)},
+);
+
+const constantHeaders :Workerd.Worker = (
+  modules = [(name = "constant-headers.js", esModule = ${capnpText(constantWithHeadersSource(healthzHeaders))})],
   compatibilityDate = ${capnpText(input.compatibilityDate)},
   compatibilityFlags = ${list(flags)},
 );

@@ -193,6 +193,9 @@ describe("CORS, security headers, limits", () => {
     for (const res of [open, personal, missing]) {
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers.get("cross-origin-resource-policy")).toBe("same-origin");
     }
     // Never in a shared cache: no-store, or the edge cache's own "private" policy.
     expect(personal.headers.get("cache-control")).toMatch(/\b(no-store|private)\b/);

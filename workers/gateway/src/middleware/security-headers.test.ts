@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { middlewareTestApp } from "../../test/middleware-test-app.ts";
-import { HSTS, securityHeaders } from "./security-headers.ts";
+import { HSTS } from "./security-header-values.ts";
+import { securityHeaders } from "./security-headers.ts";
 
 const app = middlewareTestApp();
 app.use(securityHeaders());
@@ -11,13 +12,21 @@ app.get("/cached", (c) => {
 });
 
 describe("securityHeaders", () => {
-  it("every response, errors included: nosniff, no referrer, no framing, a CSP that loads nothing", async () => {
+  it("every response, errors included: nosniff, no referrer, no framing, a CSP that loads nothing, no cross-origin embedding", async () => {
     for (const path of ["/public", "/nothing-here"]) {
       const res = await app.request(path);
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(res.headers.get("referrer-policy")).toBe("no-referrer");
       expect(res.headers.get("x-frame-options")).toBe("DENY");
       expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers.get("cross-origin-resource-policy")).toBe("same-origin");
+    }
+  });
+
+  it("sends none of the headers that only concern HTML documents or browsers long gone", async () => {
+    const res = await app.request("/public");
+    for (const name of ["cross-origin-opener-policy", "origin-agent-cluster", "x-dns-prefetch-control", "x-download-options", "x-permitted-cross-domain-policies", "x-xss-protection"]) {
+      expect(res.headers.has(name), name).toBe(false);
     }
   });
 

@@ -1,28 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../context/app-env.ts";
-
-/** One year, the preload list's minimum. */
-export const HSTS = "max-age=31536000; includeSubDomains";
-
-/**
- * What Hono's secureHeaders sets with the options this gateway would give it (nosniff,
- * Referrer-Policy no-referrer, X-Frame-Options DENY…), plus a CSP that lets a JSON answer
- * load and frame nothing. Written out once: building them per request cost ~5 % of the
- * Worker's CPU per request (bench/README.md).
- */
-const EVERY_ANSWER: readonly (readonly [string, string])[] = [
-  ["Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"],
-  ["Cross-Origin-Opener-Policy", "same-origin"],
-  ["Cross-Origin-Resource-Policy", "same-origin"],
-  ["Origin-Agent-Cluster", "?1"],
-  ["Referrer-Policy", "no-referrer"],
-  ["X-Content-Type-Options", "nosniff"],
-  ["X-DNS-Prefetch-Control", "off"],
-  ["X-Download-Options", "noopen"],
-  ["X-Frame-Options", "DENY"],
-  ["X-Permitted-Cross-Domain-Policies", "none"],
-  ["X-XSS-Protection", "0"],
-];
+import { EVERY_ANSWER, HSTS } from "./security-header-values.ts";
 
 /**
  * Headers every Worker response gets (the /docs static assets get theirs from _headers,
