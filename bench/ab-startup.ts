@@ -7,21 +7,24 @@
 //   a/path/{svc}/x.js  any other entry (e.g. a bundle built differently)
 //   …+cache         with NODE_COMPILE_CACHE in a folder of its own, warmed by one discarded start
 //   …:K=V[:K=V]     extra environment, e.g. image:NODE_OPTIONS=--max-semi-space-size=1
-// The bundles are rebuilt first (npm run build) unless --no-build.
+// The bundles are rebuilt first (npm run build) unless --no-build. --data large seeds
+// the bench's large set (10,000 users, 100,000 orders), on which `npm run bench` reads
+// idle RSS: a page of GetAllUsers then carries 500 orders instead of 100.
 // e.g.  node bench/ab-startup.ts --rounds 5 src src+cache image bundle+cache image:NODE_OPTIONS=--enable-source-maps
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { mintServiceToken, startPostgresCluster } from "@grpc-edge/service-kit/testing";
 import { readMemory } from "./process-stats.ts";
+import type { DataSetName } from "./options.ts";
 import { median } from "./results.ts";
 import { benchTempDir, dataSet, seedPostgres, type DatabaseLocation, type ServiceName } from "./seed-data.ts";
 import { buildServices, imageCommand, sourceCommand, type ServiceCommand } from "./service-command.ts";
 import { startServiceProcess, type ServiceProcess } from "./start-stack.ts";
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: "string", default: "5" }, "no-build": { type: "boolean", default: false } } });
-if (positionals.length === 0) {
-  process.stderr.write("usage: node bench/ab-startup.ts [--rounds 5] [--no-build] image|bundle|src|path/{svc}/main.js[+cache][:K=V…] …\n");
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: "string", default: "5" }, "no-build": { type: "boolean", default: false }, data: { type: "string", default: "small" } } });
+if (positionals.length === 0 || (values.data !== "small" && values.data !== "large")) {
+  process.stderr.write("usage: node bench/ab-startup.ts [--rounds 5] [--no-build] [--data small|large] image|bundle|src|path/{svc}/main.js[+cache][:K=V…] …\n");
   process.exit(2);
 }
 
@@ -58,7 +61,7 @@ const cluster = await startPostgresCluster();
 type Row = { readyMs: number; cpuMs: number; readyRss: number; idleRss: number };
 const rows = new Map<string, Row[]>();
 try {
-  const set = dataSet("small", { users: 0, orders: 0 });
+  const set = dataSet(values.data as DataSetName, { users: 10_000, orders: 100_000 });
   const db: Record<ServiceName, DatabaseLocation> = {
     order: await seedPostgres(cluster.createDatabase, "order", set, "abstart"),
     user: await seedPostgres(cluster.createDatabase, "user", set, "abstart"),
@@ -102,7 +105,7 @@ try {
       process.stderr.write(`round ${round} ${v.label}: order ${Math.round(o.readyMs)} ms / ${o.cpuMs} ms CPU / ${Math.round(o.idleRss)} MB idle; user ${Math.round(u.readyMs)} ms / ${u.cpuMs} ms CPU / ${Math.round(u.idleRss)} MB idle\n`);
     }
   }
-  process.stdout.write(`medians over ${values.rounds} rounds (PostgreSQL; MB = 10^6 bytes):\n`);
+  process.stdout.write(`medians over ${values.rounds} rounds (PostgreSQL, ${set.name} set; MB = 10^6 bytes):\n`);
   process.stdout.write(`| variant | service | start-to-ready ms | CPU to ready ms | RSS at ready MB | idle RSS MB |\n| --- | --- | ---: | ---: | ---: | ---: |\n`);
   for (const v of variants) {
     for (const service of ["order", "user"] as const) {

@@ -12,11 +12,15 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 export interface ServiceCommand {
   /** node's arguments: flags, then the entry file (relative to the repository root). */
   args: string[];
-  /** Environment the way of running sets itself (NODE_OPTIONS). */
+  /** Environment the way of running sets itself (NODE_OPTIONS, MALLOC_ARENA_MAX). */
   env: Record<string, string>;
 }
 
-/** The image's CMD (`node …`) and the NODE_* variables of its final stage's ENV (of the checkout at `base`). */
+/**
+ * The image's CMD (`node …`) and the variables of its final stage's ENV that tune the
+ * runtime (of the checkout at `base`): NODE_* for node and V8, MALLOC_* for glibc's
+ * allocator. NODE_ENV and the deployment's settings (HOST, PORT, …) are start-stack's.
+ */
 export function imageCommand(service: ServiceName, base = root): ServiceCommand {
   const final = parseDockerfile(join(base, "services", "Dockerfile"), imageBuildArgs[service]).stages.at(-1)!;
   const [command, ...args] = execForm(last(final, "CMD")) ?? [];
@@ -24,7 +28,7 @@ export function imageCommand(service: ServiceName, base = root): ServiceCommand 
   // The image's /app is the repository root here: its entry, relative to the final WORKDIR, becomes relative to the root.
   const workdir = relative("/app", last(final, "WORKDIR")?.args ?? "/app");
   const entry = args.pop()!;
-  const env = Object.fromEntries(Object.entries(envOf(final)).filter(([key]) => key.startsWith("NODE_") && key !== "NODE_ENV"));
+  const env = Object.fromEntries(Object.entries(envOf(final)).filter(([key]) => (key.startsWith("NODE_") && key !== "NODE_ENV") || key.startsWith("MALLOC_")));
   return { args: [...args, join(workdir, entry)], env };
 }
 

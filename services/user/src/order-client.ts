@@ -46,6 +46,9 @@ export function createOrderClient(baseUrl: string, options: OrderClientOptions =
       // An answer larger than this is refused while it is read (UPSTREAM_RESPONSE_TOO_LARGE below),
       // never buffered whole: a page of users embeds at most EMBEDDED_ORDERS_MAX orders each.
       readMaxBytes: options.readMaxBytes ?? ORDER_ANSWER_MAX_BYTES,
+      // Answers uncompressed (connect-node accepts gzip and br by default): on the private
+      // network gzip only cost both services CPU, and its zlib streams memory.
+      acceptCompression: [],
       interceptors: [...(options.interceptors ?? []), lostConnectionIsUnavailable(), refusedStreamRetry()],
     }),
   );
