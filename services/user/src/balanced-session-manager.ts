@@ -44,6 +44,7 @@ export class BalancedSessionManager extends Http2SessionManager {
   readonly #resolve: ResolveAll;
   readonly #endpoints = new Map<string, Endpoint>();
   readonly #owners = new WeakMap<http2.ClientHttp2Stream, Endpoint>();
+  readonly #guarded = new WeakSet<http2.Http2Session>();
   #rotation: Endpoint[] = [];
   #next = 0;
   #resolved: Promise<void> | undefined;
@@ -127,12 +128,26 @@ export class BalancedSessionManager extends Http2SessionManager {
   }
 
   #track(endpoint: Endpoint, stream: http2.ClientHttp2Stream): void {
+    this.#guard(stream.session);
     endpoint.openStreams++;
     this.#owners.set(stream, endpoint);
     stream.once("close", () => {
       endpoint.openStreams--;
       if (endpoint.removed && endpoint.openStreams === 0) endpoint.manager.abort();
     });
+  }
+
+  /**
+   * A GOAWAY on a session with no open stream (an order task draining, a balancer closing an
+   * idle connection) makes connect-node destroy it with an error that Node raises only once
+   * the socket has closed; a call made meanwhile moves the manager to a new session and takes
+   * its listeners off the old one, and the late error would crash the process
+   * (connectrpc/connect-es#1768). One listener per session that stays: the error is expected.
+   */
+  #guard(session: http2.Http2Session | undefined): void {
+    if (session === undefined || this.#guarded.has(session)) return;
+    this.#guarded.add(session);
+    session.on("error", (error: Error) => this.#options.logger?.debug({ reason: error.message }, "order service: a closed session's error"));
   }
 
   /** Resolves the host once at a time; callers arriving meanwhile wait for the same answer. */
