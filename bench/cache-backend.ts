@@ -102,7 +102,8 @@ export async function startCacheBackend(): Promise<CacheBackend> {
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => res.writeHead(413).end());
+    // workerd reads 413 as "not stored"; an entry it cannot parse is just not kept.
+    handle(req, res).catch(() => (res.headersSent ? res.destroy() : res.writeHead(413).end()));
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
