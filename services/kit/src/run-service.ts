@@ -42,6 +42,8 @@ export interface ServiceContext<C> {
 
 export interface ServiceSetup {
   routes(router: ConnectRouter): void;
+  /** Runs once the migrations ran and the service is ready: work that needs its tables (a periodic cleanup). */
+  onReady?(): void;
   /** Releases what setup created (clients, timers); runs after in-flight calls finished. */
   close?(): Promise<void> | void;
 }
@@ -211,6 +213,7 @@ export async function startService<S extends ConfigSpec>(
   const ready = preparation.done.then((prepared) => {
     if (!prepared || health.shuttingDown) return false;
     stopCleanup = startIdempotencyCleanup(new IdempotencyStore(db), config.IDEMPOTENCY_TTL_HOURS, logger);
+    app.onReady?.();
     databaseReady = true;
     health.setAll(ServingStatus.SERVING);
     logger.info({ url, database: db.kind, tracing: tracing.enabled, startMs: Math.round(performance.now()) }, "ready");

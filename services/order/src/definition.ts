@@ -38,7 +38,7 @@ export const orderServiceDefinition: ServiceDefinition<typeof watchConfigSpec> =
     });
     // One listener for all streams (not one each: an AbortSignal warns past 10 listeners).
     draining.addEventListener("abort", () => hub.wakeAll(), { once: true });
-    const stopCleanup = startOrderEventCleanup(events, config.ORDER_EVENT_RETENTION_HOURS, logger);
+    let stopCleanup = () => {};
     const watch = {
       events,
       hub,
@@ -52,6 +52,10 @@ export const orderServiceDefinition: ServiceDefinition<typeof watchConfigSpec> =
     };
     return {
       routes: (router) => router.service(OrderService, impl),
+      // Not before: on a new database the events table exists once the migrations ran.
+      onReady() {
+        stopCleanup = startOrderEventCleanup(events, config.ORDER_EVENT_RETENTION_HOURS, logger);
+      },
       async close() {
         stopCleanup();
         await listening.then((stop) => stop(), () => {});

@@ -35,11 +35,16 @@ async function waitReady(url: string, timeoutMs = 20_000): Promise<void> {
   throw new Error(`not ready: ${url}`);
 }
 
-function rpcLines(stdout: string, rpc = "orders.v1.OrderService/WatchOrders"): Array<Record<string, unknown>> {
+/** The JSON log lines of a run (pino: one object per line). */
+function logLines(stdout: string): Array<Record<string, unknown>> {
   return stdout
     .split("\n")
-    .filter((line) => line.includes(`"rpc":"${rpc}"`))
+    .filter((line) => line.startsWith("{"))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+function rpcLines(stdout: string, rpc = "orders.v1.OrderService/WatchOrders"): Array<Record<string, unknown>> {
+  return logLines(stdout).filter((line) => line.rpc === rpc);
 }
 
 describe("order service process", () => {
@@ -116,6 +121,8 @@ describe("order service process", () => {
         proc.child.kill("SIGTERM");
         expect(await proc.exited).toBe(0);
         expect(proc.output().stdout.includes("demo data loaded")).toBe(round === 1);
+        // A clean start and stop, on a new database or an existing one, warns of nothing.
+        expect(logLines(proc.output().stdout).filter((l) => l.level === "warn" || l.level === "error")).toEqual([]);
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
