@@ -3,9 +3,13 @@
 // each in its own plain `workerd serve` (plain-workerd.ts: the config generated from
 // that wrangler.toml, as the benchmark runs it), in front of the same services
 // (PostgreSQL, small set); wrk runs alternate A B A B. Reports throughput and workerd
-// process CPU per request, and checks that both answer the same.
-//   node bench/ab-gateway.ts /path/to/other/wrangler.toml [--scenario getUser|listUsers|createOrder|healthz] [--duration 5] [--rounds 3]
-import { rmSync } from "node:fs";
+// process CPU per request, and checks that both answer the same. --floor: B is the
+// proxy-only Worker (floor/proxy-only-worker.ts, built with the repository's wrangler.toml
+// settings), getUser only; --peer: the Express + grpc-js peer runs in every round too.
+//   node bench/ab-gateway.ts /path/to/other/wrangler.toml [--scenario getUser|listUsers|createOrder|healthz] [--duration 5] [--rounds 3] [--peer]
+//   node bench/ab-gateway.ts --floor [--peer] [--rounds 3]
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -17,7 +21,7 @@ import { cpuBetween, cpuSnapshot, single } from "./process-stats.ts";
 import { median } from "./results.ts";
 import { benchTempDir, dataSet, seedPostgres } from "./seed-data.ts";
 import type { PlainWorkerd } from "./plain-workerd.ts";
-import { startGatewayProcess, startServiceProcess } from "./start-stack.ts";
+import { startGatewayProcess, startPeerProcess, startServiceProcess } from "./start-stack.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const { values, positionals } = parseArgs({
@@ -26,14 +30,30 @@ const { values, positionals } = parseArgs({
     scenario: { type: "string", default: "getUser" },
     duration: { type: "string", default: "5" },
     rounds: { type: "string", default: "3" },
-    // For a B that answers differently on purpose (a floor: a Worker that only proxies).
+    // For a B that answers differently on purpose.
     "skip-check": { type: "boolean", default: false },
+    floor: { type: "boolean", default: false },
+    peer: { type: "boolean", default: false },
   },
 });
 const scenario = values.scenario as ScenarioName | "healthz";
-if (positionals.length !== 1 || !(scenario === "healthz" || scenarioNames.includes(scenario))) {
-  process.stderr.write("usage: node bench/ab-gateway.ts <other wrangler.toml> [--scenario getUser|listUsers|createOrder|healthz] [--duration 5] [--rounds 3] [--skip-check]\n");
+if (positionals.length !== (values.floor ? 0 : 1) || !(scenario === "healthz" || scenarioNames.includes(scenario)) || (values.floor && scenario !== "getUser")) {
+  process.stderr.write(
+    "usage: node bench/ab-gateway.ts <other wrangler.toml> [--scenario getUser|listUsers|createOrder|healthz] [--duration 5] [--rounds 3] [--skip-check] [--peer]\n" +
+      "       node bench/ab-gateway.ts --floor [--peer] [--duration 5] [--rounds 3]\n",
+  );
   process.exit(2);
+}
+
+/** A wrangler.toml for the proxy-only Worker: the repository's compatibility settings and [vars], its own main. */
+function floorToml(): string {
+  const dir = mkdtempSync(join(tmpdir(), "grpc-edge-floor-"));
+  const repo = readFileSync(join(root, "wrangler.toml"), "utf8");
+  const setting = (name: string) => new RegExp(`^${name} = .*$`, "m").exec(repo)?.[0] ?? "";
+  const vars = /^\[vars\][\s\S]*?(?=^\[|(?![\s\S]))/m.exec(repo)?.[0] ?? "";
+  const toml = join(dir, "wrangler.toml");
+  writeFileSync(toml, [`name = "grpc-edge-floor"`, `main = ${JSON.stringify(join(root, "bench/floor/proxy-only-worker.ts"))}`, setting("compatibility_date"), setting("compatibility_flags"), "", vars].join("\n"));
+  return toml;
 }
 
 const temp = benchTempDir();
@@ -51,7 +71,7 @@ try {
   });
   cleanups.push(() => user.stop());
   const gateways: Record<"A" | "B", PlainWorkerd> = {} as never;
-  for (const [label, toml] of [["A", join(root, "wrangler.toml")], ["B", positionals[0]!]] as const) {
+  for (const [label, toml] of [["A", join(root, "wrangler.toml")], ["B", values.floor ? floorToml() : positionals[0]!]] as const) {
     const bundle = await buildBundle(toml);
     cleanups.push(async () => bundle.remove());
     gateways[label] = await startGatewayProcess(bundle, { userUrl: user.url, orderUrl: order.url }, join(temp, `workerd-${label}.log`), label);
@@ -64,27 +84,40 @@ try {
     const res = await fetch(`${gateways[l].url}${scenario === "healthz" ? "/healthz" : "/api/users/1"}`, { headers });
     return `${res.status} ${await res.text()}`;
   }));
+  // The floor too: the gateway's JSON is GetUserResponse's proto3 JSON.
   if (bodies[0] !== bodies[1] && !values["skip-check"]) throw new Error(`A and B answer differently:\nA ${bodies[0]}\nB ${bodies[1]}`);
+  const edges: { label: "A" | "B" | "peer"; url: string; pid: number }[] = (["A", "B"] as const).map((label) => ({ label, url: gateways[label].url, pid: gateways[label].pid }));
+  if (values.peer) {
+    const peer = await startPeerProcess(await buildBundle(join(root, "wrangler.toml")), user.url, join(temp, "peer.log"));
+    cleanups.push(() => peer.stop());
+    edges.push({ label: "peer", url: peer.url, pid: peer.pid });
+  }
 
-  const results: Record<"A" | "B", { rps: number; cpu: number; p99: number }[]> = { A: [], B: [] };
+  const results: Record<string, { rps: number; cpu: number; p99: number }[]> = Object.fromEntries(edges.map((e) => [e.label, []]));
   for (let round = 1; round <= Number(values.rounds); round++) {
-    for (const label of ["A", "B"] as const) {
-      const g = gateways[label];
-      const spec = { origin: g.url, scenario, path: "gateway" as const, directFormat: "proto" as const, users: set.users, items: set.items, durationSec: Number(values.duration), connections: 16, threads: 2 };
+    for (const edge of edges) {
+      const path = edge.label === "peer" ? ("peer" as const) : ("gateway" as const);
+      const spec = { origin: edge.url, scenario, path, directFormat: "proto" as const, users: set.users, items: set.items, durationSec: Number(values.duration), connections: 16, threads: 2 };
       await runLoad({ ...spec, durationSec: 2 });
-      const before = cpuSnapshot(single(g.pid));
+      const before = cpuSnapshot(single(edge.pid));
       const r = await runLoad(spec);
-      const us = (cpuBetween(before, cpuSnapshot(single(g.pid))) * 1000) / r.requests;
-      results[label].push({ rps: r.rps, cpu: us, p99: r.latencyMs.p99 });
-      process.stderr.write(`round ${round} ${label}: ${Math.round(r.rps)} req/s, p99 ${r.latencyMs.p99} ms, workerd ${Math.round(us)} µs CPU/req, errors ${r.errors.total}\n`);
+      const us = (cpuBetween(before, cpuSnapshot(single(edge.pid))) * 1000) / r.requests;
+      results[edge.label]!.push({ rps: r.rps, cpu: us, p99: r.latencyMs.p99 });
+      process.stderr.write(`round ${round} ${edge.label}: ${Math.round(r.rps)} req/s, p99 ${r.latencyMs.p99} ms, ${path === "peer" ? "node" : "workerd"} ${Math.round(us)} µs CPU/req, errors ${r.errors.total}\n`);
     }
   }
-  const m = (l: "A" | "B", k: "rps" | "cpu" | "p99") => median(results[l].map((x) => x[k]));
+  const m = (l: string, k: "rps" | "cpu" | "p99") => median(results[l]!.map((x) => x[k]));
   process.stdout.write(
     `${scenario} through the gateway: A ${Math.round(m("A", "rps"))} req/s, workerd ${Math.round(m("A", "cpu"))} µs/req, p99 ${m("A", "p99")} ms; ` +
-      `B ${Math.round(m("B", "rps"))} req/s, workerd ${Math.round(m("B", "cpu"))} µs/req, p99 ${m("B", "p99")} ms; ` +
+      `B${values.floor ? " (proxy-only floor)" : ""} ${Math.round(m("B", "rps"))} req/s, workerd ${Math.round(m("B", "cpu"))} µs/req, p99 ${m("B", "p99")} ms; ` +
       `B/A throughput ${(m("B", "rps") / m("A", "rps")).toFixed(2)}×, workerd CPU ${(m("B", "cpu") / m("A", "cpu")).toFixed(2)}× (medians of rounds)\n`,
   );
+  if (values.peer) {
+    process.stdout.write(
+      `peer ${Math.round(m("peer", "rps"))} req/s, node ${Math.round(m("peer", "cpu"))} µs/req; ` +
+        `edge CPU ÷ peer: A ${(m("A", "cpu") / m("peer", "cpu")).toFixed(2)}×, B ${(m("B", "cpu") / m("peer", "cpu")).toFixed(2)}×\n`,
+    );
+  }
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   await cluster.stop();
