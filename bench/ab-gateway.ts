@@ -8,19 +8,20 @@
 // settings), getUser only; --peer: the Express + grpc-js peer runs in every round too.
 //   node bench/ab-gateway.ts /path/to/other/wrangler.toml [--scenario getUser|listUsers|createOrder|healthz] [--duration 5] [--rounds 3] [--peer]
 //   node bench/ab-gateway.ts --floor [--peer] [--rounds 3]
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startPostgresCluster } from "@grpc-edge/service-kit/testing";
-import { buildBundle } from "./gateway-bundle.ts";
+import { buildBundle, type BuiltBundle } from "./gateway-bundle.ts";
 import { authorizationFor, runLoad } from "./load-generator.ts";
 import { scenarioNames, type ScenarioName } from "./options.ts";
 import { cpuBetween, cpuSnapshot, single } from "./process-stats.ts";
 import { median } from "./results.ts";
 import { benchTempDir, dataSet, seedPostgres } from "./seed-data.ts";
 import type { PlainWorkerd } from "./plain-workerd.ts";
+import type { WranglerSettings } from "./workerd-config.ts";
 import { startGatewayProcess, startPeerProcess, startServiceProcess } from "./start-stack.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -45,14 +46,23 @@ if (positionals.length !== (values.floor ? 0 : 1) || !(scenario === "healthz" ||
   process.exit(2);
 }
 
-/** A wrangler.toml for the proxy-only Worker: the repository's compatibility settings and [vars], its own main. */
-function floorToml(): string {
+/** A wrangler.toml for the proxy-only Worker: the repository's compatibility settings and [vars] (as wrangler read them), its own main. */
+function floorToml(repo: WranglerSettings): string {
   const dir = mkdtempSync(join(tmpdir(), "grpc-edge-floor-"));
-  const repo = readFileSync(join(root, "wrangler.toml"), "utf8");
-  const setting = (name: string) => new RegExp(`^${name} = .*$`, "m").exec(repo)?.[0] ?? "";
-  const vars = /^\[vars\][\s\S]*?(?=^\[|(?![\s\S]))/m.exec(repo)?.[0] ?? "";
   const toml = join(dir, "wrangler.toml");
-  writeFileSync(toml, [`name = "grpc-edge-floor"`, `main = ${JSON.stringify(join(root, "bench/floor/proxy-only-worker.ts"))}`, setting("compatibility_date"), setting("compatibility_flags"), "", vars].join("\n"));
+  // TOML's basic strings and arrays of them read like JSON.
+  const vars = Object.entries(repo.vars ?? {}).map(([name, value]) => `${name} = ${JSON.stringify(typeof value === "string" ? value : JSON.stringify(value))}`);
+  writeFileSync(
+    toml,
+    [
+      `name = "grpc-edge-floor"`,
+      `main = ${JSON.stringify(join(root, "bench/floor/proxy-only-worker.ts"))}`,
+      `compatibility_date = ${JSON.stringify(repo.compatibility_date)}`,
+      `compatibility_flags = ${JSON.stringify(repo.compatibility_flags ?? [])}`,
+      "[vars]",
+      ...vars,
+    ].join("\n"),
+  );
   return toml;
 }
 
@@ -71,8 +81,10 @@ try {
   });
   cleanups.push(() => user.stop());
   const gateways: Record<"A" | "B", PlainWorkerd> = {} as never;
-  for (const [label, toml] of [["A", join(root, "wrangler.toml")], ["B", values.floor ? floorToml() : positionals[0]!]] as const) {
-    const bundle = await buildBundle(toml);
+  const bundles: Partial<Record<"A" | "B", BuiltBundle>> = {};
+  for (const label of ["A", "B"] as const) {
+    const toml = label === "A" ? join(root, "wrangler.toml") : values.floor ? floorToml(bundles.A!.wrangler) : positionals[0]!;
+    const bundle = (bundles[label] = await buildBundle(toml));
     cleanups.push(async () => bundle.remove());
     gateways[label] = await startGatewayProcess(bundle, { userUrl: user.url, orderUrl: order.url }, join(temp, `workerd-${label}.log`), label);
     cleanups.push(() => gateways[label].stop());
@@ -88,7 +100,7 @@ try {
   if (bodies[0] !== bodies[1] && !values["skip-check"]) throw new Error(`A and B answer differently:\nA ${bodies[0]}\nB ${bodies[1]}`);
   const edges: { label: "A" | "B" | "peer"; url: string; pid: number }[] = (["A", "B"] as const).map((label) => ({ label, url: gateways[label].url, pid: gateways[label].pid }));
   if (values.peer) {
-    const peer = await startPeerProcess(await buildBundle(join(root, "wrangler.toml")), user.url, join(temp, "peer.log"));
+    const peer = await startPeerProcess(bundles.A!, user.url, join(temp, "peer.log"));
     cleanups.push(() => peer.stop());
     edges.push({ label: "peer", url: peer.url, pid: peer.pid });
   }

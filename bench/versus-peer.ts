@@ -70,11 +70,12 @@ export function floorRatio(healthzCpu: readonly number[], constantCpu: readonly 
 /** An edge-cache hit and a 304 against the peer's uncached GET /api/users/{id} at `where` (edge process CPU, medians over rounds). */
 export function edgeCacheVersusPeer(cost: EdgeCacheCost, runs: readonly RunResult[], where: { database: DatabaseKind; dataSet: DataSetName }): EdgeCacheCost {
   const peer = runs.filter((r) => r.database === where.database && r.dataSet === where.dataSet && r.scenario === "getUser" && r.path === "peer").map((r) => edgeCpuOf(r) ?? Number.NaN);
-  if (peer.length === 0 || !(median(peer) > 0)) return cost;
-  const versus = (us: number) => round3(us / median(peer));
+  const peerUs = peer.length === 0 ? Number.NaN : median(peer);
+  if (!(peerUs > 0)) return cost;
+  const versus = (us: number) => round3(us / peerUs);
   return {
     ...cost,
-    peerUncachedCpuUsPerRequest: Math.round(median(peer) * 10) / 10,
+    peerUncachedCpuUsPerRequest: Math.round(peerUs * 10) / 10,
     hitVsPeerUncached: versus(cost.hit.workerdCpuUsPerRequest),
     notModifiedVsPeerUncached: versus(cost.notModified.workerdCpuUsPerRequest),
   };

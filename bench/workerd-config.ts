@@ -146,6 +146,12 @@ export function renderWorkerdConfig(input: WorkerdConfigInput): string {
   bindings = ${list(bindingsOf(vars))},
   globalOutbound = "loopback",${extra}
 )`;
+  // A floor Worker: one module, the gateway's compatibility settings, no bindings.
+  const floorWorker = (name: string, source: string) => `(
+  modules = [(name = ${capnpText(name)}, esModule = ${capnpText(source)})],
+  compatibilityDate = ${capnpText(input.compatibilityDate)},
+  compatibilityFlags = ${list(flags)},
+)`;
   const cache = input.edgeCache;
   const services = [
     `(name = "gateway", worker = .gateway)`,
@@ -184,17 +190,9 @@ ${indent(sockets)}
 
 const gateway :Workerd.Worker = ${gatewayWorker(input.vars)};
 ${cachedWorker}
-const constant :Workerd.Worker = (
-  modules = [(name = "constant.js", esModule = ${capnpText(constantWorkerSource)})],
-  compatibilityDate = ${capnpText(input.compatibilityDate)},
-  compatibilityFlags = ${list(flags)},
-);
+const constant :Workerd.Worker = ${floorWorker("constant.js", constantWorkerSource)};
 
-const constantHeaders :Workerd.Worker = (
-  modules = [(name = "constant-headers.js", esModule = ${capnpText(constantWithHeadersSource(healthzHeaders))})],
-  compatibilityDate = ${capnpText(input.compatibilityDate)},
-  compatibilityFlags = ${list(flags)},
-);
+const constantHeaders :Workerd.Worker = ${floorWorker("constant-headers.js", constantWithHeadersSource(healthzHeaders))};
 `;
 }
 
