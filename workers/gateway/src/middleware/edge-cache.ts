@@ -44,7 +44,8 @@ export function edgeCache({ cache: cacheOf, ttlSeconds }: EdgeCacheOptions): Mid
       if (hit !== undefined) return answer(hit.body, hit.headers, "HIT");
       await next();
       if (c.res.status !== 200) return;
-      const body = await c.res.clone().arrayBuffer();
+      // Read once: the answer is rebuilt from these bytes below (no tee of the body).
+      const body = await c.res.arrayBuffer();
       const etag = c.res.headers.get("ETag") ?? (await strongEtag(body));
       const stored = new Headers({ "Content-Type": c.res.headers.get("Content-Type") ?? "application/json", ETag: etag, "Cache-Control": `max-age=${ttlSeconds}` });
       // Awaited, so the caller's next read finds it; a failing cache costs nothing but the hit.
